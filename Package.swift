@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+//
+// SyncTrace: record what a concurrent program does with its synchronization and shared state,
+// write it as an LZ4-compressed binary trace, and analyse it offline. See ../shared/DESIGN.md for
+// the map; every module below owns one part of the data flow and depends only "upstream".
+
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "SyncTrace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SyncTraceFormat", targets: ["SyncTraceFormat"]),
+        .executable(name: "synctrace", targets: ["synctrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The machine's liblz4 (frame API); `make` / Scripts install liblz4-dev when it is missing.
+        .systemLibrary(
+            name: "CLZ4",
+            path: "Sources/CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
+        ),
+        // The event model, the binary codec, the LZ4 frame container and the text form.
+        .target(
+            name: "SyncTraceFormat",
+            dependencies: ["CLZ4"],
+            swiftSettings: strictSwift
+        ),
+        // The command-line tool.
+        .executableTarget(
+            name: "synctrace",
+            dependencies: [
+                "SyncTraceFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "SyncTraceFormatTests",
+            dependencies: ["SyncTraceFormat"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "SyncTraceCLITests",
+            dependencies: ["SyncTraceFormat"],
+            swiftSettings: strictSwift
+        ),
+    ]
+)

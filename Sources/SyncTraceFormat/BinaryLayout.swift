@@ -1,0 +1,52 @@
+/// The constants of the binary format. The layout, in one place:
+///
+/// ```
+/// file        := LZ4 frame+            (each frame's content is a whole number of records)
+/// raw stream  := header record*
+/// header      := "SYTR" version:varint program:string startTime:varint clockResolution:varint
+/// string      := 0x01 id:varint text:string
+/// thread      := 0x02 id:varint name:varint(string id) parent:varint(thread id + 1, 0 = none)
+///                     location:varint(string id + 1, 0 = none)
+/// object      := 0x03 id:varint kind:byte name:varint(string id) location:varint(string id + 1)
+///                     capacity:varint
+/// batch       := 0x04 thread:varint baseTimestamp:varint count:varint byteLength:u32le event*
+/// end         := 0x05 eventCount:varint
+/// event       := opcode:byte [target:varint] [argument:zigzag] [sequence:zigzag]
+///                [timestampDelta:zigzag] [location:varint]
+/// switch      := 0x00 thread:varint     (inside a batch: later events belong to that thread)
+/// string      := length:varint utf8-bytes
+/// ```
+///
+/// Identifiers are dense and declared in order (a declaration's id is the count declared before it),
+/// before any event names them. An event's opcode byte holds the operation in its low six bits, bit 6
+/// when a location follows, bit 7 when a nonzero timestamp delta follows. Its sequence number is
+/// stored as the difference from one more than the previous sequence number of the same object in
+/// the stream, so the common case (no other thread touched the object in between) is the byte 0.
+enum BinaryLayout {
+    /// The four bytes that start the raw record stream.
+    static let magic: [UInt8] = Array("SYTR".utf8)
+    /// The little-endian bytes of the LZ4 frame magic number 0x184D2204 that start every binary trace file.
+    static let lz4FrameMagic: [UInt8] = [0x04, 0x22, 0x4D, 0x18]
+
+    static let stringTag: UInt8 = 0x01
+    static let threadTag: UInt8 = 0x02
+    static let objectTag: UInt8 = 0x03
+    static let batchTag: UInt8 = 0x04
+    static let endTag: UInt8 = 0x05
+
+    static let switchOpcode: UInt8 = 0x00
+    static let operationMask: UInt8 = 0x3F
+    static let locationFlag: UInt8 = 0x40
+    static let timestampFlag: UInt8 = 0x80
+
+    /// The largest encoded event: opcode, then at most four 10-byte varints and a 5-byte one.
+    static let maximumEventSize = 1 + 5 + 10 + 10 + 10 + 5
+    /// The most events the writer puts in one batch record, which bounds a record's size.
+    static let maximumBatchEvents = 16_384
+    /// The largest decompressed frame a reader accepts: far above what the writer makes, and a
+    /// bound on what a malformed file can make the reader allocate.
+    static let maximumFrameContent = 64 << 20
+    /// The raw size at which the writer closes a frame. Bigger frames compress a little better;
+    /// smaller ones lose less to a crash.
+    static let defaultFrameContent = 1 << 20
+}

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A growable byte buffer for the encoder: raw memory with unchecked writes after one capacity check
+/// per record, because `Array.append` per byte costs more than the rest of encoding an event.
+///
+/// Not thread-safe; one writer owns it.
+final class ByteSink {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 64)
+        self.base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        self.base.deallocate()
+    }
+
+    /// The bytes written so far.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: self.base, count: self.count) }
+
+    /// Makes room for `extra` more bytes, so that the unchecked writes that follow stay in bounds.
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        if self.count + extra > self.capacity { self.grow(to: self.count + extra) }
+    }
+
+    private func grow(to needed: Int) {
+        var newCapacity = self.capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: self.base, count: self.count)
+        self.base.deallocate()
+        self.base = newBase
+        self.capacity = newCapacity
+    }
+
+    func removeAll() { self.count = 0 }
+
+    // The writes below assume `reserve` made room: at most 10 bytes per varint.
+
+    @inline(__always)
+    func writeByte(_ byte: UInt8) {
+        self.base[self.count] = byte
+        self.count &+= 1
+    }
+
+    @inline(__always)
+    func writeVarint(_ value: UInt64) {
+        var value = value
+        var pointer = self.base + self.count
+        while value >= 0x80 {
+            pointer.pointee = UInt8(truncatingIfNeeded: value) | 0x80
+            pointer += 1
+            value >>= 7
+        }
+        pointer.pointee = UInt8(truncatingIfNeeded: value)
+        self.count = pointer - self.base + 1
+    }
+
+    @inline(__always)
+    func writeSignedVarint(_ value: Int64) {
+        self.writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    /// Writes `value` as four little-endian bytes at `offset` (for a length known only afterwards).
+    func patchUInt32(_ value: UInt32, at offset: Int) {
+        var value = value.littleEndian
+        withUnsafeBytes(of: &value) { raw in
+            (self.base + offset).update(from: raw.bindMemory(to: UInt8.self).baseAddress!, count: 4)
+        }
+    }
+
+    func writeBytes(_ raw: UnsafeRawBufferPointer) {
+        self.reserve(raw.count)
+        if let source = raw.baseAddress {
+            (self.base + self.count).update(from: source.assumingMemoryBound(to: UInt8.self), count: raw.count)
+        }
+        self.count += raw.count
+    }
+
+    /// Writes a length-prefixed UTF-8 string.
+    func writeString(_ string: String) {
+        var string = string
+        string.withUTF8 { utf8 in
+            self.reserve(10 + utf8.count)
+            self.writeVarint(UInt64(utf8.count))
+            self.writeBytes(UnsafeRawBufferPointer(utf8))
+        }
+    }
+}

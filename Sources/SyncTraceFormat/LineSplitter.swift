@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits a byte input into lines with bounded memory: one chunk, plus the longest line.
+final class LineSplitter {
+    /// A line longer than this is an error rather than a reason to buffer without end.
+    static let maximumLineLength = 1 << 20
+
+    private let input: any TraceByteInput
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var inputEnded = false
+    /// Bytes consumed by the lines handed out so far.
+    private(set) var consumedBytes = 0
+
+    init(input: any TraceByteInput, chunkSize: Int = 1 << 16) {
+        self.input = input
+        self.capacity = chunkSize
+        self.buffer = .allocate(capacity: chunkSize)
+    }
+
+    deinit {
+        self.buffer.deallocate()
+    }
+
+    /// The next line without its line terminator, valid until the next call; `nil` at the end.
+    func nextLine() throws(LineError) -> UnsafeBufferPointer<UInt8>? {
+        var searchFrom = self.start
+        while true {
+            if searchFrom < self.end,
+                let found = memchr(self.buffer + searchFrom, 0x0A, self.end - searchFrom)
+            {
+                let newline = found.assumingMemoryBound(to: UInt8.self) - self.buffer
+                let line = UnsafeBufferPointer(start: self.buffer + self.start, count: newline - self.start)
+                self.consumedBytes += newline + 1 - self.start
+                self.start = newline + 1
+                return line
+            }
+            searchFrom = self.end
+            if self.inputEnded {
+                guard self.start < self.end else { return nil }
+                let line = UnsafeBufferPointer(start: self.buffer + self.start, count: self.end - self.start)
+                self.consumedBytes += self.end - self.start
+                self.start = self.end
+                return line
+            }
+            guard self.end - self.start <= Self.maximumLineLength else {
+                throw .tooLong
+            }
+            try self.refill(searchFrom: &searchFrom)
+        }
+    }
+
+    /// Why a line could not be read.
+    enum LineError: Error {
+        case tooLong
+        case io(TraceIOError)
+    }
+
+    private func refill(searchFrom: inout Int) throws(LineError) {
+        // Move the partial line to the front, growing the buffer only for a line longer than it.
+        let pending = self.end - self.start
+        if self.start > 0 {
+            self.buffer.update(from: self.buffer + self.start, count: pending)
+            searchFrom -= self.start
+            self.start = 0
+            self.end = pending
+        }
+        if self.end == self.capacity {
+            let newCapacity = self.capacity * 2
+            let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newBuffer.update(from: self.buffer, count: self.end)
+            self.buffer.deallocate()
+            self.buffer = newBuffer
+            self.capacity = newCapacity
+        }
+        let count: Int
+        do {
+            count = try self.input.read(
+                into: UnsafeMutableRawBufferPointer(start: self.buffer + self.end, count: self.capacity - self.end)
+            )
+        } catch {
+            throw .io(error)
+        }
+        if count == 0 { self.inputEnded = true }
+        self.end += count
+    }
+}

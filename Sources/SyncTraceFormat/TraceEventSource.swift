@@ -1,0 +1,35 @@
+/// How a trace's input ended, as far as it has been read.
+public enum TraceEnding: Hashable, Sendable {
+    /// Not read to the end yet.
+    case open
+    /// The whole trace was read: a text trace's last line, or a binary trace's end record.
+    case complete
+    /// A binary trace that stops early (the recording program crashed or was killed, or the file was
+    /// cut): every complete frame was read, and `droppedBytes` bytes of an incomplete frame were not.
+    case truncated(droppedBytes: Int)
+}
+
+/// A streaming source of a trace's events, in batches, with the trace's names growing as it goes.
+///
+/// Both readers conform: ``BinaryTraceReader`` and ``TextTraceReader``. Memory stays bounded by one
+/// batch and the symbol table whatever the trace's length; batches are written into an array the
+/// caller owns and reuses, so reading costs no heap allocation per event.
+public protocol TraceEventSource: AnyObject {
+    /// What the trace says about itself (for a text trace: its file name as the program).
+    var header: TraceHeader { get }
+    /// Every name declared so far: it covers every event handed out so far.
+    var symbols: TraceSymbols { get }
+    /// How the input ended; ``TraceEnding/open`` until ``nextBatch(into:)`` has returned `false`.
+    var ending: TraceEnding { get }
+    /// Events handed out so far.
+    var eventCount: UInt64 { get }
+    /// Bytes of the input file read so far (for a binary trace: compressed bytes of complete frames).
+    var inputByteCount: Int { get }
+    /// Decompressed record bytes of a binary trace so far; `nil` for a text trace.
+    var recordByteCount: Int? { get }
+
+    /// Replaces the contents of `events` with the next batch; returns `false` at the end of the trace.
+    ///
+    /// - Throws: ``TraceFormatError`` for a malformed or corrupt trace, naming the line or byte offset.
+    func nextBatch(into events: inout [TraceEvent]) throws(TraceFormatError) -> Bool
+}

@@ -1,0 +1,52 @@
+/// Opens trace files of either form, telling them apart by content rather than by extension:
+/// a binary trace starts with the LZ4 frame magic number, anything else is read as text.
+public enum TraceFile {
+    /// The two forms of a trace.
+    public enum Form: String, Sendable, CustomStringConvertible {
+        /// LZ4 frames of binary records.
+        case binary
+        /// The text form of `TEXT-FORM.md`.
+        case text
+
+        public var description: String { self.rawValue }
+    }
+
+    /// Whether `prefix` (the first bytes of a file) starts a binary trace.
+    public static func isBinary(prefix: some Collection<UInt8>) -> Bool {
+        let bytes = Array(prefix.prefix(4))
+        guard bytes.count == 4 else { return false }
+        if bytes == BinaryLayout.lz4FrameMagic { return true }
+        // LZ4 skippable frames (0x184D2A50...0x184D2A5F) may precede the first data frame.
+        return bytes[0] & 0xF0 == 0x50 && bytes[1] == 0x2A && bytes[2] == 0x4D && bytes[3] == 0x18
+    }
+
+    /// The form of the trace at `path`, read from its first bytes.
+    ///
+    /// - Throws: ``TraceFormatError`` when the file cannot be read.
+    public static func form(ofFileAt path: String) throws(TraceFormatError) -> Form {
+        do throws(TraceIOError) {
+            let input = try FileByteInput(path: path)
+            let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+            defer { prefix.deallocate() }
+            var count = 0
+            while count < 4 {
+                let read = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: prefix[count...]))
+                if read == 0 { break }
+                count += read
+            }
+            return Self.isBinary(prefix: prefix[..<count]) ? .binary : .text
+        } catch {
+            throw TraceFormatError(file: path, position: .input, reason: error.reason)
+        }
+    }
+
+    /// Opens the trace at `path` with the reader its content calls for.
+    ///
+    /// - Throws: ``TraceFormatError`` when the file cannot be opened or its beginning is corrupt.
+    public static func open(path: String) throws(TraceFormatError) -> any TraceEventSource {
+        switch try Self.form(ofFileAt: path) {
+        case .binary: try BinaryTraceReader(path: path)
+        case .text: try TextTraceReader(path: path)
+        }
+    }
+}

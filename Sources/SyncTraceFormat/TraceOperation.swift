@@ -1,0 +1,120 @@
+/// An operation of the trace: one per operation of the text form (see `TEXT-FORM.md`).
+///
+/// The raw values are the opcodes of the binary format (six bits, 1...63; 0 is reserved for the
+/// codec's thread switch): never renumber a case, only add new ones.
+public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    /// `fork(U)`: this thread starts thread U.
+    case fork = 1
+    /// `join(U)`: this thread waits until U has finished.
+    case join = 2
+    /// `acq(L)`: lock mutex L (or the write side of rwlock L).
+    case acquire = 3
+    /// `rel(L)`: unlock mutex L (or the write side of rwlock L).
+    case release = 4
+    /// `racq(L)`: read-lock rwlock L.
+    case readAcquire = 5
+    /// `rrel(L)`: read-unlock rwlock L.
+    case readRelease = 6
+    /// `req(L)`: this thread asks for L and is about to wait for it.
+    case request = 7
+    /// `r(V)`: a plain read of shared variable V.
+    case read = 8
+    /// `w(V)`: a plain write of shared variable V.
+    case write = 9
+    /// `aload(A)`: a sequentially consistent atomic load.
+    case atomicLoad = 10
+    /// `astore(A)`: a sequentially consistent atomic store.
+    case atomicStore = 11
+    /// `armw(A)`: a sequentially consistent atomic read-modify-write.
+    case atomicReadModifyWrite = 12
+    /// `chan(C, k)`: declares channel C with capacity k (the event's argument).
+    case makeChannel = 13
+    /// `send(C)`: a completed send on C.
+    case send = 14
+    /// `recv(C)`: a completed receive on C.
+    case receive = 15
+    /// `close(C)`: closes C.
+    case close = 16
+    /// `wgadd(W, n)`: adds n (the event's argument, may be negative) to wait group W's counter.
+    case waitGroupAdd = 17
+    /// `wgdone(W)`: the same as `wgadd(W, -1)`.
+    case waitGroupDone = 18
+    /// `wgwait(W)`: W's `wait` returned.
+    case waitGroupWait = 19
+    /// `begin`: the start of a block the program means to be atomic.
+    case begin = 20
+    /// `end`: the end of a block the program means to be atomic.
+    case end = 21
+
+    /// What an operation names besides its own thread.
+    public enum Target: Sendable {
+        /// Nothing (`begin`, `end`).
+        case none
+        /// Another thread (`fork`, `join`).
+        case thread
+        /// An object of the given family.
+        case object(ObjectFamily)
+    }
+
+    /// What this operation names besides its own thread.
+    @inlinable public var target: Target {
+        switch self {
+        case .fork, .join: .thread
+        case .begin, .end: .none
+        case .acquire, .release, .readAcquire, .readRelease, .request: .object(.lock)
+        case .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite: .object(.memory)
+        case .makeChannel, .send, .receive, .close: .object(.channel)
+        case .waitGroupAdd, .waitGroupDone, .waitGroupWait: .object(.waitGroup)
+        }
+    }
+
+    /// Whether the operation names an object (and so carries that object's sequence number).
+    @inlinable public var hasObject: Bool {
+        if case .object = self.target { return true }
+        return false
+    }
+
+    /// Whether the operation carries a numeric argument (a channel's capacity, a wait-group delta).
+    @inlinable public var hasArgument: Bool {
+        self == .makeChannel || self == .waitGroupAdd
+    }
+
+    /// The operation's name in the text form.
+    public var textName: String {
+        switch self {
+        case .fork: "fork"
+        case .join: "join"
+        case .acquire: "acq"
+        case .release: "rel"
+        case .readAcquire: "racq"
+        case .readRelease: "rrel"
+        case .request: "req"
+        case .read: "r"
+        case .write: "w"
+        case .atomicLoad: "aload"
+        case .atomicStore: "astore"
+        case .atomicReadModifyWrite: "armw"
+        case .makeChannel: "chan"
+        case .send: "send"
+        case .receive: "recv"
+        case .close: "close"
+        case .waitGroupAdd: "wgadd"
+        case .waitGroupDone: "wgdone"
+        case .waitGroupWait: "wgwait"
+        case .begin: "begin"
+        case .end: "end"
+        }
+    }
+
+    /// The operation with the given text-form name, if there is one.
+    public init?(textName: some StringProtocol) {
+        guard let operation = Self.byTextName[String(textName)] else { return nil }
+        self = operation
+    }
+
+    private static let byTextName: [String: TraceOperation] = Dictionary(
+        uniqueKeysWithValues: TraceOperation.allCases.map { ($0.textName, $0) }
+    )
+
+    public var description: String { self.textName }
+}

@@ -1,0 +1,213 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a binary trace: declarations and event batches, encoded into records and compressed into
+/// LZ4 frames that always end on a record boundary.
+///
+/// Memory stays bounded by one frame (about ``BinaryLayout/defaultFrameContent`` bytes) whatever
+/// the trace's length. A trace cut short (a crash, a full disk) loses at most the frame being built.
+/// Declare every thread, object and location before the first event that names it.
+///
+/// Not thread-safe: one thread owns a writer (the recorder's background writer, or the CLI).
+public final class TraceWriter {
+    private enum Destination {
+        case file(UnsafeMutablePointer<FILE>, path: String)
+        case memory
+    }
+
+    private var destination: Destination
+    private let frameContent: Int
+    private let sink: ByteSink
+    private var encoder = RecordEncoder()
+    private let compressor = LZ4FrameCompressor()
+    private var interned: [String: StringID] = [:]
+    private var memoryOutput: [UInt8] = []
+    private var finished = false
+
+    /// The names declared so far, in the same numbering the trace uses.
+    public private(set) var symbols = TraceSymbols()
+    /// Events written so far.
+    public private(set) var eventCount: UInt64 = 0
+    /// Uncompressed record bytes produced so far (flushed or not).
+    public private(set) var rawByteCount = 0
+    /// Compressed bytes written to the destination so far.
+    public private(set) var writtenByteCount = 0
+
+    /// Creates a writer to a file, replacing it if it exists.
+    ///
+    /// - Throws: ``TraceIOError`` when the file cannot be created.
+    public init(path: String, header: TraceHeader, frameContent: Int = 1 << 20) throws(TraceIOError) {
+        guard let file = fopen(path, "wb") else { throw .system("cannot create \(path)") }
+        self.destination = .file(file, path: path)
+        self.frameContent = max(frameContent, 1024)
+        self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
+        self.encoder.encodeHeader(header, into: self.sink)
+    }
+
+    /// Creates a writer that keeps the trace in memory; read it from ``bytes`` after ``finish()``.
+    public init(header: TraceHeader, frameContent: Int = 1 << 20) {
+        self.destination = .memory
+        self.frameContent = max(frameContent, 1024)
+        self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
+        self.encoder.encodeHeader(header, into: self.sink)
+    }
+
+    deinit {
+        if case .file(let file, _) = self.destination { fclose(file) }
+    }
+
+    /// The compressed trace of an in-memory writer (complete once ``finish()`` returned).
+    public var bytes: [UInt8] { self.memoryOutput }
+
+    /// The identifier of `string`, declaring it on first use.
+    public func intern(_ string: String) throws(TraceIOError) -> StringID {
+        if let id = self.interned[string] { return id }
+        let id = StringID(UInt32(self.symbols.strings.count))
+        self.symbols.strings.append(string)
+        self.interned[string] = id
+        self.encoder.encodeString(string, id: id, into: self.sink)
+        try self.flushIfFull()
+        return id
+    }
+
+    /// Declares the next thread.
+    public func declareThread(
+        name: String,
+        parent: ThreadID? = nil,
+        location: StringID? = nil
+    ) throws(TraceIOError) -> ThreadID {
+        let nameID = try self.intern(name)
+        let id = ThreadID(UInt32(self.symbols.threads.count))
+        self.symbols.threads.append(ThreadDeclaration(id: id, name: name, parent: parent, location: location))
+        self.encoder.encodeThread(id: id, name: nameID, parent: parent, location: location, into: self.sink)
+        try self.flushIfFull()
+        return id
+    }
+
+    /// Declares the next object.
+    public func declareObject(
+        kind: ObjectKind,
+        name: String,
+        location: StringID? = nil,
+        capacity: Int = 0
+    ) throws(TraceIOError) -> ObjectID {
+        let nameID = try self.intern(name)
+        let id = ObjectID(UInt32(self.symbols.objects.count))
+        self.symbols.objects.append(
+            ObjectDeclaration(id: id, kind: kind, name: name, location: location, capacity: capacity)
+        )
+        self.encoder.encodeObject(
+            id: id,
+            kind: kind,
+            name: nameID,
+            location: location,
+            capacity: capacity,
+            into: self.sink
+        )
+        try self.flushIfFull()
+        return id
+    }
+
+    /// Declares whatever `symbols` holds beyond what this writer has declared, keeping its numbering.
+    ///
+    /// For copying a trace: feed it the source's symbols before each batch of the source's events.
+    public func declare(symbolsFrom source: TraceSymbols) throws(TraceIOError) {
+        for string in source.strings[self.symbols.strings.count...] {
+            // A repeated string gets an id of its own so that the numbering stays the source's.
+            let id = StringID(UInt32(self.symbols.strings.count))
+            self.symbols.strings.append(string)
+            if self.interned[string] == nil { self.interned[string] = id }
+            self.encoder.encodeString(string, id: id, into: self.sink)
+        }
+        for thread in source.threads[self.symbols.threads.count...] {
+            let id = try self.declareThread(name: thread.name, parent: thread.parent, location: thread.location)
+            precondition(id == thread.id, "source thread ids must be dense")
+        }
+        for object in source.objects[self.symbols.objects.count...] {
+            let id = try self.declareObject(
+                kind: object.kind,
+                name: object.name,
+                location: object.location,
+                capacity: object.capacity
+            )
+            precondition(id == object.id, "source object ids must be dense")
+        }
+        try self.flushIfFull()
+    }
+
+    /// Writes events, in order, as one or more batch records.
+    ///
+    /// - Throws: ``TraceIOError`` when an event names an undeclared thread, object or location, or
+    ///   when the destination cannot be written.
+    public func write(_ events: UnsafeBufferPointer<TraceEvent>) throws(TraceIOError) {
+        try self.checkDeclared(events)
+        var start = 0
+        while start < events.count {
+            let end = min(start + BinaryLayout.maximumBatchEvents, events.count)
+            self.encoder.encodeBatch(UnsafeBufferPointer(rebasing: events[start..<end]), into: self.sink)
+            self.eventCount += UInt64(end - start)
+            start = end
+            try self.flushIfFull()
+        }
+    }
+
+    /// Writes events, in order, as one or more batch records.
+    public func write(_ events: [TraceEvent]) throws(TraceIOError) {
+        try events.withUnsafeBufferPointer { (buffer) throws(TraceIOError) in try self.write(buffer) }
+    }
+
+    /// Closes the current frame and hands it to the destination, so a crash after this loses nothing.
+    public func flush() throws(TraceIOError) {
+        guard self.sink.count > 0 else { return }
+        let frame = try self.compressor.compress(self.sink.bytes)
+        self.rawByteCount += self.sink.count
+        self.sink.removeAll()
+        switch self.destination {
+        case .file(let file, let path):
+            guard fwrite(frame.baseAddress, 1, frame.count, file) == frame.count, fflush(file) == 0 else {
+                throw .system("cannot write \(path)")
+            }
+        case .memory:
+            self.memoryOutput.append(contentsOf: frame)
+        }
+        self.writtenByteCount += frame.count
+    }
+
+    /// Writes the end record (which marks the trace complete), flushes, and closes the file.
+    public func finish() throws(TraceIOError) {
+        guard !self.finished else { return }
+        self.finished = true
+        self.encoder.encodeEnd(eventCount: self.eventCount, into: self.sink)
+        try self.flush()
+        if case .file(let file, let path) = self.destination {
+            self.destination = .memory
+            guard fclose(file) == 0 else { throw .system("cannot close \(path)") }
+        }
+    }
+
+    private func flushIfFull() throws(TraceIOError) {
+        if self.sink.count >= self.frameContent { try self.flush() }
+    }
+
+    private func checkDeclared(_ events: UnsafeBufferPointer<TraceEvent>) throws(TraceIOError) {
+        let threads = UInt32(self.symbols.threads.count)
+        let objects = UInt32(self.symbols.objects.count)
+        let strings = UInt32(self.symbols.strings.count)
+        for event in events {
+            let targetLimit: UInt32
+            switch event.operation.target {
+            case .none: targetLimit = UInt32.max
+            case .thread: targetLimit = threads
+            case .object: targetLimit = objects
+            }
+            guard event.thread.rawValue < threads, event.target < targetLimit,
+                event.location.map({ $0.rawValue < strings }) ?? true
+            else {
+                throw TraceIOError(reason: "an event (\(event.operation) by \(event.thread)) names an undeclared id")
+            }
+        }
+    }
+}

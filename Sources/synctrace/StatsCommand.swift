@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import SyncTraceFormat
+
+/// `synctrace stats TRACE`: what a trace holds and how compactly.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Summarize a trace: events by operation, threads, objects, size and how it ended.",
+        discussion: """
+            Reads the trace once, streaming, so it works on traces of any size. For a binary trace it \
+            also reports the bytes per event and the compression ratio; a truncated trace reports how \
+            many events its complete frames held.
+
+            Examples:
+              synctrace stats app.synctrace
+              synctrace stats app.synctrace --format json
+            """
+    )
+
+    /// How to print the statistics.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "The trace to summarize (binary or text).")
+    var trace: String
+
+    @Option(help: "Output format: text for people, json for tools.")
+    var format: Format = .text
+
+    func run() throws {
+        let source = try TraceOpening.open(self.trace)
+        let form: TraceFile.Form = source.recordByteCount == nil ? .text : .binary
+        let statistics: TraceStatistics
+        do {
+            statistics = try TraceStatistics(reading: source)
+        } catch {
+            throw CommandFailure(error)
+        }
+        switch self.format {
+        case .text: StandardStream.output.write(Self.text(statistics, path: self.trace, form: form))
+        case .json: StandardStream.output.write(try Self.json(statistics, path: self.trace, form: form) + "\n")
+        }
+        TraceOpening.warnIfTruncated(source, path: self.trace)
+    }
+
+    static func ending(_ statistics: TraceStatistics) -> String {
+        switch statistics.ending {
+        case .open, .complete:
+            return "complete"
+        case .truncated(let dropped) where dropped > 0:
+            return "truncated after \(statistics.eventCount) events (\(dropped) bytes of an incomplete frame dropped)"
+        case .truncated:
+            return "truncated after \(statistics.eventCount) events (no end record)"
+        }
+    }
+
+    static func text(_ statistics: TraceStatistics, path: String, form: TraceFile.Form) -> String {
+        var lines: [String] = []
+        lines.append("trace:             \(path) (\(form))")
+        if form == .binary {
+            lines.append("program:           \(statistics.header.program.isEmpty ? "(unknown)" : statistics.header.program)")
+        }
+        lines.append("ended:             \(Self.ending(statistics))")
+        lines.append("events:            \(statistics.eventCount)")
+        let width = statistics.eventsByOperation.keys.map(\.textName.count).max() ?? 0
+        for operation in TraceOperation.allCases {
+            guard let count = statistics.eventsByOperation[operation] else { continue }
+            let padding = String(repeating: " ", count: width - operation.textName.count)
+            let share = Double(count) * 100 / Double(max(statistics.eventCount, 1))
+            lines.append("  \(operation.textName)\(padding)  \(count) (\(String(format: "%.1f", share))%)")
+        }
+        lines.append("threads:           \(statistics.threadCount)")
+        let objectCount = statistics.objectsByKind.values.reduce(0, +)
+        let kinds = ObjectKind.allCases.compactMap { kind in statistics.objectsByKind[kind].map { "\(kind) \($0)" } }
+        lines.append("objects:           \(objectCount)\(kinds.isEmpty ? "" : " (\(kinds.joined(separator: ", ")))")")
+        lines.append("bytes on disk:     \(statistics.inputByteCount)")
+        if let raw = statistics.recordByteCount {
+            lines.append("bytes decoded:     \(raw)")
+        }
+        lines.append("bytes per event:   \(String(format: "%.2f", statistics.bytesPerEvent))")
+        if let ratio = statistics.compressionRatio {
+            lines.append("compression ratio: \(String(format: "%.2f", ratio))x")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The JSON form: a stable object that tools can read.
+    struct JSONStatistics: Encodable {
+        var trace: String
+        var form: String
+        var program: String
+        var ending: String
+        var complete: Bool
+        var events: UInt64
+        var eventsByOperation: [String: UInt64]
+        var threads: Int
+        var objects: Int
+        var objectsByKind: [String: Int]
+        var bytesOnDisk: Int
+        var bytesDecoded: Int?
+        var bytesPerEvent: Double
+        var compressionRatio: Double?
+    }
+
+    static func json(_ statistics: TraceStatistics, path: String, form: TraceFile.Form) throws(CommandFailure) -> String {
+        let value = JSONStatistics(
+            trace: path,
+            form: form.rawValue,
+            program: statistics.header.program,
+            ending: Self.ending(statistics),
+            complete: statistics.ending == .complete,
+            events: statistics.eventCount,
+            eventsByOperation: Dictionary(
+                uniqueKeysWithValues: statistics.eventsByOperation.map { ($0.key.textName, $0.value) }
+            ),
+            threads: statistics.threadCount,
+            objects: statistics.objectsByKind.values.reduce(0, +),
+            objectsByKind: Dictionary(uniqueKeysWithValues: statistics.objectsByKind.map { ($0.key.description, $0.value) }),
+            bytesOnDisk: statistics.inputByteCount,
+            bytesDecoded: statistics.recordByteCount,
+            bytesPerEvent: statistics.bytesPerEvent,
+            compressionRatio: statistics.compressionRatio
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw CommandFailure("cannot encode statistics as JSON: \(error)")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import SyncTraceFormat
+
+/// Opening inputs and reporting how they ended, shared by the verbs.
+enum TraceOpening {
+    /// Opens a trace of either form, or fails with the reason.
+    static func open(_ path: String) throws(CommandFailure) -> any TraceEventSource {
+        do {
+            return try TraceFile.open(path: path)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    /// Warns on stderr when a trace turned out to be truncated.
+    static func warnIfTruncated(_ source: any TraceEventSource, path: String) {
+        if case .truncated(let dropped) = source.ending {
+            StandardStream.warn(Self.truncationMessage(path: path, events: source.eventCount, droppedBytes: dropped))
+        }
+    }
+
+    static func truncationMessage(path: String, events: UInt64, droppedBytes: Int) -> String {
+        if droppedBytes > 0 {
+            return "\(path) is truncated: read \(events) events from its complete frames; "
+                + "dropped \(droppedBytes) bytes of an incomplete last frame"
+        }
+        return "\(path) is truncated: read \(events) events; it ends without an end record (the recording did not finish)"
+    }
+}
