@@ -53,7 +53,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceCLITests",
-            dependencies: ["SyncTraceFormat"],
+            // Depends on the executable so that it is built before the tests run it.
+            dependencies: ["SyncTraceFormat", "synctrace"],
             swiftSettings: strictSwift
         ),
     ]

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// Runs the built `synctrace` executable and captures what it prints.
+struct CommandResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+enum CommandRunner {
+    /// The `synctrace` executable: `SYNCTRACE_BINARY` if set, else the one in the build products
+    /// directory that holds this test bundle.
+    static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["SYNCTRACE_BINARY"] {
+            return URL(fileURLWithPath: path)
+        }
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("synctrace")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("synctrace")
+    }()
+
+    /// Runs `synctrace` with `arguments` and waits for it.
+    static func run(_ arguments: String...) throws -> CommandResult {
+        try Self.run(arguments)
+    }
+
+    static func run(_ arguments: [String]) throws -> CommandResult {
+        // Capture into files rather than pipes: a large output cannot block the child, and there is
+        // nothing to drain concurrently.
+        let directory = try TemporaryDirectory()
+        let outputPath = directory.path("stdout")
+        let errorPath = directory.path("stderr")
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try output.close()
+        try error.close()
+        return CommandResult(
+            status: process.terminationStatus,
+            standardOutput: try String(contentsOfFile: outputPath, encoding: .utf8),
+            standardError: try String(contentsOfFile: errorPath, encoding: .utf8)
+        )
+    }
+}
+
+/// A fresh temporary directory per test, removed afterwards.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        self.url = FileManager.default.temporaryDirectory.appendingPathComponent("synctrace-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: self.url)
+    }
+
+    func path(_ name: String) -> String { self.url.appendingPathComponent(name).path }
+
+    /// Writes `text` to a file in the directory and returns its path.
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = self.path(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
