@@ -1,0 +1,30 @@
+// swift-tools-version: 6.1
+//
+// Benchmarks of the binary trace codec, kept in a nested package so that the root package (what
+// apps link) never depends on the benchmark tool. Run with `swift package benchmark` from here.
+
+import PackageDescription
+
+let package = Package(
+    name: "SyncTraceBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(name: "SyncTrace", path: ".."),
+    ],
+    targets: [
+        // Encode and decode throughput and compressed size of a recorder-like event mix.
+        .executableTarget(
+            name: "FormatBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SyncTraceFormat", package: "SyncTrace"),
+            ],
+            path: "Benchmarks/FormatBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)
