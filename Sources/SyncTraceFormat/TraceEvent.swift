@@ -3,15 +3,9 @@
 /// Events are plain values (40 bytes, no references) so that readers can hand them out in reusable
 /// batches without a heap allocation per event.
 public struct TraceEvent: Hashable, Sendable {
-    /// What happened.
-    public var operation: TraceOperation
-    /// The thread that did it.
-    public var thread: ThreadID
-    /// The raw target: an ``ObjectID`` for object operations, a ``ThreadID`` for `fork`/`join`,
-    /// zero for `begin`/`end`. Prefer ``object`` and ``otherThread``.
-    public var target: UInt32
-    /// The source location, if one was recorded.
-    public var location: StringID?
+    // Stored widest first: Swift lays fields out in declaration order, and this order packs an event
+    // into 40 bytes instead of 48, a sixth less memory traffic for every batch a reader hands out.
+
     /// The numeric argument: a channel's capacity for `chan`, the delta for `wgadd`; zero otherwise.
     public var argument: Int64
     /// The object's own sequence number for this operation: the position of this event among all
@@ -20,6 +14,15 @@ public struct TraceEvent: Hashable, Sendable {
     public var sequence: UInt64
     /// When it happened, in ticks of the trace's clock resolution since the trace started. For display only.
     public var timestamp: UInt64
+    /// The thread that did it.
+    public var thread: ThreadID
+    /// The raw target: an ``ObjectID`` for object operations, a ``ThreadID`` for `fork`/`join`,
+    /// zero for `begin`/`end`. Prefer ``object`` and ``otherThread``.
+    public var target: UInt32
+    /// The source location, if one was recorded.
+    public var location: StringID?
+    /// What happened.
+    public var operation: TraceOperation
 
     /// Creates an event.
     public init(
