@@ -31,12 +31,21 @@ struct ByteCursor {
 
     @inline(__always)
     mutating func readVarint() throws(Malformed) -> UInt64 {
-        // The common case, one byte, stays branch-light.
-        if self.position < self.end {
-            let first = self.base[self.position]
+        // The common cases, one and two bytes (sequence deltas under contention, ids past 127), stay
+        // inline and branch-light; longer ones take the out-of-line loop.
+        let position = self.position
+        if position < self.end {
+            let first = self.base[position]
             if first < 0x80 {
-                self.position &+= 1
+                self.position = position &+ 1
                 return UInt64(first)
+            }
+            if position &+ 1 < self.end {
+                let second = self.base[position &+ 1]
+                if second < 0x80 {
+                    self.position = position &+ 2
+                    return UInt64(first & 0x7F) | UInt64(second) << 7
+                }
             }
         }
         return try self.readLongVarint()

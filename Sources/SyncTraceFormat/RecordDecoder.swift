@@ -140,48 +140,30 @@ struct RecordDecoder {
         }
         let bodyEnd = cursor.position + length
         var body = ByteCursor(UnsafeRawBufferPointer(start: cursor.base, count: bodyEnd), position: cursor.position)
-        events.reserveCapacity(events.count + Int(count))
 
+        // Events are decoded straight into slots of the array rather than appended one by one, which
+        // costs a uniqueness check and a capacity check per event. The slots are added at most
+        // `maximumBatchEvents` at a time, so a batch that lies about its count makes the reader
+        // allocate no more than the events it actually decodes (plus one step).
+        let total = Int(count)
+        var decoded = 0
+        let limits = Limits(threads: threadCount, objects: objectCount, strings: stringCount)
         try self.nextSequence.withUnsafeMutableBufferPointer { (nextSequence) throws(Malformed) in
-            var decoded: UInt64 = 0
-            while decoded < count {
-                let opcodeOffset = body.position
-                let opcode = try body.readByte()
-                let raw = opcode & BinaryLayout.operationMask
-                if raw == BinaryLayout.switchOpcode {
-                    guard opcode == BinaryLayout.switchOpcode else {
-                        throw Malformed(offset: opcodeOffset, reason: "thread switch with flags 0x\(String(opcode, radix: 16))")
-                    }
-                    thread = try body.readIndex(below: threadCount, "thread")
-                    continue
+            while decoded < total {
+                let first = events.count
+                let step = min(total - decoded, BinaryLayout.maximumBatchEvents)
+                events.append(contentsOf: repeatElement(Self.placeholder, count: step))
+                try events.withUnsafeMutableBufferPointer { (slots) throws(Malformed) in
+                    try Self.decodeEvents(
+                        &body,
+                        into: UnsafeMutableBufferPointer(rebasing: slots[first..<first + step]),
+                        thread: &thread,
+                        timestamp: &timestamp,
+                        nextSequence: nextSequence,
+                        limits: limits
+                    )
                 }
-                guard let operation = TraceOperation(rawValue: raw) else {
-                    throw Malformed(offset: opcodeOffset, reason: "unknown operation code \(raw)")
-                }
-                var event = TraceEvent(operation: operation, thread: ThreadID(thread))
-                switch operation.target {
-                case .none:
-                    break
-                case .thread:
-                    event.target = try body.readIndex(below: threadCount, "thread")
-                case .object:
-                    event.target = try body.readIndex(below: objectCount, "object")
-                }
-                if operation.hasArgument { event.argument = try body.readSignedVarint() }
-                if operation.hasObject {
-                    let index = Int(event.target)
-                    event.sequence = nextSequence[index] &+ UInt64(bitPattern: try body.readSignedVarint())
-                    nextSequence[index] = event.sequence &+ 1
-                }
-                if opcode & BinaryLayout.timestampFlag != 0 {
-                    timestamp = timestamp &+ UInt64(bitPattern: try body.readSignedVarint())
-                }
-                event.timestamp = timestamp
-                if opcode & BinaryLayout.locationFlag != 0 {
-                    event.location = StringID(try body.readIndex(below: stringCount, "location string"))
-                }
-                events.append(event)
-                decoded &+= 1
+                decoded += step
             }
         }
         guard body.position == bodyEnd else {
@@ -190,4 +172,114 @@ struct RecordDecoder {
         cursor.position = bodyEnd
         self.eventCount &+= count
     }
+
+    /// How many threads, objects and strings are declared: the bounds every id in a batch is checked against.
+    private struct Limits {
+        var threads: Int
+        var objects: Int
+        var strings: Int
+    }
+
+    /// Decodes exactly `slots.count` events of a batch body into `slots`.
+    ///
+    /// A static function over local copies, not a closure over the caller's variables, so that the
+    /// cursor position, thread and timestamp stay in registers instead of being reloaded and stored
+    /// through captured references for every field.
+    private static func decodeEvents(
+        _ body: inout ByteCursor,
+        into slots: UnsafeMutableBufferPointer<TraceEvent>,
+        thread: inout UInt32,
+        timestamp: inout UInt64,
+        nextSequence: UnsafeMutableBufferPointer<UInt64>,
+        limits: Limits
+    ) throws(Malformed) {
+        var cursor = body
+        var currentThread = thread
+        var currentTimestamp = timestamp
+        defer {
+            body = cursor
+            thread = currentThread
+            timestamp = currentTimestamp
+        }
+        let opcodeFlags = Self.opcodeFlags
+        let operations = Self.operations
+        var slot = 0
+        while slot < slots.count {
+            let opcodeOffset = cursor.position
+            let opcode = try cursor.readByte()
+            let raw = Int(opcode & BinaryLayout.operationMask)
+            let flags = opcodeFlags[raw]
+            if flags & OpcodeFlags.valid == 0 {
+                guard raw == Int(BinaryLayout.switchOpcode) else {
+                    throw Malformed(offset: opcodeOffset, reason: "unknown operation code \(raw)")
+                }
+                guard opcode == BinaryLayout.switchOpcode else {
+                    throw Malformed(offset: opcodeOffset, reason: "thread switch with flags 0x\(String(opcode, radix: 16))")
+                }
+                currentThread = try cursor.readIndex(below: limits.threads, "thread")
+                continue
+            }
+            var target: UInt32 = 0
+            var sequence: UInt64 = 0
+            var argument: Int64 = 0
+            // Field order as in the layout: target, argument, sequence.
+            if flags & OpcodeFlags.objectTarget != 0 {
+                target = try cursor.readIndex(below: limits.objects, "object")
+            } else if flags & OpcodeFlags.threadTarget != 0 {
+                target = try cursor.readIndex(below: limits.threads, "thread")
+            }
+            if flags & OpcodeFlags.argument != 0 { argument = try cursor.readSignedVarint() }
+            if flags & OpcodeFlags.objectTarget != 0 {
+                // In bounds: one entry per declared object, and the target was checked above.
+                let index = Int(target)
+                sequence = nextSequence[index] &+ UInt64(bitPattern: try cursor.readSignedVarint())
+                nextSequence[index] = sequence &+ 1
+            }
+            if opcode & BinaryLayout.timestampFlag != 0 {
+                currentTimestamp = currentTimestamp &+ UInt64(bitPattern: try cursor.readSignedVarint())
+            }
+            var location: StringID?
+            if opcode & BinaryLayout.locationFlag != 0 {
+                location = StringID(try cursor.readIndex(below: limits.strings, "location string"))
+            }
+            slots[slot] = TraceEvent(
+                operation: operations[raw],
+                thread: ThreadID(currentThread),
+                target: target,
+                location: location,
+                argument: argument,
+                sequence: sequence,
+                timestamp: currentTimestamp
+            )
+            slot &+= 1
+        }
+    }
+
+    /// What an opcode's low six bits say about the fields that follow it.
+    private enum OpcodeFlags {
+        static let valid: UInt8 = 1
+        static let threadTarget: UInt8 = 2
+        static let objectTarget: UInt8 = 4
+        static let argument: UInt8 = 8
+    }
+
+    /// ``OpcodeFlags`` for each of the 64 operation codes (zero for the switch and unknown codes):
+    /// one table load per event instead of `TraceOperation(rawValue:)` and switches over its properties.
+    private static let opcodeFlags: [UInt8] = (0..<64).map { raw in
+        guard raw != Int(BinaryLayout.switchOpcode), let operation = TraceOperation(rawValue: UInt8(raw)) else { return 0 }
+        var flags = OpcodeFlags.valid
+        switch operation.target {
+        case .none: break
+        case .thread: flags |= OpcodeFlags.threadTarget
+        case .object: flags |= OpcodeFlags.objectTarget
+        }
+        if operation.hasArgument { flags |= OpcodeFlags.argument }
+        return flags
+    }
+
+    /// The operation of each valid code; entries whose ``opcodeFlags`` lack `valid` are never read.
+    private static let operations: [TraceOperation] = (0..<64).map { TraceOperation(rawValue: UInt8($0)) ?? .begin }
+
+    /// What fills a batch's slots until its events are decoded into them.
+    private static let placeholder = TraceEvent(operation: .begin, thread: ThreadID(0))
 }
