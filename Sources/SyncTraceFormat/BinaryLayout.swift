@@ -41,6 +41,8 @@ enum BinaryLayout {
 
     /// The largest encoded event: opcode, then at most four 10-byte varints and a 5-byte one.
     static let maximumEventSize = 1 + 5 + 10 + 10 + 10 + 5
+    /// The largest thread switch: the switch opcode and a 5-byte varint thread id.
+    static let maximumSwitchSize = 1 + 5
     /// The most events the writer puts in one batch record, which bounds a record's size.
     static let maximumBatchEvents = 16_384
     /// The largest decompressed frame a reader accepts: far above what the writer makes, and a

@@ -69,6 +69,24 @@ final class ByteSink {
         self.writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
+    /// Makes room for `maximum` more bytes and lets `body` write at most that many through a cursor
+    /// held in a local, then counts what it wrote.
+    ///
+    /// For hot loops: every `writeByte` above stores through a pointer that may alias the sink's own
+    /// `count`, so the compiler reloads and stores `count` around each byte; a local cursor stays in a
+    /// register. The caller bounds what `body` writes by construction (say, events × largest event).
+    @inline(__always)
+    func appendReserved(maximum: Int, _ body: (inout UncheckedWriter) -> Void) {
+        self.reserve(maximum)
+        let start = self.base + self.count
+        var writer = UncheckedWriter(pointer: start)
+        body(&writer)
+        let written = writer.pointer - start
+        // Too late to prevent an overrun, but it turns a broken bound into a crash, never silent corruption.
+        precondition(written >= 0 && written <= maximum, "wrote past the reserved space")
+        self.count += written
+    }
+
     /// Writes `value` as four little-endian bytes at `offset` (for a length known only afterwards).
     func patchUInt32(_ value: UInt32, at offset: Int) {
         var value = value.littleEndian
@@ -93,5 +111,36 @@ final class ByteSink {
             self.writeVarint(UInt64(utf8.count))
             self.writeBytes(UnsafeRawBufferPointer(utf8))
         }
+    }
+}
+
+/// A write cursor into space that ``ByteSink/appendReserved(maximum:_:)`` reserved: no checks, so the
+/// caller's bound on what it writes is what keeps it in bounds.
+struct UncheckedWriter {
+    var pointer: UnsafeMutablePointer<UInt8>
+
+    @inline(__always)
+    mutating func writeByte(_ byte: UInt8) {
+        self.pointer.pointee = byte
+        self.pointer += 1
+    }
+
+    /// At most 10 bytes.
+    @inline(__always)
+    mutating func writeVarint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            self.pointer.pointee = UInt8(truncatingIfNeeded: value) | 0x80
+            self.pointer += 1
+            value >>= 7
+        }
+        self.pointer.pointee = UInt8(truncatingIfNeeded: value)
+        self.pointer += 1
+    }
+
+    /// At most 10 bytes.
+    @inline(__always)
+    mutating func writeSignedVarint(_ value: Int64) {
+        self.writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 }

@@ -72,32 +72,37 @@ struct RecordEncoder {
 
         var thread = first.thread
         var timestamp = first.timestamp
+        // Bounded by construction: each event writes at most a thread switch and one largest event.
+        let maximum = events.count * (BinaryLayout.maximumEventSize + BinaryLayout.maximumSwitchSize)
         self.nextSequence.withUnsafeMutableBufferPointer { nextSequence in
-            for event in events {
-                sink.reserve(BinaryLayout.maximumEventSize + 6)
-                if event.thread != thread {
-                    sink.writeByte(BinaryLayout.switchOpcode)
-                    sink.writeVarint(UInt64(event.thread.rawValue))
-                    thread = event.thread
+            sink.appendReserved(maximum: maximum) { out in
+                for event in events {
+                    if event.thread != thread {
+                        out.writeByte(BinaryLayout.switchOpcode)
+                        out.writeVarint(UInt64(event.thread.rawValue))
+                        thread = event.thread
+                    }
+                    let operation = event.operation
+                    var opcode = operation.rawValue
+                    if event.location != nil { opcode |= BinaryLayout.locationFlag }
+                    let timestampDelta = Int64(bitPattern: event.timestamp &- timestamp)
+                    if timestampDelta != 0 { opcode |= BinaryLayout.timestampFlag }
+                    out.writeByte(opcode)
+                    if case .none = operation.target {} else { out.writeVarint(UInt64(event.target)) }
+                    if operation.hasArgument { out.writeSignedVarint(event.argument) }
+                    if operation.hasObject {
+                        // The writer checked every target against the declared objects, and
+                        // `nextSequence` has an entry per declared object.
+                        let index = Int(event.target)
+                        out.writeSignedVarint(Int64(bitPattern: event.sequence &- nextSequence[index]))
+                        nextSequence[index] = event.sequence &+ 1
+                    }
+                    if timestampDelta != 0 {
+                        out.writeSignedVarint(timestampDelta)
+                        timestamp = event.timestamp
+                    }
+                    if let location = event.location { out.writeVarint(UInt64(location.rawValue)) }
                 }
-                let operation = event.operation
-                var opcode = operation.rawValue
-                if event.location != nil { opcode |= BinaryLayout.locationFlag }
-                let timestampDelta = Int64(bitPattern: event.timestamp &- timestamp)
-                if timestampDelta != 0 { opcode |= BinaryLayout.timestampFlag }
-                sink.writeByte(opcode)
-                if case .none = operation.target {} else { sink.writeVarint(UInt64(event.target)) }
-                if operation.hasArgument { sink.writeSignedVarint(event.argument) }
-                if operation.hasObject {
-                    let index = Int(event.target)
-                    sink.writeSignedVarint(Int64(bitPattern: event.sequence &- nextSequence[index]))
-                    nextSequence[index] = event.sequence &+ 1
-                }
-                if timestampDelta != 0 {
-                    sink.writeSignedVarint(timestampDelta)
-                    timestamp = event.timestamp
-                }
-                if let location = event.location { sink.writeVarint(UInt64(location.rawValue)) }
             }
         }
         sink.patchUInt32(UInt32(sink.count - bodyStart), at: lengthOffset)
