@@ -14,7 +14,7 @@ let compressedMilliBytesPerEvent = BenchmarkMetric.custom(
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock],
-        timeUnits: .milliseconds,
+        timeUnits: .nanoseconds,
         scalingFactor: .mega,
         maxDuration: .seconds(5),
         maxIterations: 200
