@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SyncTraceFormat", targets: ["SyncTraceFormat"]),
+        .library(name: "SyncTrace", targets: ["SyncTrace"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
     dependencies: [
@@ -36,6 +37,15 @@ let package = Package(
             dependencies: ["CLZ4"],
             swiftSettings: strictSwift
         ),
+        // The recorder's C side: thread-local slots and the inline append that every traced
+        // primitive compiles into.
+        .target(name: "CSyncTraceRuntime"),
+        // The recorder and the traced primitives: what apps link.
+        .target(
+            name: "SyncTrace",
+            dependencies: ["SyncTraceFormat", "CSyncTraceRuntime"],
+            swiftSettings: strictSwift
+        ),
         // The command-line tool.
         .executableTarget(
             name: "synctrace",
@@ -49,6 +59,19 @@ let package = Package(
             name: "SyncTraceFormatTests",
             dependencies: ["SyncTraceFormat"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift
+        ),
+        // A small program the recorder's tests run in a child process: recording switched on by
+        // the environment, a write error mid-run, a program exiting without calling stop().
+        .executableTarget(
+            name: "RecorderProbe",
+            dependencies: ["SyncTrace"],
+            path: "Tests/Programs/RecorderProbe",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "SyncTraceTests",
+            dependencies: ["SyncTrace", "SyncTraceFormat", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
         .testTarget(

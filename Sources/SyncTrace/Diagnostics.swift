@@ -1,0 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Prints one line to stderr, "SyncTrace: …": the recorder's only way to speak when no handler is set.
+func printDiagnostic(_ message: String) {
+    var line = "SyncTrace: \(message)\n"
+    line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}

@@ -1,0 +1,10 @@
+import CSyncTraceRuntime
+
+/// A run of one thread's raw events on its way to the writer thread, which owns the storage until
+/// it returns it to the session's pool.
+struct EventChunk: @unchecked Sendable {
+    // Sendable by hand-over: the producing thread stops touching the storage before it enqueues.
+    var thread: UInt32
+    var storage: UnsafeMutablePointer<synctrace_event>
+    var range: Range<Int>
+}

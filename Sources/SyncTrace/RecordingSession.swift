@@ -1,0 +1,236 @@
+import CSyncTraceRuntime
+import Synchronization
+import SyncTraceFormat
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One recording: the trace file, the writer thread, the recorders of the threads that recorded,
+/// and the pool of event buffers that circulate between them.
+final class RecordingSession: @unchecked Sendable {
+    // Safe to share: mutable state is behind `state` (a Mutex), the queue and the pool lock; the
+    // encoder is touched only by the writer thread.
+    let epoch: UInt64
+    let path: String
+    let options: TraceRecorderOptions
+    private let queue: HandoffQueue
+    private let encoder: SessionEncoder
+    private let startNanoseconds: UInt64
+    private let poolLock = PlatformLock()
+    private var pool: [UnsafeMutablePointer<synctrace_event>] = []
+    private var writerThread: pthread_t?
+    private let droppedEvents = Atomic<UInt64>(0)
+
+    private struct State {
+        var recorders: [ObjectIdentifier: ThreadRecorder] = [:]
+        var stopping = false
+        var error: TraceRecorderError?
+        var summary: TraceRecordingSummary?
+    }
+    private let state = Mutex(State())
+
+    init(path: String, options: TraceRecorderOptions, epoch: UInt64) throws(TraceRecorderError) {
+        self.epoch = epoch
+        self.path = path
+        self.options = options
+        self.queue = HandoffQueue(limit: options.maximumQueuedBuffers)
+        self.startNanoseconds = synctrace_monotonic_nanoseconds()
+        var wallClock = timespec()
+        clock_gettime(CLOCK_REALTIME, &wallClock)
+        let header = TraceHeader(
+            program: options.programName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "",
+            startTime: UInt64(wallClock.tv_sec) * 1_000_000_000 + UInt64(wallClock.tv_nsec),
+            clockResolution: 1000
+        )
+        do {
+            self.encoder = SessionEncoder(writer: try TraceWriter(path: path, header: header))
+        } catch {
+            throw .cannotCreate(path: path, reason: error.reason.replacing("cannot create \(path): ", with: ""))
+        }
+        synctrace_set_coarse_clock(0)
+        guard let thread = PlatformThread.spawn({ [self] in self.runWriter() }) else {
+            throw .cannotCreate(path: path, reason: "cannot start the writer thread")
+        }
+        self.writerThread = thread
+    }
+
+    deinit {
+        for storage in self.pool { storage.deallocate() }
+    }
+
+    // MARK: Buffers
+
+    func takeStorage() -> UnsafeMutablePointer<synctrace_event> {
+        if let storage = self.poolLock.withLock({ self.pool.popLast() }) { return storage }
+        return .allocate(capacity: self.options.bufferCapacity)
+    }
+
+    func returnStorage(_ storage: UnsafeMutablePointer<synctrace_event>) {
+        let kept = self.poolLock.withLock {
+            guard self.pool.count < self.options.maximumQueuedBuffers + 8 else { return false }
+            self.pool.append(storage)
+            return true
+        }
+        if !kept { storage.deallocate() }
+    }
+
+    /// Hands a full buffer to the writer, waiting (or dropping) when it is behind.
+    func submit(_ chunk: EventChunk) {
+        let dropWhenFull = self.options.overflowPolicy == .dropEvents
+        if !self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) {
+            if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.range.count), ordering: .relaxed) }
+            self.returnStorage(chunk.storage)
+        }
+    }
+
+    /// Hands over a thread's last events (at its exit, or at stop) without waiting.
+    func submitFinal(_ chunk: EventChunk) {
+        if !self.queue.enqueueUnbounded(chunk) { self.returnStorage(chunk.storage) }
+    }
+
+    // MARK: Threads
+
+    /// Gives the calling thread a recorder for this session, unless the session is stopping.
+    func registerCurrentThread() -> Bool {
+        let threadID = ThreadRegistry.currentThreadID()
+        let recorder = ThreadRecorder(threadID: threadID, session: self)
+        let registered = self.state.withLock { state in
+            guard !state.stopping else { return false }
+            state.recorders[ObjectIdentifier(recorder)] = recorder
+            return true
+        }
+        guard registered else { return false }
+        synctrace_set_thread_recorder(recorder.buffer, self.epoch)
+        // The thread-exit handler owns one reference: the thread's last events are flushed at exit.
+        if let previous = synctrace_thread_exit_value() {
+            Unmanaged<ThreadRecorder>.fromOpaque(previous).release()
+        }
+        _ = synctrace_set_thread_exit_value(Unmanaged.passRetained(recorder).toOpaque())
+        return true
+    }
+
+    /// The thread of `recorder` exited: hand over its last events and forget it.
+    func threadExited(_ recorder: ThreadRecorder) {
+        recorder.flushAtExit()
+        // Runs on the exiting thread: an event recorded after this (by another exit handler) finds no
+        // buffer and registers afresh instead of writing into the retired one.
+        synctrace_set_thread_recorder(nil, 0)
+        self.state.withLock { state in _ = state.recorders.removeValue(forKey: ObjectIdentifier(recorder)) }
+    }
+
+    // MARK: Stopping
+
+    /// Stops recording: takes every thread's pending events, lets the writer drain and finish the
+    /// trace, and returns what was written. Safe to call more than once.
+    func stop() -> TraceRecordingSummary {
+        let recorders: [ThreadRecorder]? = self.state.withLock { state in
+            guard !state.stopping else { return nil }
+            state.stopping = true
+            return Array(state.recorders.values)
+        }
+        if let recorders {
+            for recorder in recorders { recorder.flush(retire: true) }
+            self.queue.close()
+            if let thread = self.writerThread { PlatformThread.join(thread) }
+            self.state.withLock { state in state.recorders.removeAll() }
+        }
+        return self.state.withLock { state in
+            state.summary
+                ?? TraceRecordingSummary(path: self.path, eventCount: 0, droppedEventCount: 0, byteCount: 0, error: state.error)
+        }
+    }
+
+    // MARK: The writer thread
+
+    private func runWriter() {
+        var failed = false
+        while true {
+            let chunks = self.queue.takeAll(timeout: 1_000_000)
+            self.tickClock()
+            for chunk in chunks {
+                if !failed {
+                    do {
+                        try self.encoder.encode(chunk)
+                    } catch {
+                        failed = true
+                        self.fail(reason: error.reason)
+                    }
+                }
+                self.returnStorage(chunk.storage)
+            }
+            if chunks.isEmpty && self.queue.isClosed { break }
+        }
+        if !failed {
+            do {
+                try self.encoder.writer.finish()
+            } catch {
+                failed = true
+                self.fail(reason: error.reason)
+            }
+        }
+        let writer = self.encoder.writer
+        self.state.withLock { state in
+            state.summary = TraceRecordingSummary(
+                path: self.path,
+                eventCount: writer.eventCount,
+                droppedEventCount: self.droppedEvents.load(ordering: .relaxed),
+                byteCount: writer.writtenByteCount,
+                error: state.error
+            )
+        }
+    }
+
+    private func tickClock() {
+        synctrace_set_coarse_clock((synctrace_monotonic_nanoseconds() &- self.startNanoseconds) / 1000)
+    }
+
+    /// Stops recording after a write error and reports it once; the program runs on unrecorded.
+    private func fail(reason: String) {
+        let error = TraceRecorderError.writeFailed(path: self.path, reason: reason)
+        self.state.withLock { state in state.error = error }
+        TraceRecorder.sessionFailed(self)
+        if let handler = self.options.errorHandler {
+            handler(error)
+        } else {
+            printDiagnostic("\(error)")
+        }
+    }
+
+    // MARK: The slow path of recording
+
+    /// What `recordEvent` does when the fast path could not record: register the thread, or hand
+    /// over a full buffer.
+    @inline(never)
+    static func recordingSlowPath(
+        status: Int32,
+        epoch: UInt64,
+        _ operation: TraceOperation,
+        object: UInt32,
+        sequence: UInt64,
+        argument: Int64,
+        fileID: StaticString,
+        line: UInt
+    ) {
+        var status = status
+        if status == 2 {
+            guard let session = TraceRecorder.session(epoch: epoch), session.registerCurrentThread() else { return }
+            status = synctrace_record(
+                epoch,
+                operation.rawValue,
+                object,
+                sequence,
+                argument,
+                UnsafeRawPointer(fileID.utf8Start),
+                UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
+                UInt32(truncatingIfNeeded: line)
+            )
+        }
+        if status == 1, let buffer = synctrace_thread_recorder(epoch) {
+            let owner = buffer.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner!
+            Unmanaged<ThreadRecorder>.fromOpaque(owner).takeUnretainedValue().handOverFullBuffer()
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CSyncTraceRuntime
+
+/// One thread's recording state for one session: the buffer its events go into, and the hand-over
+/// of full buffers to the writer.
+///
+/// Only the owning thread appends (through `synctrace_record`, which reaches the buffer through a
+/// C thread-local). Taking events out — when the buffer is full, when the thread exits, when the
+/// session stops — happens under `handoverLock`, so stop() on another thread can take the events
+/// written so far without racing the owner's own hand-over.
+final class ThreadRecorder: @unchecked Sendable {
+    // Safe to share: `buffer.events`, `flushed` and `retired` change only with `handoverLock` held;
+    // the owner's appends only write slots at or past the published count, which stop() never reads.
+    let threadID: UInt32
+    // Strong: a thread's recorder lives as long as the thread (its exit handler holds it), which may
+    // be longer than the session is running; the session drops its references when it stops.
+    let session: RecordingSession
+    let buffer: UnsafeMutablePointer<synctrace_thread_buffer>
+    private let handoverLock = PlatformLock()
+    /// Events before this index were already taken by a stop() while the owner kept running.
+    private var flushed = 0
+    private var retired = false
+
+    init(threadID: UInt32, session: RecordingSession) {
+        self.threadID = threadID
+        self.session = session
+        self.buffer = .allocate(capacity: 1)
+        self.buffer.initialize(
+            to: synctrace_thread_buffer(
+                events: session.takeStorage(),
+                count: 0,
+                capacity: UInt64(session.options.bufferCapacity),
+                owner: nil
+            )
+        )
+        self.buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        if let events = self.buffer.pointee.events { self.session.returnStorage(events) }
+        self.buffer.deallocate()
+    }
+
+    /// Called by the owner when its buffer has just filled: hands the events to the writer and
+    /// continues in a fresh buffer.
+    func handOverFullBuffer() {
+        self.handoverLock.lock()
+        defer { self.handoverLock.unlock() }
+        guard !self.retired, let events = self.buffer.pointee.events else {
+            // The session has stopped: keep the owner's writes in bounds, and keep nothing.
+            self.buffer.pointee.count = 0
+            return
+        }
+        let count = Int(synctrace_published_count(self.buffer))
+        let chunk = EventChunk(thread: self.threadID, storage: events, range: self.flushed..<count)
+        self.buffer.pointee.events = self.session.takeStorage()
+        self.flushed = 0
+        // The owner is the only writer of `count`; resetting it here is ordered before its next append.
+        self.buffer.pointee.count = 0
+        self.session.submit(chunk)
+    }
+
+    /// Called at the owner's exit: hands over what was written so far, storage and all, and retires.
+    func flushAtExit() {
+        self.handoverLock.lock()
+        defer { self.handoverLock.unlock() }
+        guard !self.retired, let events = self.buffer.pointee.events else { return }
+        let count = Int(synctrace_published_count(self.buffer))
+        self.buffer.pointee.events = nil
+        self.retired = true
+        self.session.submitFinal(EventChunk(thread: self.threadID, storage: events, range: self.flushed..<count))
+    }
+
+    /// Called from another thread (stop): hands over a copy of what was written so far, since the
+    /// owner may still be writing. With `retire`, the recorder takes nothing more afterwards.
+    func flush(retire: Bool) {
+        self.handoverLock.lock()
+        defer { self.handoverLock.unlock() }
+        guard !self.retired, let events = self.buffer.pointee.events else { return }
+        let count = Int(synctrace_published_count(self.buffer))
+        if count > self.flushed {
+            // The owner may keep writing after a stop(): copy rather than take the storage.
+            let copy = self.session.takeStorage()
+            copy.update(from: events + self.flushed, count: count - self.flushed)
+            self.session.submitFinal(EventChunk(thread: self.threadID, storage: copy, range: 0..<(count - self.flushed)))
+            self.flushed = count
+        }
+        if retire { self.retired = true }
+    }
+}

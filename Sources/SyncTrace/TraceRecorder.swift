@@ -1,0 +1,124 @@
+import CSyncTraceRuntime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Starts and stops recording.
+///
+/// While a recording runs, every traced primitive (``TracedMutex``, ``TracedVar``, ``TracedChannel``…)
+/// appends an event to its thread's buffer, and a background thread encodes, LZ4-compresses and
+/// writes the buffers to the trace file. With no recording running, the traced primitives behave
+/// exactly like the plain ones at the cost of one predictable branch.
+///
+/// ```swift
+/// try TraceRecorder.start(path: "app.synctrace")
+/// defer { TraceRecorder.stop() }
+/// ```
+///
+/// Or, without changing code, run the program with `SYNCTRACE_OUTPUT=app.synctrace` in its
+/// environment: recording starts when the program first creates a traced object and stops at exit.
+/// Then analyse the trace with `synctrace stats app.synctrace` (and, as it lands, `synctrace analyze`).
+public enum TraceRecorder {
+    /// The environment variable that switches recording on without code changes.
+    public static let outputEnvironmentVariable = "SYNCTRACE_OUTPUT"
+
+    private struct Sessions {
+        var current: RecordingSession?
+        var lastEpoch: UInt64 = 0
+        var exitHandlerInstalled = false
+    }
+    private static let sessions = Mutex(Sessions())
+
+    /// Starts recording to `path`, replacing the file if it exists.
+    ///
+    /// - Throws: ``TraceRecorderError/cannotCreate(path:reason:)`` when the file cannot be created,
+    ///   ``TraceRecorderError/alreadyRecording(path:)`` when a recording is running.
+    public static func start(path: String, options: TraceRecorderOptions = TraceRecorderOptions()) throws(TraceRecorderError) {
+        Self.installExitHandlers()
+        let result: Result<Void, TraceRecorderError> = Self.sessions.withLock { sessions in
+            if let current = sessions.current { return .failure(.alreadyRecording(path: current.path)) }
+            do throws(TraceRecorderError) {
+                let session = try RecordingSession(path: path, options: options, epoch: sessions.lastEpoch + 1)
+                sessions.lastEpoch += 1
+                sessions.current = session
+                synctrace_set_session_epoch(session.epoch)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Stops recording: flushes every thread's events, finishes the trace file and returns what was
+    /// written; `nil` when nothing was recording.
+    @discardableResult
+    public static func stop() -> TraceRecordingSummary? {
+        let session: RecordingSession? = Self.sessions.withLock { sessions in
+            let session = sessions.current
+            sessions.current = nil
+            if session != nil { synctrace_set_session_epoch(0) }
+            return session
+        }
+        return session?.stop()
+    }
+
+    /// Whether a recording is running.
+    public static var isRecording: Bool { synctrace_session_epoch() != 0 }
+
+    /// The running session with the given epoch, if it is still the running one.
+    static func session(epoch: UInt64) -> RecordingSession? {
+        Self.sessions.withLock { sessions in sessions.current?.epoch == epoch ? sessions.current : nil }
+    }
+
+    /// A session hit a write error: recording stops (its stop() still finishes what it can).
+    static func sessionFailed(_ session: RecordingSession) {
+        Self.sessions.withLock { sessions in
+            if sessions.current === session { synctrace_set_session_epoch(0) }
+        }
+    }
+
+    // MARK: Starting from the environment
+
+    private static let environmentStart: Void = {
+        guard let raw = getenv(TraceRecorder.outputEnvironmentVariable) else { return }
+        let path = String(cString: raw)
+        guard !path.isEmpty else {
+            printDiagnostic("\(TraceRecorder.outputEnvironmentVariable) is set but empty; running unrecorded")
+            return
+        }
+        do {
+            try TraceRecorder.start(path: path)
+        } catch {
+            printDiagnostic("cannot record to \(TraceRecorder.outputEnvironmentVariable)=\(path): \(error); running unrecorded")
+        }
+    }()
+
+    /// Starts recording if `SYNCTRACE_OUTPUT` says so; only the first call does anything. Every traced
+    /// object's creation calls it, so a program records without code changes.
+    static func startFromEnvironmentOnce() {
+        _ = Self.environmentStart
+    }
+
+    // MARK: Exit
+
+    private static func installExitHandlers() {
+        let install = Self.sessions.withLock { sessions in
+            defer { sessions.exitHandlerInstalled = true }
+            return !sessions.exitHandlerInstalled
+        }
+        guard install else { return }
+        // A thread's last events are handed over when it exits, however it was started.
+        _ = synctrace_install_thread_exit_handler { value in
+            guard let value else { return }
+            let recorder = Unmanaged<ThreadRecorder>.fromOpaque(value).takeRetainedValue()
+            recorder.session.threadExited(recorder)
+        }
+        // A normal exit finishes the trace, so `SYNCTRACE_OUTPUT` needs no stop() in the program.
+        atexit { TraceRecorder.stop() }
+    }
+}

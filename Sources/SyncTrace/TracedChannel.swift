@@ -1,0 +1,145 @@
+import SyncTraceFormat
+
+/// A channel with Go's semantics, whose operations are recorded: blocking `send`, `receive` that
+/// returns `nil` once the channel is closed and drained, `close`, and `for-in` iteration.
+///
+/// ```swift
+/// let jobs = TracedChannel<Int>(capacity: 2, name: "jobs")
+/// TracedThread.spawn { for job in jobs { process(job) } }
+/// for job in 0..<10 { jobs.send(job) }
+/// jobs.close()
+/// ```
+///
+/// With capacity 0 (the default) a send waits until a receiver has taken its value (a rendezvous);
+/// with capacity C a send waits only while C values are waiting. The i-th receive takes the i-th
+/// send's value, and the trace numbers them so that the replay rebuilds Go's rules exactly: each
+/// send happens before its receive, and the k-th receive before the (k+C)-th send completes.
+/// A send or receive that has to wait records a `req` first, so a hung program's trace shows it.
+public final class TracedChannel<Element>: @unchecked Sendable {
+    // Safe to share: every mutable field is read and written only while `lock` is held.
+    private let lock = PlatformLock()
+    /// The capacity: 0 for a rendezvous channel.
+    public let capacity: Int
+    private var buffered = RingBuffer<Element>()
+    /// Rendezvous sends not yet taken, oldest first, with their tickets.
+    private var offered = RingBuffer<(ticket: UInt64, value: Element)>()
+    private var nextTicket: UInt64 = 0
+    private var takenTickets: UInt64 = 0
+    /// The sequence number a receiver assigned to each taken rendezvous send, for its sender to record.
+    private var takenSequences: [UInt64: UInt64] = [:]
+    private var closed = false
+    private var sequence: UInt64 = 0
+    /// The channel's id in the trace.
+    let objectID: UInt32
+
+    /// Creates a channel; `name` is what reports call it (by default `TracedChannel@File.swift:12`).
+    ///
+    /// - Precondition: `capacity >= 0`.
+    public init(capacity: Int = 0, name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
+        precondition(capacity >= 0, "TracedChannel: negative capacity")
+        self.capacity = capacity
+        self.objectID = ObjectRegistry.register(
+            kind: .channel,
+            name: name,
+            typeName: "TracedChannel",
+            fileID: fileID,
+            line: line,
+            capacity: capacity
+        )
+        // The text form declares a channel with `chan(C, k)` before its other operations.
+        recordEvent(.makeChannel, object: self.objectID, sequence: self.takeSequence(), argument: Int64(capacity), fileID: fileID, line: line)
+    }
+
+    /// Sends `value`, waiting while the channel is full (or, with capacity 0, until a receiver takes it).
+    ///
+    /// - Precondition: the channel is not closed (Go panics on a send on a closed channel).
+    public func send(_ value: Element, fileID: StaticString = #fileID, line: UInt = #line) {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        precondition(!self.closed, "TracedChannel: send on a closed channel")
+        if self.capacity == 0 {
+            let ticket = self.nextTicket
+            self.nextTicket += 1
+            self.offered.append((ticket, value))
+            self.lock.broadcast()
+            if self.takenTickets <= ticket {
+                recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
+                while self.takenTickets <= ticket && !self.closed { self.lock.wait() }
+            }
+            precondition(self.takenTickets > ticket, "TracedChannel: channel closed while a send was waiting")
+            let number = self.takenSequences.removeValue(forKey: ticket) ?? 0
+            recordEvent(.send, object: self.objectID, sequence: number, fileID: fileID, line: line)
+            return
+        }
+        if self.buffered.count == self.capacity {
+            recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
+            while self.buffered.count == self.capacity && !self.closed { self.lock.wait() }
+            precondition(!self.closed, "TracedChannel: channel closed while a send was waiting")
+        }
+        self.buffered.append(value)
+        recordEvent(.send, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        self.lock.broadcast()
+    }
+
+    /// Receives the next value, waiting while the channel is empty; `nil` once it is closed and drained.
+    public func receive(fileID: StaticString = #fileID, line: UInt = #line) -> Element? {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        if self.isEmpty && !self.closed {
+            recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
+            while self.isEmpty && !self.closed { self.lock.wait() }
+        }
+        if self.capacity == 0, let (ticket, value) = self.offered.popFirst() {
+            // The send completes when its value is taken: number it just before this receive.
+            self.takenSequences[ticket] = self.takeSequence()
+            self.takenTickets += 1
+            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+            self.lock.broadcast()
+            return value
+        }
+        if let value = self.buffered.popFirst() {
+            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+            self.lock.broadcast()
+            return value
+        }
+        // Closed and drained: the receive sees the close.
+        recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        return nil
+    }
+
+    /// Closes the channel: receivers drain what is buffered, then get `nil`.
+    ///
+    /// - Precondition: the channel is not already closed (Go panics there too).
+    public func close(fileID: StaticString = #fileID, line: UInt = #line) {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        precondition(!self.closed, "TracedChannel: close of a closed channel")
+        self.closed = true
+        recordEvent(.close, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        self.lock.broadcast()
+    }
+
+    private var isEmpty: Bool { self.capacity == 0 ? self.offered.count == 0 : self.buffered.count == 0 }
+
+    /// The next number in the channel's own order; the caller holds the lock.
+    private func takeSequence() -> UInt64 {
+        defer { self.sequence &+= 1 }
+        return self.sequence
+    }
+}
+
+extension TracedChannel: Sequence {
+    /// Receives values until the channel is closed and drained, like Go's `for v := range ch`.
+    public struct Iterator: IteratorProtocol {
+        let channel: TracedChannel
+
+        /// The next received value, or `nil` once the channel is closed and drained.
+        public mutating func next() -> Element? {
+            // No call site reaches an iterator: receives through `for-in` are recorded without one.
+            self.channel.receive(fileID: "", line: 0)
+        }
+    }
+
+    /// An iterator that receives until the channel is closed and drained.
+    public func makeIterator() -> Iterator { Iterator(channel: self) }
+}

@@ -1,0 +1,74 @@
+import SyncTraceFormat
+
+/// A lock with explicit `lock()` and `unlock()`, like `NSLock`, whose operations are recorded.
+///
+/// ```swift
+/// let lock = TracedLock(name: "accounts")
+/// lock.withLock { balance += amount }
+/// ```
+///
+/// Not recursive: locking it again on the thread that holds it deadlocks, as with `NSLock`.
+public final class TracedLock: @unchecked Sendable {
+    // Safe to share: `sequence` is read and written only while `platform` is held.
+    let platform = PlatformLock()
+    private var sequence: UInt64 = 0
+    /// The lock's id in the trace.
+    let objectID: UInt32
+
+    /// Creates a lock; `name` is what reports call it (by default `TracedLock@File.swift:12`).
+    public init(name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
+        self.objectID = ObjectRegistry.register(kind: .lock, name: name, typeName: "TracedLock", fileID: fileID, line: line)
+    }
+
+    /// Takes the lock, waiting while another thread holds it.
+    public func lock(fileID: StaticString = #fileID, line: UInt = #line) {
+        let epoch = currentRecordingEpoch()
+        if epoch == 0 {
+            self.platform.lock()
+            return
+        }
+        if !self.platform.tryLock() {
+            recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
+            self.platform.lock()
+        }
+        self.recordAcquired(epoch: epoch, fileID: fileID, line: line)
+    }
+
+    /// Takes the lock if it is free; returns whether it did (like `NSLock.try()`).
+    public func tryLock(fileID: StaticString = #fileID, line: UInt = #line) -> Bool {
+        guard self.platform.tryLock() else { return false }
+        let epoch = currentRecordingEpoch()
+        if epoch != 0 { self.recordAcquired(epoch: epoch, fileID: fileID, line: line) }
+        return true
+    }
+
+    /// Releases the lock; the calling thread must hold it.
+    public func unlock(fileID: StaticString = #fileID, line: UInt = #line) {
+        let epoch = currentRecordingEpoch()
+        if epoch != 0 { self.recordReleasing(epoch: epoch, fileID: fileID, line: line) }
+        self.platform.unlock()
+    }
+
+    /// Runs `body` with the lock held.
+    public func withLock<Result, E: Error>(
+        fileID: StaticString = #fileID,
+        line: UInt = #line,
+        _ body: () throws(E) -> Result
+    ) throws(E) -> Result {
+        self.lock(fileID: fileID, line: line)
+        defer { self.unlock(fileID: fileID, line: line) }
+        return try body()
+    }
+
+    /// Records `acq`; the caller has just taken the lock.
+    func recordAcquired(epoch: UInt64, fileID: StaticString, line: UInt) {
+        recordEvent(epoch: epoch, .acquire, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
+        self.sequence &+= 1
+    }
+
+    /// Records `rel`; the caller still holds the lock and is about to release it.
+    func recordReleasing(epoch: UInt64, fileID: StaticString, line: UInt) {
+        recordEvent(epoch: epoch, .release, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
+        self.sequence &+= 1
+    }
+}

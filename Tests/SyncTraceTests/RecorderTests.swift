@@ -1,0 +1,62 @@
+import Foundation
+import SyncTrace
+import SyncTraceFormat
+import Testing
+
+/// Every recorder test runs inside this suite, one at a time: a recording session is process-wide,
+/// and a test running beside another's session would put its events into that trace.
+@Suite("The recorder", .serialized)
+struct RecorderTests {}
+
+/// A finished recording read back from its file.
+struct RecordedTrace {
+    var events: [TraceEvent]
+    var symbols: TraceSymbols
+    var ending: TraceEnding
+    var summary: TraceRecordingSummary
+
+    /// Records `body` to a temporary file and reads the trace back.
+    static func record(
+        options: TraceRecorderOptions = TraceRecorderOptions(),
+        _ body: () throws -> Void
+    ) throws -> RecordedTrace {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString).synctrace").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TraceRecorder.start(path: path, options: options)
+        do {
+            try body()
+        } catch {
+            TraceRecorder.stop()
+            throw error
+        }
+        let summary = try #require(TraceRecorder.stop())
+        let reader = try BinaryTraceReader(path: path)
+        var events: [TraceEvent] = []
+        var batch: [TraceEvent] = []
+        while try reader.nextBatch(into: &batch) { events.append(contentsOf: batch) }
+        return RecordedTrace(events: events, symbols: reader.symbols, ending: reader.ending, summary: summary)
+    }
+
+    /// The id of the object declared under `name`.
+    func object(_ name: String) throws -> ObjectID {
+        try #require(self.symbols.objects.first { $0.name == name }).id
+    }
+
+    /// The id of the thread declared under `name`.
+    func thread(_ name: String) throws -> ThreadID {
+        try #require(self.symbols.threads.first { $0.name == name }).id
+    }
+
+    /// The events on one object, in file order.
+    func events(on object: ObjectID) -> [TraceEvent] {
+        self.events.filter { $0.operation.hasObject && $0.object == object }
+    }
+
+    /// The events of one thread, in file order (which is the thread's program order).
+    func events(of thread: ThreadID) -> [TraceEvent] {
+        self.events.filter { $0.thread == thread }
+    }
+
+    /// The location text of an event.
+    func location(_ event: TraceEvent) -> String? { self.symbols.location(event.location) }
+}
