@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 //
-// Benchmarks of the binary trace codec, kept in a nested package so that the root package (what
+// Benchmarks of the binary trace codec and the recorder, kept in a nested package so that the root package (what
 // apps link) never depends on the benchmark tool. Run with `swift package benchmark` from here.
 
 import PackageDescription
@@ -21,6 +21,20 @@ let package = Package(
                 .product(name: "SyncTraceFormat", package: "SyncTrace"),
             ],
             path: "Benchmarks/FormatBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        // The recorder's cost on the program: traced primitives against plain ones, recording on
+        // and off, and sustained recording throughput.
+        .executableTarget(
+            name: "RecorderBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SyncTrace", package: "SyncTrace"),
+            ],
+            path: "Benchmarks/RecorderBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),

@@ -8,11 +8,13 @@
 #include <pthread.h>
 #endif
 
-uint64_t synctrace_session_epoch_storage = 0;
-uint64_t synctrace_coarse_clock_storage = 0;
-_Thread_local void *synctrace_thread_recorder_storage = 0;
-_Thread_local uint64_t synctrace_thread_epoch_storage = 0;
-_Thread_local uint32_t synctrace_thread_id_storage = 0;
+// Each on a cache line of its own: every traced operation reads them, so a neighbour written by
+// another thread would make those reads miss (and the next lock instruction wait for the miss).
+__attribute__((aligned(128))) uint64_t synctrace_session_epoch_storage = 0;
+__attribute__((aligned(128))) uint64_t synctrace_coarse_clock_storage = 0;
+SYNCTRACE_TLS void *synctrace_thread_recorder_storage = 0;
+SYNCTRACE_TLS uint64_t synctrace_thread_epoch_storage = 0;
+SYNCTRACE_TLS uint32_t synctrace_thread_id_storage = 0;
 
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;

@@ -1,18 +1,22 @@
-import CSyncTraceRuntime
-import SyncTraceFormat
+public import CSyncTraceRuntime
+public import SyncTraceFormat
 
 // The hot path every traced primitive calls. With no recorder running it is one relaxed load and
 // one predictable branch; while recording, a thread-local read and a handful of stores into the
 // thread's own buffer: no lock, no allocation, no write to memory another thread writes.
+//
+// It is inlinable, and so are the primitives' operations, so that it compiles into the program's
+// own code: a call across the module boundary into unspecialized generic code would cost more than
+// all of it.
 
-/// Whether a recording session is running; the epoch to hand to ``recordEvent(epoch:_:object:sequence:argument:fileID:line:)``.
-@inline(__always)
+/// The running session's epoch, or 0 when nothing records.
+@inlinable @inline(__always)
 func currentRecordingEpoch() -> UInt64 {
     synctrace_session_epoch()
 }
 
 /// Records an event if a session is running.
-@inline(__always)
+@inlinable @inline(__always)
 func recordEvent(
     _ operation: TraceOperation,
     object: UInt32,
@@ -27,7 +31,7 @@ func recordEvent(
 }
 
 /// Records an event for a session whose epoch the caller has already read (and found nonzero).
-@inline(__always)
+@inlinable @inline(__always)
 func recordEvent(
     epoch: UInt64,
     _ operation: TraceOperation,
@@ -48,7 +52,7 @@ func recordEvent(
         UInt32(truncatingIfNeeded: line)
     )
     if status != 0 {
-        RecordingSession.recordingSlowPath(
+        recordEventSlowPath(
             status: status,
             epoch: epoch,
             operation,
@@ -59,4 +63,29 @@ func recordEvent(
             line: line
         )
     }
+}
+
+/// What `recordEvent` does when the fast path could not record: register the thread, or hand over
+/// a full buffer. Out of line: it runs once per thread and once per few thousand events.
+@usableFromInline @inline(never)
+func recordEventSlowPath(
+    status: Int32,
+    epoch: UInt64,
+    _ operation: TraceOperation,
+    object: UInt32,
+    sequence: UInt64,
+    argument: Int64,
+    fileID: StaticString,
+    line: UInt
+) {
+    RecordingSession.recordingSlowPath(
+        status: status,
+        epoch: epoch,
+        operation,
+        object: object,
+        sequence: sequence,
+        argument: argument,
+        fileID: fileID,
+        line: line
+    )
 }

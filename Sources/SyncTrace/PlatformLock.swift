@@ -1,19 +1,20 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// A pthread mutex with a condition variable, on the heap so its address never moves.
 ///
 /// The recorder's own plumbing and the traced primitives that need explicit lock/unlock or waiting
 /// (NSLock-like locks, conditions, channels, wait groups, semaphores) are built on it.
+@usableFromInline
 final class PlatformLock: @unchecked Sendable {
     // Safe to share: the pthread objects are only touched through pthread calls, which synchronize.
-    let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    @usableFromInline init() {
         self.mutex = .allocate(capacity: 1)
         self.condition = .allocate(capacity: 1)
         pthread_mutex_init(self.mutex, nil)
@@ -27,10 +28,10 @@ final class PlatformLock: @unchecked Sendable {
         self.mutex.deallocate()
     }
 
-    @inline(__always) func lock() { pthread_mutex_lock(self.mutex) }
-    @inline(__always) func unlock() { pthread_mutex_unlock(self.mutex) }
+    @inlinable @inline(__always) func lock() { pthread_mutex_lock(self.mutex) }
+    @inlinable @inline(__always) func unlock() { pthread_mutex_unlock(self.mutex) }
     /// Takes the lock if it is free; `false` when another thread holds it.
-    @inline(__always) func tryLock() -> Bool { pthread_mutex_trylock(self.mutex) == 0 }
+    @inlinable @inline(__always) func tryLock() -> Bool { pthread_mutex_trylock(self.mutex) == 0 }
 
     /// Waits on the condition; the caller holds the lock.
     func wait() { pthread_cond_wait(self.condition, self.mutex) }
@@ -57,7 +58,7 @@ final class PlatformLock: @unchecked Sendable {
 }
 
 /// Gives up the processor, for spin loops whose lock holder may have been preempted.
-@inline(never)
+@usableFromInline @inline(never)
 func yieldProcessor() {
     sched_yield()
 }

@@ -1,4 +1,4 @@
-import Synchronization
+public import Synchronization
 
 /// A tiny spin lock whose state is also a sequence number: each locked section gets the next number.
 ///
@@ -6,14 +6,15 @@ import Synchronization
 /// are one indivisible step and the numbers give the exact order in which accesses saw each other's
 /// values. Sections are a few instructions long, so spinning (with a yield after a while, for when
 /// the holder was preempted) beats parking.
+@usableFromInline
 struct SequenceLock: ~Copyable, @unchecked Sendable {
     // Even: free, odd: held; the number of a section is the state it started from, halved.
-    private let state = Atomic<UInt64>(0)
+    @usableFromInline let state = Atomic<UInt64>(0)
 
-    init() {}
+    @usableFromInline init() {}
 
     /// Runs `body` with the lock held and the section's sequence number.
-    @inline(__always)
+    @inlinable @inline(__always)
     func withSequence<Result>(_ body: (UInt64) throws -> Result) rethrows -> Result {
         var spins = 0
         while true {

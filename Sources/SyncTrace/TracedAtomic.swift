@@ -1,5 +1,5 @@
-import Synchronization
-import SyncTraceFormat
+public import Synchronization
+public import SyncTraceFormat
 
 /// A sequentially consistent atomic value over `Synchronization.Atomic`, whose operations are
 /// recorded: loads as `aload`, stores as `astore`, read-modify-writes as `armw`.
@@ -16,10 +16,10 @@ import SyncTraceFormat
 public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     // Safe to share: all state is atomic (`Atomic` and the sequence lock). The value is kept as its
     // 64 bits because `Atomic`'s operations exist only for concrete representations.
-    private let atomic: Atomic<UInt64>
-    private let sequenceLock = SequenceLock()
+    @usableFromInline let atomic: Atomic<UInt64>
+    @usableFromInline let sequenceLock = SequenceLock()
     /// The atomic's id in the trace.
-    let objectID: UInt32
+    @usableFromInline let objectID: UInt32
 
     /// Creates an atomic holding `initialValue`; `name` is what reports call it (by default
     /// `TracedAtomic@File.swift:12`).
@@ -29,17 +29,20 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     }
 
     /// Atomically loads the value.
+    @inlinable
     public func load(fileID: StaticString = #fileID, line: UInt = #line) -> Value {
         Value(atomicBits: self.perform(.atomicLoad, fileID: fileID, line: line) { $0.load(ordering: .sequentiallyConsistent) })
     }
 
     /// Atomically stores `desired`.
+    @inlinable
     public func store(_ desired: Value, fileID: StaticString = #fileID, line: UInt = #line) {
         self.perform(.atomicStore, fileID: fileID, line: line) { $0.store(desired.atomicBits, ordering: .sequentiallyConsistent) }
     }
 
     /// Atomically replaces the value with `desired` and returns the old one.
     @discardableResult
+    @inlinable
     public func exchange(_ desired: Value, fileID: StaticString = #fileID, line: UInt = #line) -> Value {
         Value(
             atomicBits: self.perform(.atomicReadModifyWrite, fileID: fileID, line: line) {
@@ -51,6 +54,7 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     /// Atomically replaces the value with `desired` if it equals `expected`. A successful exchange is
     /// recorded as a read-modify-write, a failed one as a load.
     @discardableResult
+    @inlinable
     public func compareExchange(
         expected: Value,
         desired: Value,
@@ -77,8 +81,8 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     }
 
     /// Runs `body` on the atomic, numbered and recorded as `operation` while recording.
-    @inline(__always)
-    private func perform<Result>(
+    @inlinable @inline(__always)
+    func perform<Result>(
         _ operation: TraceOperation,
         fileID: StaticString,
         line: UInt,
@@ -95,6 +99,7 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
 extension TracedAtomic where Value: FixedWidthInteger {
     /// Atomically adds `operand` (wrapping on overflow); returns the old and new values.
     @discardableResult
+    @inlinable
     public func wrappingAdd(
         _ operand: Value,
         fileID: StaticString = #fileID,
@@ -105,6 +110,7 @@ extension TracedAtomic where Value: FixedWidthInteger {
 
     /// Atomically subtracts `operand` (wrapping on overflow); returns the old and new values.
     @discardableResult
+    @inlinable
     public func wrappingSubtract(
         _ operand: Value,
         fileID: StaticString = #fileID,
@@ -115,7 +121,8 @@ extension TracedAtomic where Value: FixedWidthInteger {
 
     /// One recorded read-modify-write as a compare-exchange loop on the stored bits, which keeps
     /// them normalized (a native 64-bit add would leave a narrower value's carries in the high bits).
-    private func readModifyWrite(
+    @inlinable
+    func readModifyWrite(
         fileID: StaticString,
         line: UInt,
         _ transform: (Value) -> Value

@@ -1,4 +1,4 @@
-import SyncTraceFormat
+public import SyncTraceFormat
 
 /// A lock with explicit `lock()` and `unlock()`, like `NSLock`, whose operations are recorded.
 ///
@@ -10,10 +10,10 @@ import SyncTraceFormat
 /// Not recursive: locking it again on the thread that holds it deadlocks, as with `NSLock`.
 public final class TracedLock: @unchecked Sendable {
     // Safe to share: `sequence` is read and written only while `platform` is held.
-    let platform = PlatformLock()
-    private var sequence: UInt64 = 0
+    @usableFromInline let platform = PlatformLock()
+    @usableFromInline var sequence: UInt64 = 0
     /// The lock's id in the trace.
-    let objectID: UInt32
+    @usableFromInline let objectID: UInt32
 
     /// Creates a lock; `name` is what reports call it (by default `TracedLock@File.swift:12`).
     public init(name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
@@ -21,6 +21,7 @@ public final class TracedLock: @unchecked Sendable {
     }
 
     /// Takes the lock, waiting while another thread holds it.
+    @inlinable
     public func lock(fileID: StaticString = #fileID, line: UInt = #line) {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
@@ -35,6 +36,7 @@ public final class TracedLock: @unchecked Sendable {
     }
 
     /// Takes the lock if it is free; returns whether it did (like `NSLock.try()`).
+    @inlinable
     public func tryLock(fileID: StaticString = #fileID, line: UInt = #line) -> Bool {
         guard self.platform.tryLock() else { return false }
         let epoch = currentRecordingEpoch()
@@ -43,6 +45,7 @@ public final class TracedLock: @unchecked Sendable {
     }
 
     /// Releases the lock; the calling thread must hold it.
+    @inlinable
     public func unlock(fileID: StaticString = #fileID, line: UInt = #line) {
         let epoch = currentRecordingEpoch()
         if epoch != 0 { self.recordReleasing(epoch: epoch, fileID: fileID, line: line) }
@@ -50,6 +53,7 @@ public final class TracedLock: @unchecked Sendable {
     }
 
     /// Runs `body` with the lock held.
+    @inlinable
     public func withLock<Result, E: Error>(
         fileID: StaticString = #fileID,
         line: UInt = #line,
@@ -61,12 +65,14 @@ public final class TracedLock: @unchecked Sendable {
     }
 
     /// Records `acq`; the caller has just taken the lock.
+    @inlinable
     func recordAcquired(epoch: UInt64, fileID: StaticString, line: UInt) {
         recordEvent(epoch: epoch, .acquire, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
         self.sequence &+= 1
     }
 
     /// Records `rel`; the caller still holds the lock and is about to release it.
+    @inlinable
     func recordReleasing(epoch: UInt64, fileID: StaticString, line: UInt) {
         recordEvent(epoch: epoch, .release, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
         self.sequence &+= 1

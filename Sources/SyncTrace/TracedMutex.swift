@@ -1,5 +1,5 @@
-import Synchronization
-import SyncTraceFormat
+public import Synchronization
+public import SyncTraceFormat
 
 /// A mutex that protects a value, shaped like `Synchronization.Mutex`, whose lock and unlock are
 /// recorded: swap `Mutex` for `TracedMutex` and the critical sections appear in the trace.
@@ -14,15 +14,21 @@ import SyncTraceFormat
 /// critical section followed which. With no recording running it costs one branch more than a
 /// `Mutex`.
 public final class TracedMutex<Value: ~Copyable>: Sendable {
-    private struct Storage: ~Copyable {
-        var value: Value
+    @usableFromInline
+    struct Storage: ~Copyable {
+        @usableFromInline var value: Value
         /// The mutex's own operation count, advanced only while it is held.
-        var sequence: UInt64 = 0
+        @usableFromInline var sequence: UInt64 = 0
+
+        @usableFromInline
+        init(value: consuming Value) {
+            self.value = value
+        }
     }
 
-    private let storage: Mutex<Storage>
+    @usableFromInline let storage: Mutex<Storage>
     /// The mutex's id in the trace.
-    let objectID: UInt32
+    @usableFromInline let objectID: UInt32
 
     /// Creates a mutex holding `initialValue`.
     ///
@@ -34,6 +40,7 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     }
 
     /// Runs `body` with the mutex held and exclusive access to the value, like `Mutex.withLock`.
+    @inlinable
     public func withLock<Result: ~Copyable, E: Error>(
         fileID: StaticString = #fileID,
         line: UInt = #line,
@@ -41,10 +48,8 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     ) throws(E) -> sending Result {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
-            return try self.storage.withLock { (storage) throws(E) -> sending Result in
-                storage.sequence &+= 2
-                return try body(&storage.value)
-            }
+            // Not recording: exactly a `Mutex`. The numbering only has to be consistent within a trace.
+            return try self.storage.withLock { (storage) throws(E) -> sending Result in try body(&storage.value) }
         }
         let objectID = self.objectID
         if let result = try self.storage.withLockIfAvailable({ (storage) throws(E) -> sending Result in
@@ -60,6 +65,7 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     }
 
     /// Runs `body` with the mutex held if no other thread holds it; `nil` without running it otherwise.
+    @inlinable
     public func withLockIfAvailable<Result: ~Copyable, E: Error>(
         fileID: StaticString = #fileID,
         line: UInt = #line,
@@ -68,16 +74,13 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
         let epoch = currentRecordingEpoch()
         let objectID = self.objectID
         return try self.storage.withLockIfAvailable { (storage) throws(E) -> sending Result in
-            if epoch == 0 {
-                storage.sequence &+= 2
-                return try body(&storage.value)
-            }
+            if epoch == 0 { return try body(&storage.value) }
             return try Self.recordedSection(&storage, objectID: objectID, epoch: epoch, fileID: fileID, line: line, body)
         }
     }
 
-    @inline(__always)
-    private static func recordedSection<Result: ~Copyable, E: Error>(
+    @inlinable @inline(__always)
+    static func recordedSection<Result: ~Copyable, E: Error>(
         _ storage: inout sending Storage,
         objectID: UInt32,
         epoch: UInt64,

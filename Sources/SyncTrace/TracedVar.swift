@@ -1,4 +1,4 @@
-import SyncTraceFormat
+public import SyncTraceFormat
 
 /// Plain shared state whose reads and writes are recorded, so that the replay can find the data
 /// races and lost updates on it.
@@ -24,10 +24,10 @@ import SyncTraceFormat
 /// read-then-write atomic: `counter.value += 1` stays two accesses, and loses updates as before.
 public final class TracedVar<Value>: @unchecked Sendable {
     // Unchecked on purpose: see the type's documentation.
-    private let storage: UnsafeMutablePointer<Value>
-    private let sequenceLock = SequenceLock()
+    @usableFromInline let storage: UnsafeMutablePointer<Value>
+    @usableFromInline let sequenceLock = SequenceLock()
     /// The variable's id in the trace.
-    let objectID: UInt32
+    @usableFromInline let objectID: UInt32
 
     /// Creates a variable holding `initialValue`; `name` is what reports call it (by default
     /// `TracedVar@File.swift:12`).
@@ -43,18 +43,21 @@ public final class TracedVar<Value>: @unchecked Sendable {
     }
 
     /// The value; each get records a read and each set a write, without a call site.
+    @inlinable
     public var value: Value {
         get { self.read(fileID: "", line: 0) }
         set { self.write(newValue, fileID: "", line: 0) }
     }
 
     /// The value, recording the line of each access: `counter[] += 1` records a read, then a write.
+    @inlinable
     public subscript(fileID: StaticString = #fileID, line: UInt = #line) -> Value {
         get { self.read(fileID: fileID, line: line) }
         set { self.write(newValue, fileID: fileID, line: line) }
     }
 
     /// Reads the value, recording a read.
+    @inlinable
     public func read(fileID: StaticString = #fileID, line: UInt = #line) -> Value {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return self.storage.pointee }
@@ -64,6 +67,7 @@ public final class TracedVar<Value>: @unchecked Sendable {
     }
 
     /// Writes the value, recording a write.
+    @inlinable
     public func write(_ newValue: Value, fileID: StaticString = #fileID, line: UInt = #line) {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
@@ -79,7 +83,7 @@ public final class TracedVar<Value>: @unchecked Sendable {
 
     /// Reads the value, lets `body` change it, and writes it back: two recorded accesses, as racy
     /// as `x = f(x)` on a plain variable.
-    @discardableResult
+    @inlinable @discardableResult
     public func update<Result>(
         fileID: StaticString = #fileID,
         line: UInt = #line,

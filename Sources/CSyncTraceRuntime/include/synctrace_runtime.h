@@ -17,9 +17,13 @@ extern uint64_t synctrace_session_epoch_storage;
 /// so that stamping an event costs a load instead of a clock call.
 extern uint64_t synctrace_coarse_clock_storage;
 
+// The initial-exec model makes a thread-local read one instruction off the thread pointer instead
+// of a call to __tls_get_addr (the default for position-independent code).
+#define SYNCTRACE_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
 /// This thread's recorder (an unmanaged Swift object) and the session epoch it belongs to.
-extern _Thread_local void *synctrace_thread_recorder_storage;
-extern _Thread_local uint64_t synctrace_thread_epoch_storage;
+extern SYNCTRACE_TLS void *synctrace_thread_recorder_storage;
+extern SYNCTRACE_TLS uint64_t synctrace_thread_epoch_storage;
 
 static inline uint64_t synctrace_session_epoch(void) {
     return __atomic_load_n(&synctrace_session_epoch_storage, __ATOMIC_RELAXED);
@@ -49,7 +53,7 @@ static inline void synctrace_set_thread_recorder(void *recorder, uint64_t epoch)
 
 /// This thread's id in the trace plus one (0 until the thread is first seen); it outlives sessions,
 /// so a thread keeps its identity across recordings. TracedThread sets it before the body runs.
-extern _Thread_local uint32_t synctrace_thread_id_storage;
+extern SYNCTRACE_TLS uint32_t synctrace_thread_id_storage;
 
 static inline uint32_t synctrace_thread_id_plus_one(void) { return synctrace_thread_id_storage; }
 static inline void synctrace_set_thread_id_plus_one(uint32_t value) { synctrace_thread_id_storage = value; }
@@ -101,6 +105,9 @@ static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t o
     event->line = line;
     event->file_length = file_length;
     event->operation = operation;
+    // Claim the buffer's next lines ahead of time: they were last read by the writer thread on
+    // another core, and a store that has to fetch its line stalls the next locked instruction.
+    __builtin_prefetch(event + 8, 1, 3);
     __atomic_store_n(&buffer->count, count + 1, __ATOMIC_RELEASE);
     return count + 1 == buffer->capacity ? SYNCTRACE_BUFFER_FULL : SYNCTRACE_RECORDED;
 }

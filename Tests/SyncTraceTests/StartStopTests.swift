@@ -1,0 +1,61 @@
+import Foundation
+import SyncTrace
+import SyncTraceFormat
+import Testing
+
+extension RecorderTests {
+    @Suite("Starting and stopping")
+    struct StartStopTests {
+        @Test("start throws a clear error for a path it cannot create")
+        func unwritablePath() {
+            #expect {
+                try TraceRecorder.start(path: "/nonexistent-directory/trace.synctrace")
+            } throws: { error in
+                "\(error)" == "cannot create trace /nonexistent-directory/trace.synctrace: No such file or directory"
+            }
+            #expect(!TraceRecorder.isRecording)
+        }
+
+        @Test("a second start while recording is refused; stop without a recording returns nil")
+        func doubleStart() throws {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("double-\(UUID().uuidString).synctrace").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try TraceRecorder.start(path: path)
+            #expect(TraceRecorder.isRecording)
+            #expect(throws: TraceRecorderError.self) { try TraceRecorder.start(path: path + ".2") }
+            #expect(!FileManager.default.fileExists(atPath: path + ".2"))
+            let summary = try #require(TraceRecorder.stop())
+            #expect(summary.path == path)
+            #expect(summary.error == nil)
+            #expect(TraceRecorder.stop() == nil)
+            #expect(!TraceRecorder.isRecording)
+        }
+
+        @Test("with no recording, the primitives work and record nothing")
+        func offIsPlain() throws {
+            #expect(!TraceRecorder.isRecording)
+            let mutex = TracedMutex(0)
+            let variable = TracedVar(1)
+            let atomic = TracedAtomic(5)
+            mutex.withLock { $0 += 1 }
+            variable.value += 1
+            atomic.wrappingAdd(2)
+            #expect(mutex.withLock { $0 } == 1)
+            #expect(variable.value == 2)
+            #expect(atomic.load() == 7)
+            #expect(TraceRecorder.stop() == nil)
+        }
+
+        @Test("sessions follow one another; a thread that recorded in one records in the next")
+        func consecutiveSessions() throws {
+            let lock = TracedLock(name: "reused")
+            for _ in 0..<3 {
+                let trace = try RecordedTrace.record {
+                    lock.withLock {}
+                }
+                let events = trace.events(on: try trace.object("reused"))
+                #expect(events.map(\.operation) == [.acquire, .release])
+            }
+        }
+    }
+}
