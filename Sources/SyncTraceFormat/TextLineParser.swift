@@ -50,10 +50,11 @@ enum TextLineParser {
         }
     }
 
-    private static func checkName(_ name: Substring, what: String) throws(ParseFailure) {
-        if name.isEmpty { throw ParseFailure("missing \(what)") }
+    private static func checkName(_ name: Substring, what: String, in operation: Substring? = nil) throws(ParseFailure) {
+        let context = operation.map { " in \($0)(…)" } ?? ""
+        if name.isEmpty { throw ParseFailure("missing \(what)\(context)") }
         guard Self.isValidName(name) else {
-            throw ParseFailure("invalid \(what) '\(name)': names match [A-Za-z_][A-Za-z0-9_.[]]*")
+            throw ParseFailure("invalid \(what) '\(name)'\(context): names match [A-Za-z_][A-Za-z0-9_.\\[\\]]*")
         }
     }
 
@@ -90,7 +91,7 @@ enum TextLineParser {
             guard arguments.count == 1 else {
                 throw ParseFailure("\(name) takes one argument, a thread name: \(name)(U)")
             }
-            try Self.checkName(arguments[0], what: "thread name in \(name)(…)")
+            try Self.checkName(arguments[0], what: "thread name", in: name)
             line.target = arguments[0]
         case .object(let family):
             if operation.hasArgument {
@@ -98,7 +99,7 @@ enum TextLineParser {
                 guard arguments.count == 2 else {
                     throw ParseFailure("\(name) takes two arguments: \(usage)")
                 }
-                try Self.checkName(arguments[0], what: "name in \(name)(…)")
+                try Self.checkName(arguments[0], what: "\(Self.noun(for: family)) name", in: name)
                 guard let number = Int64(arguments[1]) else {
                     throw ParseFailure("\(usage) needs an integer, found '\(arguments[1])'")
                 }
@@ -113,11 +114,20 @@ enum TextLineParser {
                         "\(name) takes one argument, \(family) name: \(name)(\(placeholder))"
                     )
                 }
-                try Self.checkName(arguments[0], what: "name in \(name)(…)")
+                try Self.checkName(arguments[0], what: "\(Self.noun(for: family)) name", in: name)
             }
             line.target = arguments[0]
         }
         return line
+    }
+
+    private static func noun(for family: ObjectFamily) -> String {
+        switch family {
+        case .lock: "lock"
+        case .memory: "variable"
+        case .channel: "channel"
+        case .waitGroup: "wait group"
+        }
     }
 
     private static func placeholder(for family: ObjectFamily) -> String {

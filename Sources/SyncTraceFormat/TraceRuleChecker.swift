@@ -27,6 +27,8 @@ public struct TraceRuleChecker: Sendable {
         var sends = 0
         var receives = 0
         var closedAt: Int?
+        /// Where `chan` declared the channel, if it did.
+        var declaredAt: Int?
         /// Senders of a rendezvous channel not yet received, oldest first.
         var pendingSenders: [ThreadID] = []
         var pendingHead = 0
@@ -84,7 +86,9 @@ public struct TraceRuleChecker: Sendable {
         }
         let name = symbols.threads[other].name
         let operation = event.operation.textName
-        guard event.otherThread != event.thread else { return "a thread cannot \(operation) itself" }
+        guard event.otherThread != event.thread else {
+            return "\(operation)(\(name)) by \(name): a thread cannot \(operation) itself"
+        }
         if event.operation == .fork {
             if let forked = self.threads[other].forkedAt { return "\(name) was already forked (\(self.at(forked)))" }
             if let first = self.threads[other].firstEvent {
@@ -115,7 +119,7 @@ public struct TraceRuleChecker: Sendable {
         let name = declaration.name
         let operation = event.operation.textName
         guard declaration.kind.family == family else {
-            let first = self.objects[index].firstUse.map { " (first used \(self.at($0)))" } ?? ""
+            let first = self.objects[index].firstUse.map { " (first used on \(self.at($0)))" } ?? ""
             return "\(name) is \(declaration.kind.family)\(first), but \(operation) needs \(family)"
         }
         let violation = Self.apply(
@@ -148,12 +152,13 @@ public struct TraceRuleChecker: Sendable {
         let thread = symbols.threads[event.thread.index].name
         let operation = event.operation.textName
         func at(_ position: Int) -> String { "\(positionName) \(position)" }
+        func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
         if state.firstUse == nil { state.capacity = declaredCapacity }
         switch event.operation {
         case .acquire:
             if let writer = state.writer, writer != event.thread {
                 return "\(operation)(\(name)) by \(thread) while \(symbols.threads[writer.index].name) holds \(name) "
-                    + "(acquired \(at(state.writerSince)))"
+                    + "(acquired on \(at(state.writerSince)))"
             }
             if state.readers[event.thread] != nil {
                 return "\(operation)(\(name)) by \(thread) while it holds \(name)'s read lock"
@@ -173,7 +178,7 @@ public struct TraceRuleChecker: Sendable {
         case .readAcquire:
             if let writer = state.writer {
                 let holder = writer == event.thread ? "it" : symbols.threads[writer.index].name
-                return "\(operation)(\(name)) by \(thread) while \(holder) holds \(name) (acquired \(at(state.writerSince)))"
+                return "\(operation)(\(name)) by \(thread) while \(holder) holds \(name) (acquired on \(at(state.writerSince)))"
             }
             state.readers[event.thread, default: 0] += 1
         case .readRelease:
@@ -182,19 +187,24 @@ public struct TraceRuleChecker: Sendable {
             }
             state.readers[event.thread] = depth > 1 ? depth - 1 : nil
         case .makeChannel:
+            if let declared = state.declaredAt {
+                return "chan(\(name), \(event.argument)) declares \(name) again (declared on \(at(declared)))"
+            }
             if let firstUse = state.firstUse {
                 return "chan(\(name), \(event.argument)) must come before \(name)'s other operations "
-                    + "(\(name) was first used \(at(firstUse)))"
+                    + "(\(name) was first used on \(at(firstUse)))"
             }
             guard event.argument >= 0 else { return "chan(\(name), \(event.argument)): capacity must be 0 or more" }
             state.capacity = Int(event.argument)
+            state.declaredAt = position
         case .send:
             if let closed = state.closedAt {
-                return "send(\(name)) on a closed channel (closed \(at(closed)))"
+                return "send(\(name)) on a closed channel (closed on \(at(closed)))"
             }
             if state.capacity > 0 && state.sends - state.receives >= state.capacity {
+                let pending = state.sends - state.receives
                 return "send(\(name)) on a full channel: capacity \(state.capacity), "
-                    + "\(state.sends - state.receives) values not yet received"
+                    + "\(counted(pending, "value")) not yet received"
             }
             state.sends += 1
             if state.capacity == 0 {
@@ -214,8 +224,8 @@ public struct TraceRuleChecker: Sendable {
                     threads[sender.index].blockedSend = nil
                 }
             } else if state.closedAt == nil {
-                return "recv(\(name)) with no send to receive: \(name) has had \(state.sends) sends and "
-                    + "\(state.receives) receives, and is not closed"
+                return "recv(\(name)) with no send to receive: \(name) has had \(counted(state.sends, "send")) and "
+                    + "\(counted(state.receives, "receive")), and is not closed"
             }
         case .close:
             if let closed = state.closedAt { return "close(\(name)) of a channel already closed (\(at(closed)))" }
