@@ -8,6 +8,9 @@ final class HandoffQueue: @unchecked Sendable {
     private var chunks: [EventChunk] = []
     private var closed = false
     private let limit: Int
+    /// Flushes asked for by `TraceRecorder.flush()`, and the last one the writer finished.
+    private var flushesRequested: UInt64 = 0
+    private var flushesDone: UInt64 = 0
 
     init(limit: Int) {
         self.limit = max(limit, 1)
@@ -39,15 +42,38 @@ final class HandoffQueue: @unchecked Sendable {
         }
     }
 
-    /// Takes every queued chunk, waiting up to `timeout` nanoseconds for one to arrive.
-    func takeAll(timeout: UInt64) -> [EventChunk] {
+    /// Takes every queued chunk, waiting up to `timeout` nanoseconds for one to arrive, and the
+    /// number of the latest flush asked for: once the writer has written the chunks, it flushes and
+    /// reports that number to ``finishedFlush(_:)``.
+    func takeAll(timeout: UInt64) -> (chunks: [EventChunk], flush: UInt64) {
         self.lock.lock()
         defer { self.lock.unlock() }
-        if self.chunks.isEmpty && !self.closed { _ = self.lock.wait(nanoseconds: timeout) }
+        if self.chunks.isEmpty && !self.closed && self.flushesRequested == self.flushesDone {
+            _ = self.lock.wait(nanoseconds: timeout)
+        }
         let taken = self.chunks
         self.chunks.removeAll(keepingCapacity: true)
         self.lock.broadcast()
-        return taken
+        return (taken, self.flushesRequested)
+    }
+
+    /// Asks the writer to write everything queued so far and flush it to the file, and waits until
+    /// it has (or the queue closes).
+    func requestFlushAndWait() {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        self.flushesRequested += 1
+        let request = self.flushesRequested
+        self.lock.broadcast()
+        while self.flushesDone < request && !self.closed { self.lock.wait() }
+    }
+
+    /// The writer has written every chunk queued before flush number `request`.
+    func finishedFlush(_ request: UInt64) {
+        self.lock.withLock {
+            if request > self.flushesDone { self.flushesDone = request }
+            self.lock.broadcast()
+        }
     }
 
     /// Refuses new chunks and wakes everyone; chunks already queued can still be taken.

@@ -121,7 +121,15 @@ final class RecordingSession: @unchecked Sendable {
         self.state.withLock { state in _ = state.recorders.removeValue(forKey: ObjectIdentifier(recorder)) }
     }
 
-    // MARK: Stopping
+    // MARK: Flushing and stopping
+
+    /// Hands over every thread's events so far and waits until the writer has written them to the
+    /// file: the trace on disk then holds everything recorded before the call.
+    func flush() {
+        let recorders = self.state.withLock { state in state.stopping ? [] : Array(state.recorders.values) }
+        for recorder in recorders { recorder.flush(retire: false) }
+        self.queue.requestFlushAndWait()
+    }
 
     /// Stops recording: takes every thread's pending events, lets the writer drain and finish the
     /// trace, and returns what was written. Safe to call more than once.
@@ -147,8 +155,9 @@ final class RecordingSession: @unchecked Sendable {
 
     private func runWriter() {
         var failed = false
+        var flushesHandled: UInt64 = 0
         while true {
-            let chunks = self.queue.takeAll(timeout: 1_000_000)
+            let (chunks, flushRequest) = self.queue.takeAll(timeout: 1_000_000)
             self.tickClock()
             for chunk in chunks {
                 if !failed {
@@ -160,6 +169,19 @@ final class RecordingSession: @unchecked Sendable {
                     }
                 }
                 self.returnStorage(chunk.storage)
+            }
+            // A flush is complete once a pass finds nothing more queued before it.
+            if chunks.isEmpty && flushRequest > flushesHandled {
+                if !failed {
+                    do {
+                        try self.encoder.writer.flush()
+                    } catch {
+                        failed = true
+                        self.fail(reason: error.reason)
+                    }
+                }
+                flushesHandled = flushRequest
+                self.queue.finishedFlush(flushRequest)
             }
             if chunks.isEmpty && self.queue.isClosed { break }
         }

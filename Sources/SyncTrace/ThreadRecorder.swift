@@ -23,7 +23,11 @@ final class ThreadRecorder: @unchecked Sendable {
     init(threadID: UInt32, session: RecordingSession) {
         self.threadID = threadID
         self.session = session
-        self.buffer = .allocate(capacity: 1)
+        // A cache line pair of its own: the owner writes `count` with every event, and a neighbour
+        // written by another thread (the writer's bookkeeping, say) would make every one of those
+        // writes fetch the line back.
+        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
+            .bindMemory(to: synctrace_thread_buffer.self, capacity: 1)
         self.buffer.initialize(
             to: synctrace_thread_buffer(
                 events: session.takeStorage(),

@@ -67,6 +67,14 @@ public enum TraceRecorder {
         return session?.stop()
     }
 
+    /// Writes everything recorded so far to the trace file and waits until it is there, so that the
+    /// file read now (as a trace without an end record yet) holds every event recorded before the
+    /// call. Recording goes on. Does nothing when nothing is recording.
+    public static func flush() {
+        let session = Self.sessions.withLock { $0.current }
+        session?.flush()
+    }
+
     /// Whether a recording is running.
     public static var isRecording: Bool { synctrace_session_epoch() != 0 }
 

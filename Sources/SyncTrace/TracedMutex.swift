@@ -40,7 +40,7 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     }
 
     /// Runs `body` with the mutex held and exclusive access to the value, like `Mutex.withLock`.
-    @inlinable
+    @inlinable @inline(__always)
     public func withLock<Result: ~Copyable, E: Error>(
         fileID: StaticString = #fileID,
         line: UInt = #line,
@@ -51,6 +51,18 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
             // Not recording: exactly a `Mutex`. The numbering only has to be consistent within a trace.
             return try self.storage.withLock { (storage) throws(E) -> sending Result in try body(&storage.value) }
         }
+        return try self.recordedWithLock(epoch: epoch, fileID: fileID, line: line, body)
+    }
+
+    /// `withLock` while recording: kept apart so that the path taken with no recorder running stays
+    /// small enough to inline into the caller, like `Mutex.withLock` itself.
+    @inlinable @inline(never)
+    func recordedWithLock<Result: ~Copyable, E: Error>(
+        epoch: UInt64,
+        fileID: StaticString,
+        line: UInt,
+        _ body: (inout sending Value) throws(E) -> sending Result
+    ) throws(E) -> sending Result {
         let objectID = self.objectID
         if let result = try self.storage.withLockIfAvailable({ (storage) throws(E) -> sending Result in
             try Self.recordedSection(&storage, objectID: objectID, epoch: epoch, fileID: fileID, line: line, body)

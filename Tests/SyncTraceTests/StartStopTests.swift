@@ -59,3 +59,22 @@ extension RecorderTests {
         }
     }
 }
+
+extension RecorderTests.StartStopTests {
+    @Test("flush() puts everything recorded so far in the file while recording goes on")
+    func flushWritesToDisk() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flush-\(UUID().uuidString).synctrace").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TraceRecorder.start(path: path)
+        let lock = TracedLock(name: "flushed")
+        for _ in 0..<100 { lock.withLock {} }
+        TraceRecorder.flush()
+        let (events, reader) = try Probe.read(path)
+        #expect(events.filter { $0.operation == .acquire }.count == 100)
+        #expect(reader.ending == .truncated(droppedBytes: 0))
+        #expect(TraceRecorder.isRecording)
+        lock.withLock {}
+        let summary = try #require(TraceRecorder.stop())
+        #expect(summary.eventCount == 202)
+    }
+}
