@@ -57,7 +57,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceFormatTests",
-            dependencies: ["SyncTraceFormat"],
+            // CLZ4 frames hand-made record streams for the malformed-input tests.
+            dependencies: ["SyncTraceFormat", "CLZ4"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),
