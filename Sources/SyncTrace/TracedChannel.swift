@@ -1,7 +1,8 @@
 import SyncTraceFormat
 
 /// A channel with Go's semantics, whose operations are recorded: blocking `send`, `receive` that
-/// returns `nil` once the channel is closed and drained, `close`, and `for-in` iteration.
+/// returns `nil` once the channel is closed and drained, `close`, `for-in` iteration, and
+/// ``TracedSelect`` over several channels.
 ///
 /// ```swift
 /// let jobs = TracedChannel<Int>(capacity: 2, name: "jobs")
@@ -17,7 +18,7 @@ import SyncTraceFormat
 /// A send or receive that has to wait records a `req` first, so a hung program's trace shows it.
 public final class TracedChannel<Element>: @unchecked Sendable {
     // Safe to share: every mutable field is read and written only while `lock` is held.
-    private let lock = PlatformLock()
+    let lock = PlatformLock()
     /// The capacity: 0 for a rendezvous channel.
     public let capacity: Int
     private var buffered = RingBuffer<Element>()
@@ -27,8 +28,13 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     private var takenTickets: UInt64 = 0
     /// The sequence number a receiver assigned to each taken rendezvous send, for its sender to record.
     private var takenSequences: [UInt64: UInt64] = [:]
+    /// Receivers blocked in `receive` (or in a select with a receive case): what makes a select's
+    /// send on a rendezvous channel ready.
+    private var waitingReceivers = 0
     private var closed = false
     private var sequence: UInt64 = 0
+    /// Blocked selects to wake when the channel changes.
+    private var selectWaiters: [ObjectIdentifier: SelectWaiter] = [:]
     /// The channel's id in the trace.
     let objectID: UInt32
 
@@ -56,55 +62,27 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     public func send(_ value: Element, fileID: StaticString = #fileID, line: UInt = #line) {
         self.lock.lock()
         defer { self.lock.unlock() }
-        precondition(!self.closed, "TracedChannel: send on a closed channel")
-        if self.capacity == 0 {
-            let ticket = self.nextTicket
-            self.nextTicket += 1
-            self.offered.append((ticket, value))
-            self.lock.broadcast()
-            if self.takenTickets <= ticket {
-                recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
-                while self.takenTickets <= ticket && !self.closed { self.lock.wait() }
-            }
-            precondition(self.takenTickets > ticket, "TracedChannel: channel closed while a send was waiting")
-            let number = self.takenSequences.removeValue(forKey: ticket) ?? 0
-            recordEvent(.send, object: self.objectID, sequence: number, fileID: fileID, line: line)
-            return
-        }
-        if self.buffered.count == self.capacity {
+        if self.capacity > 0 && self.buffered.count == self.capacity && !self.closed {
             recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
             while self.buffered.count == self.capacity && !self.closed { self.lock.wait() }
-            precondition(!self.closed, "TracedChannel: channel closed while a send was waiting")
         }
-        self.buffered.append(value)
-        recordEvent(.send, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
-        self.lock.broadcast()
+        if let ticket = self.sendLocked(value, fileID: fileID, line: line) {
+            self.waitForTake(ticket, fileID: fileID, line: line)
+        }
     }
 
     /// Receives the next value, waiting while the channel is empty; `nil` once it is closed and drained.
     public func receive(fileID: StaticString = #fileID, line: UInt = #line) -> Element? {
         self.lock.lock()
         defer { self.lock.unlock() }
-        if self.isEmpty && !self.closed {
+        if !self.isReadyToReceive {
             recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
-            while self.isEmpty && !self.closed { self.lock.wait() }
+            self.waitingReceivers += 1
+            self.wakeSelects()
+            while !self.isReadyToReceive { self.lock.wait() }
+            self.waitingReceivers -= 1
         }
-        if self.capacity == 0, let (ticket, value) = self.offered.popFirst() {
-            // The send completes when its value is taken: number it just before this receive.
-            self.takenSequences[ticket] = self.takeSequence()
-            self.takenTickets += 1
-            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
-            self.lock.broadcast()
-            return value
-        }
-        if let value = self.buffered.popFirst() {
-            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
-            self.lock.broadcast()
-            return value
-        }
-        // Closed and drained: the receive sees the close.
-        recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
-        return nil
+        return self.receiveLocked(fileID: fileID, line: line)
     }
 
     /// Closes the channel: receivers drain what is buffered, then get `nil`.
@@ -116,10 +94,93 @@ public final class TracedChannel<Element>: @unchecked Sendable {
         precondition(!self.closed, "TracedChannel: close of a closed channel")
         self.closed = true
         recordEvent(.close, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
-        self.lock.broadcast()
+        self.changed()
     }
 
-    private var isEmpty: Bool { self.capacity == 0 ? self.offered.count == 0 : self.buffered.count == 0 }
+    // MARK: Operations with the lock held (shared with TracedSelect)
+
+    /// Whether a receive would complete now: a value is waiting, or the channel is closed.
+    var isReadyToReceive: Bool {
+        self.closed || (self.capacity == 0 ? self.offered.count > 0 : self.buffered.count > 0)
+    }
+
+    /// Whether a send would complete now (or, closed, would stop the program as in Go): room in the
+    /// buffer, or, for a rendezvous, a receiver waiting for a value nobody has offered yet.
+    var isReadyToSend: Bool {
+        self.closed || (self.capacity == 0 ? self.waitingReceivers > self.offered.count : self.buffered.count < self.capacity)
+    }
+
+    /// Completes a receive that ``isReadyToReceive`` allows.
+    func receiveLocked(fileID: StaticString, line: UInt) -> Element? {
+        if self.capacity == 0, let (ticket, value) = self.offered.popFirst() {
+            // The send completes when its value is taken: number it just before this receive.
+            self.takenSequences[ticket] = self.takeSequence()
+            self.takenTickets += 1
+            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+            self.changed()
+            return value
+        }
+        if let value = self.buffered.popFirst() {
+            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+            self.changed()
+            return value
+        }
+        // Closed and drained: the receive sees the close.
+        recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        return nil
+    }
+
+    /// Starts a send that has room (or is a rendezvous): a buffered send completes here; a
+    /// rendezvous send returns the ticket to wait for with ``waitForTake(_:fileID:line:)``.
+    func sendLocked(_ value: Element, fileID: StaticString, line: UInt) -> UInt64? {
+        precondition(!self.closed, "TracedChannel: send on a closed channel")
+        if self.capacity == 0 {
+            let ticket = self.nextTicket
+            self.nextTicket += 1
+            self.offered.append((ticket, value))
+            self.changed()
+            return ticket
+        }
+        self.buffered.append(value)
+        recordEvent(.send, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        self.changed()
+        return nil
+    }
+
+    /// Waits, with the lock held, until a receiver has taken the rendezvous send `ticket`, then
+    /// records the completed send.
+    func waitForTake(_ ticket: UInt64, fileID: StaticString, line: UInt) {
+        if self.takenTickets <= ticket {
+            recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
+            while self.takenTickets <= ticket && !self.closed { self.lock.wait() }
+        }
+        precondition(self.takenTickets > ticket, "TracedChannel: channel closed while a send was waiting")
+        let number = self.takenSequences.removeValue(forKey: ticket) ?? 0
+        recordEvent(.send, object: self.objectID, sequence: number, fileID: fileID, line: line)
+    }
+
+    /// A blocked select starts or stops waiting on this channel (`receiving`: it has a receive case).
+    func setSelectWaiter(_ waiter: SelectWaiter, waiting: Bool, receiving: Bool) {
+        if waiting {
+            self.selectWaiters[ObjectIdentifier(waiter)] = waiter
+        } else {
+            self.selectWaiters[ObjectIdentifier(waiter)] = nil
+        }
+        if receiving {
+            self.waitingReceivers += waiting ? 1 : -1
+            if waiting { self.wakeSelects() }
+        }
+    }
+
+    /// The channel changed: wake its blocked senders, receivers and selects.
+    private func changed() {
+        self.lock.broadcast()
+        self.wakeSelects()
+    }
+
+    private func wakeSelects() {
+        for waiter in self.selectWaiters.values { waiter.wake() }
+    }
 
     /// The next number in the channel's own order; the caller holds the lock.
     private func takeSequence() -> UInt64 {
