@@ -7,4 +7,6 @@ struct EventChunk: @unchecked Sendable {
     var thread: UInt32
     var storage: UnsafeMutablePointer<synctrace_event>
     var range: Range<Int>
+    /// Events of the thread lost (drop-on-overflow policy) before these, for the writer to report.
+    var droppedBefore: UInt64 = 0
 }

@@ -77,13 +77,14 @@ final class RecordingSession: @unchecked Sendable {
         if !kept { storage.deallocate() }
     }
 
-    /// Hands a full buffer to the writer, waiting (or dropping) when it is behind.
-    func submit(_ chunk: EventChunk) {
+    /// Hands a full buffer to the writer, waiting (or, under the drop policy, dropping it) when the
+    /// writer is behind; `false` when the events were dropped.
+    func submit(_ chunk: EventChunk) -> Bool {
         let dropWhenFull = self.options.overflowPolicy == .dropEvents
-        if !self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) {
-            if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.range.count), ordering: .relaxed) }
-            self.returnStorage(chunk.storage)
-        }
+        if self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) { return true }
+        if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.range.count), ordering: .relaxed) }
+        self.returnStorage(chunk.storage)
+        return false
     }
 
     /// Hands over a thread's last events (at its exit, or at stop) without waiting.

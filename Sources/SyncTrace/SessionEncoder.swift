@@ -26,6 +26,9 @@ final class SessionEncoder {
     /// Encodes one chunk of a thread's events as a batch.
     func encode(_ chunk: EventChunk) throws(TraceIOError) {
         try self.declareThreads(through: chunk.thread)
+        if chunk.droppedBefore > 0 {
+            try self.writer.writeDropped(thread: ThreadID(chunk.thread), count: chunk.droppedBefore)
+        }
         self.staging.removeAll(keepingCapacity: true)
         self.staging.reserveCapacity(chunk.range.count)
         let thread = ThreadID(chunk.thread)

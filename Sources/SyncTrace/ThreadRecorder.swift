@@ -19,6 +19,8 @@ final class ThreadRecorder: @unchecked Sendable {
     /// Events before this index were already taken by a stop() while the owner kept running.
     private var flushed = 0
     private var retired = false
+    /// Events dropped under the drop-on-overflow policy and not yet reported to the writer.
+    private var droppedSinceReported: UInt64 = 0
 
     init(threadID: UInt32, session: RecordingSession) {
         self.threadID = threadID
@@ -62,11 +64,20 @@ final class ThreadRecorder: @unchecked Sendable {
         let count = Int(synctrace_published_count(self.buffer))
         let copy = self.session.takeStorage()
         copy.update(from: events + self.flushed, count: count - self.flushed)
-        let chunk = EventChunk(thread: self.threadID, storage: copy, range: 0..<(count - self.flushed))
+        let chunk = EventChunk(
+            thread: self.threadID,
+            storage: copy,
+            range: 0..<(count - self.flushed),
+            droppedBefore: self.droppedSinceReported
+        )
         self.flushed = 0
         // The owner is the only writer of `count`; resetting it here is ordered before its next append.
         self.buffer.pointee.count = 0
-        self.session.submit(chunk)
+        if self.session.submit(chunk) {
+            self.droppedSinceReported = 0
+        } else {
+            self.droppedSinceReported += UInt64(chunk.range.count)
+        }
     }
 
     /// Called at the owner's exit: hands over what was written so far, storage and all, and retires.
@@ -77,7 +88,10 @@ final class ThreadRecorder: @unchecked Sendable {
         let count = Int(synctrace_published_count(self.buffer))
         self.buffer.pointee.events = nil
         self.retired = true
-        self.session.submitFinal(EventChunk(thread: self.threadID, storage: events, range: self.flushed..<count))
+        self.session.submitFinal(
+            EventChunk(thread: self.threadID, storage: events, range: self.flushed..<count, droppedBefore: self.droppedSinceReported)
+        )
+        self.droppedSinceReported = 0
     }
 
     /// Called from another thread (stop): hands over a copy of what was written so far, since the
@@ -91,7 +105,15 @@ final class ThreadRecorder: @unchecked Sendable {
             // The owner may keep writing after a stop(): copy rather than take the storage.
             let copy = self.session.takeStorage()
             copy.update(from: events + self.flushed, count: count - self.flushed)
-            self.session.submitFinal(EventChunk(thread: self.threadID, storage: copy, range: 0..<(count - self.flushed)))
+            self.session.submitFinal(
+                EventChunk(
+                    thread: self.threadID,
+                    storage: copy,
+                    range: 0..<(count - self.flushed),
+                    droppedBefore: self.droppedSinceReported
+                )
+            )
+            self.droppedSinceReported = 0
             self.flushed = count
         }
         if retire { self.retired = true }

@@ -11,6 +11,8 @@
 ///                     capacity:varint
 /// batch       := 0x04 thread:varint baseTimestamp:varint count:varint byteLength:u32le event*
 /// end         := 0x05 eventCount:varint
+/// dropped     := 0x06 thread:varint count:varint   (the recorder lost `count` events of the thread
+///                                                  here, under its opt-in drop-on-overflow policy)
 /// event       := opcode:byte [target:varint] [argument:zigzag] [sequence:zigzag]
 ///                [timestampDelta:zigzag] [location:varint]
 /// switch      := 0x00 thread:varint     (inside a batch: later events belong to that thread)
@@ -19,7 +21,8 @@
 ///
 /// Identifiers are dense and declared in order (a declaration's id is the count declared before it),
 /// before any event names them. An event's opcode byte holds the operation in its low six bits, bit 6
-/// when a location follows, bit 7 when a nonzero timestamp delta follows. Its sequence number is
+/// when a location follows, bit 7 when a nonzero timestamp delta follows. Object operations other
+/// than `req` carry a sequence number (a `req` orders nothing); it is
 /// stored as the difference from one more than the previous sequence number of the same object in
 /// the stream, so the common case (no other thread touched the object in between) is the byte 0.
 enum BinaryLayout {
@@ -33,6 +36,7 @@ enum BinaryLayout {
     static let objectTag: UInt8 = 0x03
     static let batchTag: UInt8 = 0x04
     static let endTag: UInt8 = 0x05
+    static let droppedTag: UInt8 = 0x06
 
     static let switchOpcode: UInt8 = 0x00
     static let operationMask: UInt8 = 0x3F

@@ -18,6 +18,10 @@ public final class BinaryTraceReader: TraceEventSource {
     public private(set) var ending = TraceEnding.open
     public var symbols: TraceSymbols { self.decoder.symbols }
     public var eventCount: UInt64 { self.decoder.eventCount }
+    public var droppedEventCount: UInt64 { self.decoder.droppedEventCount }
+    /// Events the recorder reported lost so far, by thread (empty unless it recorded with the
+    /// drop-on-overflow policy and fell behind).
+    public var droppedEventsByThread: [ThreadID: UInt64] { self.decoder.droppedEventsByThread }
     public var inputByteCount: Int { self.frames.consumedBytes }
     public var recordByteCount: Int? { self.frames.decompressedBytes }
 
@@ -87,6 +91,13 @@ public final class BinaryTraceReader: TraceEventSource {
         guard let next = try self.frames.nextFrame() else {
             self.frame = UnsafeRawBufferPointer(start: nil, count: 0)
             self.framePosition = 0
+            if self.endSeen && self.frames.truncatedBytes > 0 {
+                throw TraceFormatError(
+                    file: self.fileName,
+                    position: .fileOffset(self.frames.consumedBytes),
+                    reason: "\(self.frames.truncatedBytes) unexpected bytes follow the trace's end record"
+                )
+            }
             if self.frames.truncatedBytes > 0 || !self.endSeen {
                 self.ending = .truncated(droppedBytes: self.frames.truncatedBytes)
             } else {

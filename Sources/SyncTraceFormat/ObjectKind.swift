@@ -15,6 +15,10 @@ public enum ObjectKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case channel = 5
     /// A Go-style wait group.
     case waitGroup = 6
+    /// A counting semaphore (like `DispatchSemaphore`).
+    case semaphore = 7
+    /// A condition variable (waits release and retake a lock, which is a separate object).
+    case condition = 8
 
     /// The family of operations that may name an object of this kind.
     public var family: ObjectFamily {
@@ -23,6 +27,8 @@ public enum ObjectKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .variable, .atomic: .memory
         case .channel: .channel
         case .waitGroup: .waitGroup
+        case .semaphore: .semaphore
+        case .condition: .condition
         }
     }
 
@@ -35,6 +41,8 @@ public enum ObjectKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .atomic: "atomic"
         case .channel: "channel"
         case .waitGroup: "waitgroup"
+        case .semaphore: "semaphore"
+        case .condition: "condition"
         }
     }
 }
@@ -49,13 +57,55 @@ public enum ObjectFamily: Sendable, CustomStringConvertible {
     case channel
     /// Wait groups.
     case waitGroup
+    /// Semaphores.
+    case semaphore
+    /// Condition variables.
+    case condition
+    /// Any kind: `req` may name whatever a thread is about to wait for.
+    case any
 
-    public var description: String {
+    public var description: String { "a \(self.noun)" }
+
+    /// What an object of the family is called in messages: "lock", "wait group".
+    public var noun: String {
         switch self {
-        case .lock: "a lock"
-        case .memory: "a variable"
-        case .channel: "a channel"
-        case .waitGroup: "a wait group"
+        case .lock: "lock"
+        case .memory: "variable"
+        case .channel: "channel"
+        case .waitGroup: "wait group"
+        case .semaphore: "semaphore"
+        case .condition: "condition"
+        case .any: "object"
+        }
+    }
+
+    /// The name usage messages give an argument of the family: `acq(L)`, `send(C)`.
+    public var placeholder: String {
+        switch self {
+        case .lock: "L"
+        case .memory: "V"
+        case .channel: "C"
+        case .waitGroup: "W"
+        case .semaphore: "S"
+        case .condition: "K"
+        case .any: "X"
+        }
+    }
+
+    /// Whether an object of kind `kind` may be named by an operation of this family.
+    public func admits(_ kind: ObjectKind) -> Bool {
+        self == .any || kind.family == self
+    }
+
+    /// The kind of an object that `operation` (of this family) is the first to name in a text trace.
+    public func kind(firstNamedBy operation: TraceOperation) -> ObjectKind {
+        switch self {
+        case .lock, .any: .lock
+        case .memory: operation == .read || operation == .write ? .variable : .atomic
+        case .channel: .channel
+        case .waitGroup: .waitGroup
+        case .semaphore: .semaphore
+        case .condition: .condition
         }
     }
 }

@@ -10,6 +10,9 @@ struct RecordDecoder {
 
     private(set) var symbols = TraceSymbols()
     private(set) var eventCount: UInt64 = 0
+    /// Events the recorder reported lost (its opt-in drop-on-overflow policy), in all and by thread.
+    private(set) var droppedEventCount: UInt64 = 0
+    private(set) var droppedEventsByThread: [ThreadID: UInt64] = [:]
     private var nextSequence: [UInt64] = []
 
     typealias Malformed = ByteCursor.Malformed
@@ -94,6 +97,12 @@ struct RecordDecoder {
                 )
             }
             return .end(eventCount: count)
+        case BinaryLayout.droppedTag:
+            let thread = try cursor.readIndex(below: self.symbols.threads.count, "thread")
+            let count = try cursor.readVarint()
+            self.droppedEventCount &+= count
+            self.droppedEventsByThread[ThreadID(thread), default: 0] &+= count
+            return .declaration
         default:
             throw Malformed(offset: start, reason: "unknown record tag 0x\(String(tag, radix: 16))")
         }
@@ -229,7 +238,7 @@ struct RecordDecoder {
                 target = try cursor.readIndex(below: limits.threads, "thread")
             }
             if flags & OpcodeFlags.argument != 0 { argument = try cursor.readSignedVarint() }
-            if flags & OpcodeFlags.objectTarget != 0 {
+            if flags & OpcodeFlags.sequence != 0 {
                 // In bounds: one entry per declared object, and the target was checked above.
                 let index = Int(target)
                 sequence = nextSequence[index] &+ UInt64(bitPattern: try cursor.readSignedVarint())
@@ -261,6 +270,7 @@ struct RecordDecoder {
         static let threadTarget: UInt8 = 2
         static let objectTarget: UInt8 = 4
         static let argument: UInt8 = 8
+        static let sequence: UInt8 = 16
     }
 
     /// ``OpcodeFlags`` for each of the 64 operation codes (zero for the switch and unknown codes):
@@ -274,6 +284,7 @@ struct RecordDecoder {
         case .object: flags |= OpcodeFlags.objectTarget
         }
         if operation.hasArgument { flags |= OpcodeFlags.argument }
+        if operation.hasSequence { flags |= OpcodeFlags.sequence }
         return flags
     }
 

@@ -51,6 +51,13 @@ struct RecordEncoder {
         }
     }
 
+    func encodeDropped(thread: ThreadID, count: UInt64, into sink: ByteSink) {
+        sink.reserve(16)
+        sink.writeByte(BinaryLayout.droppedTag)
+        sink.writeVarint(UInt64(thread.rawValue))
+        sink.writeVarint(count)
+    }
+
     func encodeEnd(eventCount: UInt64, into sink: ByteSink) {
         sink.reserve(11)
         sink.writeByte(BinaryLayout.endTag)
@@ -90,7 +97,7 @@ struct RecordEncoder {
                     out.writeByte(opcode)
                     if case .none = operation.target {} else { out.writeVarint(UInt64(event.target)) }
                     if operation.hasArgument { out.writeSignedVarint(event.argument) }
-                    if operation.hasObject {
+                    if operation.hasSequence {
                         // The writer checked every target against the declared objects, and
                         // `nextSequence` has an entry per declared object.
                         let index = Int(event.target)

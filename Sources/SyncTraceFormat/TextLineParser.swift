@@ -99,7 +99,7 @@ enum TextLineParser {
                 guard arguments.count == 2 else {
                     throw ParseFailure("\(name) takes two arguments: \(usage)")
                 }
-                try Self.checkName(arguments[0], what: "\(Self.noun(for: family)) name", in: name)
+                try Self.checkName(arguments[0], what: "\(family.noun) name", in: name)
                 guard let number = Int64(arguments[1]) else {
                     throw ParseFailure("\(usage) needs an integer, found '\(arguments[1])'")
                 }
@@ -109,34 +109,16 @@ enum TextLineParser {
                 line.argument = number
             } else {
                 guard arguments.count == 1 else {
-                    let placeholder = Self.placeholder(for: family)
+                    let placeholder = family.placeholder
                     throw ParseFailure(
                         "\(name) takes one argument, \(family) name: \(name)(\(placeholder))"
                     )
                 }
-                try Self.checkName(arguments[0], what: "\(Self.noun(for: family)) name", in: name)
+                try Self.checkName(arguments[0], what: "\(family.noun) name", in: name)
             }
             line.target = arguments[0]
         }
         return line
-    }
-
-    private static func noun(for family: ObjectFamily) -> String {
-        switch family {
-        case .lock: "lock"
-        case .memory: "variable"
-        case .channel: "channel"
-        case .waitGroup: "wait group"
-        }
-    }
-
-    private static func placeholder(for family: ObjectFamily) -> String {
-        switch family {
-        case .lock: "L"
-        case .memory: "V"
-        case .channel: "C"
-        case .waitGroup: "W"
-        }
     }
 }
 

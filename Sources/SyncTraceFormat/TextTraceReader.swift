@@ -21,6 +21,8 @@ public final class TextTraceReader: TraceEventSource {
     public private(set) var symbols = TraceSymbols()
     public private(set) var ending = TraceEnding.open
     public private(set) var eventCount: UInt64 = 0
+    /// Always 0: the text form has no way to say that events were lost.
+    public var droppedEventCount: UInt64 { 0 }
     public var inputByteCount: Int { self.lines.consumedBytes }
     public var recordByteCount: Int? { nil }
 
@@ -81,7 +83,7 @@ public final class TextTraceReader: TraceEventSource {
             if let violation = self.checker.check(event, at: self.lineNumber, symbols: self.symbols) {
                 throw self.error(at: self.lineNumber, violation)
             }
-            if event.operation.hasObject {
+            if event.operation.hasSequence {
                 self.nextSequence[event.object.index] += 1
             }
             events.append(event)
@@ -107,7 +109,7 @@ public final class TextTraceReader: TraceEventSource {
         case .object:
             let object = self.object(named: line.target, firstOperation: line.operation, argument: line.argument)
             event.target = object.rawValue
-            event.sequence = self.nextSequence[object.index]
+            if line.operation.hasSequence { event.sequence = self.nextSequence[object.index] }
         }
         event.location = line.location.map { self.intern($0) }
         return event
@@ -133,13 +135,8 @@ public final class TextTraceReader: TraceEventSource {
     private func object(named name: Substring, firstOperation: TraceOperation, argument: Int64) -> ObjectID {
         if let id = self.objectIDs[name] { return id }
         _ = self.intern(name)
-        let kind: ObjectKind
-        switch firstOperation.target {
-        case .object(.lock): kind = .lock
-        case .object(.channel): kind = .channel
-        case .object(.waitGroup): kind = .waitGroup
-        default: kind = firstOperation == .read || firstOperation == .write ? .variable : .atomic
-        }
+        guard case .object(let family) = firstOperation.target else { preconditionFailure("not an object operation") }
+        let kind = family.kind(firstNamedBy: firstOperation)
         let id = ObjectID(UInt32(self.symbols.objects.count))
         let capacity = firstOperation == .makeChannel ? Int(argument) : 0
         self.symbols.objects.append(ObjectDeclaration(id: id, kind: kind, name: String(name), capacity: capacity))

@@ -23,6 +23,9 @@ public protocol TraceEventSource: AnyObject {
     var ending: TraceEnding { get }
     /// Events handed out so far.
     var eventCount: UInt64 { get }
+    /// Events the recorder reported it lost so far (under its opt-in drop-on-overflow policy);
+    /// a trace with lost events is incomplete, and analyses should say so.
+    var droppedEventCount: UInt64 { get }
     /// Bytes of the input file read so far (for a binary trace: compressed bytes of complete frames).
     var inputByteCount: Int { get }
     /// Decompressed record bytes of a binary trace so far; `nil` for a text trace.

@@ -15,7 +15,8 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     case readAcquire = 5
     /// `rrel(L)`: read-unlock rwlock L.
     case readRelease = 6
-    /// `req(L)`: this thread asks for L and is about to wait for it.
+    /// `req(X)`: this thread asks for X and is about to wait for it: a lock, or (from the recorder)
+    /// a channel, wait group, semaphore or condition it is about to block on.
     case request = 7
     /// `r(V)`: a plain read of shared variable V.
     case read = 8
@@ -45,6 +46,17 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     case begin = 20
     /// `end`: the end of a block the program means to be atomic.
     case end = 21
+    /// `semsignal(S)`: signals semaphore S (releases into S's clock).
+    case semaphoreSignal = 22
+    /// `semwait(S)`: a wait on semaphore S returned (acquires S's clock).
+    case semaphoreWait = 23
+    /// `csignal(K)`: signals condition K, waking one waiter (releases into K's clock).
+    case conditionSignal = 24
+    /// `cbroadcast(K)`: broadcasts condition K, waking every waiter (releases into K's clock).
+    case conditionBroadcast = 25
+    /// `cwait(K)`: a wait on condition K was woken (acquires K's clock); the waiter's lock is
+    /// released before (`rel`) and taken again after (`acq`) as separate events.
+    case conditionWait = 26
 
     /// What an operation names besides its own thread.
     public enum Target: Sendable {
@@ -61,10 +73,13 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
         switch self {
         case .fork, .join: .thread
         case .begin, .end: .none
-        case .acquire, .release, .readAcquire, .readRelease, .request: .object(.lock)
+        case .acquire, .release, .readAcquire, .readRelease: .object(.lock)
+        case .request: .object(.any)
         case .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite: .object(.memory)
         case .makeChannel, .send, .receive, .close: .object(.channel)
         case .waitGroupAdd, .waitGroupDone, .waitGroupWait: .object(.waitGroup)
+        case .semaphoreSignal, .semaphoreWait: .object(.semaphore)
+        case .conditionSignal, .conditionBroadcast, .conditionWait: .object(.condition)
         }
     }
 
@@ -72,6 +87,12 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     @inlinable public var hasObject: Bool {
         if case .object = self.target { return true }
         return false
+    }
+
+    /// Whether the operation carries its object's sequence number. A `req` does not: it happens before
+    /// the thread holds anything that could number it, and orders nothing.
+    @inlinable public var hasSequence: Bool {
+        self.hasObject && self != .request
     }
 
     /// Whether the operation carries a numeric argument (a channel's capacity, a wait-group delta).
@@ -103,6 +124,11 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
         case .waitGroupWait: "wgwait"
         case .begin: "begin"
         case .end: "end"
+        case .semaphoreSignal: "semsignal"
+        case .semaphoreWait: "semwait"
+        case .conditionSignal: "csignal"
+        case .conditionBroadcast: "cbroadcast"
+        case .conditionWait: "cwait"
         }
     }
 

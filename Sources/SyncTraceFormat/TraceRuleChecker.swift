@@ -118,7 +118,7 @@ public struct TraceRuleChecker: Sendable {
         let declaration = symbols.objects[index]
         let name = declaration.name
         let operation = event.operation.textName
-        guard declaration.kind.family == family else {
+        guard family.admits(declaration.kind) else {
             let first = self.objects[index].firstUse.map { " (first used on \(self.at($0)))" } ?? ""
             return "\(name) is \(declaration.kind.family)\(first), but \(operation) needs \(family)"
         }

@@ -6,6 +6,8 @@ public struct TraceStatistics: Hashable, Sendable {
     public var eventsByOperation: [TraceOperation: UInt64] = [:]
     /// All events.
     public var eventCount: UInt64 = 0
+    /// Events the recorder reported lost (drop-on-overflow policy).
+    public var droppedEventCount: UInt64 = 0
     /// Declared threads.
     public var threadCount = 0
     /// Declared objects by kind.
@@ -33,6 +35,7 @@ public struct TraceStatistics: Hashable, Sendable {
             self.eventsByOperation[operation] = counts[Int(operation.rawValue)]
         }
         self.eventCount = source.eventCount
+        self.droppedEventCount = source.droppedEventCount
         let symbols = source.symbols
         self.threadCount = symbols.threads.count
         for object in symbols.objects { self.objectsByKind[object.kind, default: 0] += 1 }

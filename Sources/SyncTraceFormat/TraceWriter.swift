@@ -94,6 +94,9 @@ public final class TraceWriter {
         location: StringID? = nil,
         capacity: Int = 0
     ) throws(TraceIOError) -> ObjectID {
+        guard (0...Int(Int32.max)).contains(capacity) else {
+            throw TraceIOError(reason: "channel capacity \(capacity) of \(name) is out of range (0...\(Int32.max))")
+        }
         let nameID = try self.intern(name)
         let id = ObjectID(UInt32(self.symbols.objects.count))
         self.symbols.objects.append(
@@ -157,6 +160,16 @@ public final class TraceWriter {
     /// Writes events, in order, as one or more batch records.
     public func write(_ events: [TraceEvent]) throws(TraceIOError) {
         try events.withUnsafeBufferPointer { (buffer) throws(TraceIOError) in try self.write(buffer) }
+    }
+
+    /// Records that `count` events of `thread` were lost here (the recorder's drop-on-overflow policy);
+    /// readers report it.
+    public func writeDropped(thread: ThreadID, count: UInt64) throws(TraceIOError) {
+        guard thread.rawValue < UInt32(self.symbols.threads.count) else {
+            throw TraceIOError(reason: "a dropped-events record names an undeclared thread (\(thread))")
+        }
+        self.encoder.encodeDropped(thread: thread, count: count, into: self.sink)
+        try self.flushIfFull()
     }
 
     /// Closes the current frame and hands it to the destination, so a crash after this loses nothing.

@@ -64,6 +64,9 @@ struct StatsCommand: ParsableCommand {
         }
         lines.append("ended:             \(Self.ending(statistics))")
         lines.append("events:            \(statistics.eventCount)")
+        if statistics.droppedEventCount > 0 {
+            lines.append("dropped events:    \(statistics.droppedEventCount) (lost while recording; the trace is incomplete)")
+        }
         let width = statistics.eventsByOperation.keys.map(\.textName.count).max() ?? 0
         for operation in TraceOperation.allCases {
             guard let count = statistics.eventsByOperation[operation] else { continue }
@@ -94,6 +97,7 @@ struct StatsCommand: ParsableCommand {
         var ending: String
         var complete: Bool
         var events: UInt64
+        var droppedEvents: UInt64
         var eventsByOperation: [String: UInt64]
         var threads: Int
         var objects: Int
@@ -112,6 +116,7 @@ struct StatsCommand: ParsableCommand {
             ending: Self.ending(statistics),
             complete: statistics.ending == .complete,
             events: statistics.eventCount,
+            droppedEvents: statistics.droppedEventCount,
             eventsByOperation: Dictionary(
                 uniqueKeysWithValues: statistics.eventsByOperation.map { ($0.key.textName, $0.value) }
             ),

@@ -11,8 +11,14 @@ enum TraceOpening {
         }
     }
 
-    /// Warns on stderr when a trace turned out to be truncated.
+    /// Warns on stderr when a trace turned out to be truncated, or to have lost events while recording.
     static func warnIfTruncated(_ source: any TraceEventSource, path: String) {
+        if source.droppedEventCount > 0 {
+            StandardStream.warn(
+                "\(path) is incomplete: the recorder dropped \(source.droppedEventCount) events when its writer "
+                    + "fell behind (it recorded with the drop-on-overflow policy)"
+            )
+        }
         if case .truncated(let dropped) = source.ending {
             StandardStream.warn(Self.truncationMessage(path: path, events: source.eventCount, droppedBytes: dropped))
         }

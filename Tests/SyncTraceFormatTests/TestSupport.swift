@@ -71,6 +71,16 @@ enum TestTraces {
         try self.readAll(TextTraceReader(text: text, fileName: fileName))
     }
 
+    /// The error that reading the binary trace `bytes` throws, or `nil` when it reads.
+    static func binaryError(_ bytes: [UInt8]) -> TraceFormatError? {
+        do {
+            _ = try self.readBinary(bytes)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// The error that parsing `text` throws, or `nil` when it parses.
     static func textError(_ text: String, fileName: String = "t.trace") -> TraceFormatError? {
         do {
@@ -199,6 +209,8 @@ struct RandomTrace {
                 let object = self.pickObject(family: family, using: &random)
                 if object == nextSequence.count { nextSequence.append(0) }
                 event.target = UInt32(object)
+                // A `req` carries no sequence number.
+                guard operation.hasSequence else { break }
                 // Mostly the next number of the object, sometimes a jump anywhere (other threads'
                 // operations not in this trace, or a wrapped counter).
                 let sequence = Int.random(in: 0..<10, using: &random) == 0 ? random.next() : nextSequence[object]
@@ -231,12 +243,12 @@ struct RandomTrace {
     /// An existing object of `family`, or a new one (the next id): often while there are few objects,
     /// rarely after that.
     private mutating func pickObject(family: ObjectFamily, using random: inout SeededGenerator) -> Int {
-        let candidates = self.objects.indices.filter { self.objects[$0].kind.family == family }
+        let candidates = self.objects.indices.filter { family.admits(self.objects[$0].kind) }
         let odds = self.objects.count < 40 ? 5 : 200
         if let existing = candidates.randomElement(using: &random), Int.random(in: 0..<odds, using: &random) != 0 {
             return existing
         }
-        let kinds = ObjectKind.allCases.filter { $0.family == family }
+        let kinds = ObjectKind.allCases.filter { family.admits($0) }
         let kind = kinds.randomElement(using: &random)!
         let names = ["counter", "TracedVar@main.swift:12", "lock", "", "ch", "wg", "Ωmega", "a|b"]
         let name = "\(names.randomElement(using: &random)!)\(Int.random(in: 0..<3, using: &random))"

@@ -8,7 +8,8 @@ import Testing
 struct TextFormErrorTests {
     static let nameRule = #"names match [A-Za-z_][A-Za-z0-9_.\[\]]*"#
     static let operations =
-        "fork, join, acq, rel, racq, rrel, req, r, w, aload, astore, armw, chan, send, recv, close, wgadd, wgdone, wgwait, begin, end"
+        "fork, join, acq, rel, racq, rrel, req, r, w, aload, astore, armw, chan, send, recv, close, wgadd, wgdone, wgwait, begin, end, "
+        + "semsignal, semwait, csignal, cbroadcast, cwait"
 
     /// Malformed lines: (trace, the error's description).
     static let syntaxErrors: [(String, String)] = [

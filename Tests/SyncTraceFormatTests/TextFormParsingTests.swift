@@ -31,6 +31,12 @@ struct TextFormParsingTests {
         T0|wgwait(W)|19
         T1|begin|20
         T1|end|21
+        T1|semsignal(S)|23
+        T1|req(S)|24
+        T1|semwait(S)|24
+        T1|csignal(K)|25
+        T1|cbroadcast(K)|26
+        T1|cwait(K)|27
         T0|join(T1)|22
 
         """
@@ -63,6 +69,12 @@ struct TextFormParsingTests {
             (.waitGroupWait, "T0", "W", 0, "19"),
             (.begin, "T1", "", 0, "20"),
             (.end, "T1", "", 0, "21"),
+            (.semaphoreSignal, "T1", "S", 0, "23"),
+            (.request, "T1", "S", 0, "24"),
+            (.semaphoreWait, "T1", "S", 0, "24"),
+            (.conditionSignal, "T1", "K", 0, "25"),
+            (.conditionBroadcast, "T1", "K", 0, "26"),
+            (.conditionWait, "T1", "K", 0, "27"),
             (.join, "T0", "T1", 0, "22"),
         ]
         let resolved = TestTraces.resolved(read.events, read.symbols)
