@@ -1,3 +1,5 @@
+import CSyncTraceRuntime
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,4 +10,9 @@ import Darwin
 func printDiagnostic(_ message: String) {
     var line = "SyncTrace: \(message)\n"
     line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
+
+/// Nanoseconds of a monotonic clock, for time-outs.
+func synctraceMonotonicNanoseconds() -> UInt64 {
+    synctrace_monotonic_nanoseconds()
 }

@@ -101,7 +101,7 @@ final class ThreadRecorder: @unchecked Sendable {
         defer { self.handoverLock.unlock() }
         guard !self.retired, let events = self.buffer.pointee.events else { return }
         let count = Int(synctrace_published_count(self.buffer))
-        if count > self.flushed {
+        if count > self.flushed || self.droppedSinceReported > 0 {
             // The owner may keep writing after a stop(): copy rather than take the storage.
             let copy = self.session.takeStorage()
             copy.update(from: events + self.flushed, count: count - self.flushed)

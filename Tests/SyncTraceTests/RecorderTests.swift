@@ -14,6 +14,8 @@ struct RecordedTrace {
     var symbols: TraceSymbols
     var ending: TraceEnding
     var summary: TraceRecordingSummary
+    /// Events the reader says the recorder dropped.
+    var dropped: UInt64
 
     /// Records `body` to a temporary file and reads the trace back.
     static func record(
@@ -34,17 +36,24 @@ struct RecordedTrace {
         var events: [TraceEvent] = []
         var batch: [TraceEvent] = []
         while try reader.nextBatch(into: &batch) { events.append(contentsOf: batch) }
-        return RecordedTrace(events: events, symbols: reader.symbols, ending: reader.ending, summary: summary)
+        return RecordedTrace(
+            events: events,
+            symbols: reader.symbols,
+            ending: reader.ending,
+            summary: summary,
+            dropped: reader.droppedEventCount
+        )
     }
 
-    /// The id of the object declared under `name`.
+    /// The id of the object declared under `name`: the latest, since a trace declares every object
+    /// the process created before the ones it uses, earlier tests' included.
     func object(_ name: String) throws -> ObjectID {
-        try #require(self.symbols.objects.first { $0.name == name }).id
+        try #require(self.symbols.objects.last { $0.name == name }).id
     }
 
-    /// The id of the thread declared under `name`.
+    /// The id of the thread declared under `name` (the latest, as for objects).
     func thread(_ name: String) throws -> ThreadID {
-        try #require(self.symbols.threads.first { $0.name == name }).id
+        try #require(self.symbols.threads.last { $0.name == name }).id
     }
 
     /// The events on one object, in file order.

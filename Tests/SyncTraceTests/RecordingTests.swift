@@ -117,3 +117,25 @@ extension RecorderTests {
         }
     }
 }
+
+extension RecorderTests.RecordingTests {
+    @Test("under the drop policy a writer that falls behind loses whole buffers, and the trace says how many")
+    func dropPolicy() throws {
+        let options = TraceRecorderOptions(bufferCapacity: 16, maximumQueuedBuffers: 2, overflowPolicy: .dropEvents)
+        let pairs = 200_000
+        let trace = try RecordedTrace.record(options: options) {
+            let lock = TracedLock(name: "busy")
+            for _ in 0..<pairs {
+                lock.lock()
+                lock.unlock()
+            }
+        }
+        let recorded = UInt64(trace.events(on: try trace.object("busy")).count)
+        #expect(trace.summary.droppedEventCount > 0)
+        #expect(recorded + trace.summary.droppedEventCount == UInt64(2 * pairs))
+        #expect(trace.dropped == trace.summary.droppedEventCount)
+        // What survived is in order: the sequence numbers only ever skip forward.
+        let numbers = trace.events(on: try trace.object("busy")).map(\.sequence)
+        #expect(numbers == numbers.sorted())
+    }
+}
