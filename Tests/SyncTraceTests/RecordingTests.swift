@@ -139,3 +139,27 @@ extension RecorderTests.RecordingTests {
         #expect(numbers == numbers.sorted())
     }
 }
+
+extension RecorderTests.RecordingTests {
+    @Test("a thread started another way is recorded from its first traced operation, and flushed when it exits")
+    func foreignThread() throws {
+        let trace = try RecordedTrace.record {
+            let lock = TracedLock(name: "shared with a Foundation thread")
+            let finished = TracedAtomic(false)
+            let thread = Thread {
+                lock.withLock {}
+                finished.store(true)
+            }
+            thread.name = "foundation worker"
+            thread.start()
+            #expect(eventually { finished.load() })
+            usleep(20_000)  // let the thread exit, which hands over its events
+        }
+        let events = trace.events(on: try trace.object("shared with a Foundation thread"))
+        #expect(events.map(\.operation) == [.acquire, .release])
+        // A thread the recorder did not start has no known parent; its name is the system's, if any.
+        let thread = trace.symbols.thread(try #require(events.first).thread)
+        #expect(thread.parent == nil)
+        #expect(thread.name != "main")
+    }
+}
