@@ -62,6 +62,13 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),
+        // The seed's racy counter and its mutex fix, recording themselves (SYNCTRACE_OUTPUT).
+        .executableTarget(
+            name: "RacyCounter",
+            dependencies: ["SyncTrace"],
+            path: "Examples/RacyCounter",
+            swiftSettings: strictSwift
+        ),
         // A small program the recorder's tests run in a child process: recording switched on by
         // the environment, a write error mid-run, a program exiting without calling stop().
         .executableTarget(

@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: builds the `synctrace` tool, converts the shipped example trace
-# (the seed's racy counter, in the text form) to a binary trace, and shows what the tool reports.
+# The main job on a fresh machine: builds the tool and an example program, records the seed's racy
+# counter (1000 threads doing counter += 1 without a lock) and its mutex fix by switching recording
+# on with SYNCTRACE_OUTPUT, and shows what the traces hold; then converts the shipped text trace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/bootstrap.sh
 
 swift build --product synctrace
-bin="$(swift build --show-bin-path)/synctrace"
+swift build --product RacyCounter
+bin="$(swift build --show-bin-path)"
 out="${TMPDIR:-/tmp}/synctrace-demo"
 mkdir -p "$out"
 
-echo "== synctrace convert Examples/traces/racy-counter.std $out/racy-counter.synctrace"
-"$bin" convert Examples/traces/racy-counter.std "$out/racy-counter.synctrace"
+echo "== SYNCTRACE_OUTPUT=$out/racy.synctrace RacyCounter"
+SYNCTRACE_OUTPUT="$out/racy.synctrace" "$bin/RacyCounter"
 echo
-echo "== synctrace stats $out/racy-counter.synctrace"
-"$bin" stats "$out/racy-counter.synctrace"
+echo "== SYNCTRACE_OUTPUT=$out/fixed.synctrace RacyCounter --fixed"
+SYNCTRACE_OUTPUT="$out/fixed.synctrace" "$bin/RacyCounter" --fixed
 echo
-echo "== synctrace dump $out/racy-counter.synctrace"
-"$bin" dump "$out/racy-counter.synctrace"
+echo "== synctrace stats $out/racy.synctrace"
+"$bin/synctrace" stats "$out/racy.synctrace"
 echo
-echo "== lz4 -dc $out/racy-counter.synctrace | head -c 64 | od -c   (standard LZ4 frames: the lz4 tool reads them)"
-lz4 -dc "$out/racy-counter.synctrace" | head -c 64 | od -A d -c | head -4
+echo "== synctrace dump $out/racy.synctrace  (first 8 events)"
+"$bin/synctrace" dump "$out/racy.synctrace" > "$out/racy.trace"
+grep -v '^#' "$out/racy.trace" | sed -n 1,8p
+echo
+echo "== synctrace stats $out/fixed.synctrace"
+"$bin/synctrace" stats "$out/fixed.synctrace"
+echo
+echo "== synctrace convert Examples/traces/racy-counter.std $out/racy-counter.synctrace && synctrace dump it"
+"$bin/synctrace" convert Examples/traces/racy-counter.std "$out/racy-counter.synctrace"
+"$bin/synctrace" dump "$out/racy-counter.synctrace"
+echo
+echo "== lz4 -dc $out/racy.synctrace | head -c 48 | od -c   (standard LZ4 frames: the lz4 tool reads them)"
+lz4 -dc "$out/racy.synctrace" > "$out/racy.raw"
+od -A d -c -N 48 "$out/racy.raw"
