@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .library(name: "SyncTraceFormat", targets: ["SyncTraceFormat"]),
         .library(name: "SyncTrace", targets: ["SyncTrace"]),
+        .library(name: "SyncTraceReplay", targets: ["SyncTraceReplay"]),
+        .library(name: "RaceDetector", targets: ["RaceDetector"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
     dependencies: [
@@ -46,11 +48,26 @@ let package = Package(
             dependencies: ["SyncTraceFormat", "CSyncTraceRuntime"],
             swiftSettings: strictSwift
         ),
+        // The offline half: ordering, happens-before, the plugin protocol, findings and renderers.
+        .target(
+            name: "SyncTraceReplay",
+            dependencies: ["SyncTraceFormat"],
+            swiftSettings: strictSwift
+        ),
+        // The built-in analysis plugins, each built only on the replay.
+        .target(
+            name: "RaceDetector",
+            dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
+            path: "Plugins/RaceDetector",
+            swiftSettings: strictSwift
+        ),
         // The command-line tool.
         .executableTarget(
             name: "synctrace",
             dependencies: [
                 "SyncTraceFormat",
+                "SyncTraceReplay",
+                "RaceDetector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

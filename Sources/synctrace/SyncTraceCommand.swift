@@ -22,11 +22,12 @@ struct SyncTraceCommand: ParsableCommand {
             line, a superset of RAPID's STD format). Every verb reads both, telling them apart by content.
 
             Examples:
+              synctrace analyze app.synctrace
               synctrace stats app.synctrace
               synctrace dump app.synctrace | less
               synctrace convert racy-counter.std racy-counter.synctrace
             """,
-        subcommands: [ConvertCommand.self, DumpCommand.self, StatsCommand.self]
+        subcommands: [AnalyzeCommand.self, PluginsCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self]
     )
 
     /// Parses the arguments and runs the verb, mapping every failure to exit status 2.
@@ -37,6 +38,8 @@ struct SyncTraceCommand: ParsableCommand {
         } catch let failure as CommandFailure {
             StandardStream.error.write("synctrace: \(failure.reason)\n")
             terminate(2)
+        } catch let exit as ExitCode {
+            terminate(exit.rawValue)
         } catch {
             if Self.exitCode(for: error) == .success {
                 StandardStream.output.write(Self.fullMessage(for: error) + "\n")

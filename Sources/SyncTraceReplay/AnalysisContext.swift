@@ -1,0 +1,68 @@
+public import SyncTraceFormat
+
+/// What a plugin can read while it handles an event: the trace's names, the event's position, and
+/// happens-before.
+public final class AnalysisContext {
+    /// Happens-before at the current event (after the event's own rule was applied).
+    public let happensBefore: HappensBefore
+    /// The trace's names; they cover every event handed to plugins so far.
+    public internal(set) var symbols: TraceSymbols
+    /// The position of the current event in the replayed order (0-based); after the replay, the
+    /// number of events.
+    public internal(set) var eventIndex: UInt64 = 0
+
+    init(happensBefore: HappensBefore, symbols: TraceSymbols) {
+        self.happensBefore = happensBefore
+        self.symbols = symbols
+    }
+
+    /// A thread's name.
+    public func threadName(_ thread: ThreadID) -> String { self.symbols.thread(thread).name }
+
+    /// An object's name.
+    public func objectName(_ object: ObjectID) -> String { self.symbols.object(object).name }
+
+    /// A location's text, if there is one.
+    public func location(_ location: StringID?) -> String? { self.symbols.location(location) }
+
+    /// Where and by whom a thread was created, if the trace knows: "main.swift:9 by main".
+    public func threadCreation(_ thread: ThreadID) -> String? {
+        let declaration = self.symbols.thread(thread)
+        let creator = declaration.parent.map { self.symbols.thread($0).name }
+        switch (self.symbols.location(declaration.location), creator) {
+        case (let location?, let creator?): return "\(location) by \(creator)"
+        case (let location?, nil): return location
+        case (nil, let creator?): return "by \(creator)"
+        case (nil, nil): return nil
+        }
+    }
+
+    /// An object as a finding names it.
+    public func object(_ object: ObjectID) -> FindingObject {
+        let declaration = self.symbols.object(object)
+        return FindingObject(
+            name: declaration.name,
+            kind: declaration.kind.description,
+            location: self.symbols.location(declaration.location)
+        )
+    }
+
+    /// An event as a finding shows it; `index` is the event's ``eventIndex`` when it was handled.
+    public func describe(_ event: TraceEvent, role: String, index: UInt64) -> FindingEvent {
+        let object: String?
+        switch event.operation.target {
+        case .none: object = nil
+        case .thread: object = self.threadName(event.otherThread)
+        case .object: object = self.objectName(event.object)
+        }
+        return FindingEvent(
+            role: role,
+            thread: self.threadName(event.thread),
+            threadCreation: self.threadCreation(event.thread),
+            operation: event.operation.textName,
+            object: object,
+            location: self.location(event.location),
+            index: index
+        )
+    }
+}

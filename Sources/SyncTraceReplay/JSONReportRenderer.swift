@@ -1,0 +1,150 @@
+public import SyncTraceFormat
+
+/// Renders a report as JSON, the contract tools rely on:
+///
+/// ```
+/// {"trace": {"path": …, "form": "binary", "program": …, "events": N, "threads": N, "objects": N,
+///            "complete": true, "ending": "complete", "droppedEvents": 0, "sequenceGaps": 0},
+///  "plugins": ["race", …],
+///  "findings": [{"plugin": "race", "kind": "data race", "variable": "x", "message": …,
+///                "first": {event}, "second": {event}, "objects": [{object}], "events": [{event}], …}],
+///  "summary": {"race": ["…"]}}
+/// ```
+///
+/// An event is `{"role", "thread", "threadCreation", "operation", "object", "location", "index"}`
+/// (absent values are `null`); an object is `{"name", "kind", "location"}`. Every finding has
+/// `"plugin"`; plugins add their own fields. Keys are sorted, so output is stable.
+public enum JSONReportRenderer {
+    /// The report as pretty-printed JSON.
+    public static func render(_ report: AnalysisReport) -> String {
+        let trace = report.trace
+        let ending: String
+        switch trace.ending {
+        case .open, .complete: ending = "complete"
+        case .truncated(let dropped): ending = dropped > 0 ? "truncated (\(dropped) bytes of an incomplete frame dropped)" : "truncated (no end record)"
+        }
+        let traceValue: JSON = .object([
+            "path": .string(trace.path),
+            "form": .string(trace.form.rawValue),
+            "program": .string(trace.program),
+            "events": .number(Int(trace.events)),
+            "threads": .number(trace.threads),
+            "objects": .number(trace.objects),
+            "complete": .bool(trace.ending == .complete || trace.ending == .open),
+            "ending": .string(ending),
+            "droppedEvents": .number(Int(trace.droppedEvents)),
+            "sequenceGaps": .number(trace.sequenceGaps),
+        ])
+        let root: JSON = .object([
+            "trace": traceValue,
+            "plugins": .array(report.plugins.map(JSON.string)),
+            "findings": .array(report.findings.map(Self.json)),
+            "summary": .object(report.summaries.mapValues { .array($0.map(JSON.string)) }),
+        ])
+        var output = ""
+        root.write(to: &output, indent: 0)
+        return output + "\n"
+    }
+
+    static func json(_ finding: Finding) -> JSON {
+        var fields: [String: JSON] = [
+            "plugin": .string(finding.plugin),
+            "kind": .string(finding.kind),
+            "message": .string(finding.message),
+            "objects": .array(finding.objects.map(Self.json)),
+            "events": .array(finding.events.map(Self.json)),
+        ]
+        if let variable = finding.variable { fields["variable"] = .string(variable) }
+        if !finding.details.isEmpty { fields["details"] = .array(finding.details.map(JSON.string)) }
+        for (key, value) in finding.fields {
+            switch value {
+            case .string(let string): fields[key] = .string(string)
+            case .integer(let number): fields[key] = .number(number)
+            case .boolean(let bool): fields[key] = .bool(bool)
+            case .strings(let strings): fields[key] = .array(strings.map(JSON.string))
+            case .event(let event): fields[key] = Self.json(event)
+            }
+        }
+        return .object(fields)
+    }
+
+    static func json(_ event: FindingEvent) -> JSON {
+        .object([
+            "role": .string(event.role),
+            "thread": .string(event.thread),
+            "threadCreation": event.threadCreation.map(JSON.string) ?? .null,
+            "operation": .string(event.operation),
+            "object": event.object.map(JSON.string) ?? .null,
+            "location": event.location.map(JSON.string) ?? .null,
+            "index": .number(Int(event.index)),
+        ])
+    }
+
+    static func json(_ object: FindingObject) -> JSON {
+        .object([
+            "name": .string(object.name),
+            "kind": .string(object.kind),
+            "location": object.location.map(JSON.string) ?? .null,
+        ])
+    }
+}
+
+/// A JSON value, written with sorted keys and escaped strings.
+enum JSON {
+    case null
+    case bool(Bool)
+    case number(Int)
+    case string(String)
+    case array([JSON])
+    case object([String: JSON])
+
+    func write(to output: inout String, indent: Int) {
+        let padding = String(repeating: "  ", count: indent + 1)
+        let closing = String(repeating: "  ", count: indent)
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let value): output += String(value)
+        case .string(let value): Self.writeString(value, to: &output)
+        case .array(let items):
+            guard !items.isEmpty else { output += "[]"; return }
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                output += padding
+                item.write(to: &output, indent: indent + 1)
+                output += index == items.count - 1 ? "\n" : ",\n"
+            }
+            output += closing + "]"
+        case .object(let members):
+            guard !members.isEmpty else { output += "{}"; return }
+            output += "{\n"
+            let keys = members.keys.sorted()
+            for (index, key) in keys.enumerated() {
+                output += padding
+                Self.writeString(key, to: &output)
+                output += ": "
+                members[key]!.write(to: &output, indent: indent + 1)
+                output += index == keys.count - 1 ? "\n" : ",\n"
+            }
+            output += closing + "}"
+        }
+    }
+
+    static func writeString(_ string: String, to output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}

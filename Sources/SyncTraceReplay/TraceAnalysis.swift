@@ -1,0 +1,98 @@
+public import SyncTraceFormat
+
+/// Runs plugins over a trace: orders its events, rebuilds happens-before once, feeds every plugin.
+///
+/// ```swift
+/// let report = try TraceAnalysis.run(path: "app.synctrace", plugins: [RaceDetector()])
+/// for finding in report.findings { print(finding.message) }
+/// ```
+public enum TraceAnalysis {
+    /// Analyses the trace file at `path` (binary or text, told apart by content).
+    ///
+    /// - Throws: ``TraceFormatError`` for an unreadable or malformed trace.
+    public static func run(path: String, plugins: [any AnalysisPlugin]) throws(TraceFormatError) -> AnalysisReport {
+        let source = try TraceFile.open(path: path)
+        do {
+            return try Self.run(source: source, plugins: plugins, path: path)
+        } catch {
+            var located = error
+            if located.file.isEmpty { located.file = path }
+            throw located
+        }
+    }
+
+    /// Analyses the events of `source`: a binary trace's events are put in order first; a text
+    /// trace's are in order already.
+    public static func run(
+        source: any TraceEventSource,
+        plugins: [any AnalysisPlugin],
+        path: String = ""
+    ) throws(TraceFormatError) -> AnalysisReport {
+        let form: TraceFile.Form = source.recordByteCount == nil ? .text : .binary
+        let ordering = form == .binary ? TraceOrdering(source: source) : nil
+        let happensBefore = HappensBefore()
+        let context = AnalysisContext(happensBefore: happensBefore, symbols: source.symbols)
+
+        // Who wants each operation, looked up once per event.
+        var subscribers = [[any AnalysisPlugin]](repeating: [], count: 64)
+        for plugin in plugins {
+            for operation in TraceOperation.allCases where plugin.operations.contains(operation) {
+                subscribers[Int(operation.rawValue)].append(plugin)
+            }
+        }
+
+        var events: [TraceEvent] = []
+        events.reserveCapacity(4096)
+        var declaredThreads = -1
+        var declaredObjects = -1
+        var index: UInt64 = 0
+        func next(_ events: inout [TraceEvent]) throws(TraceFormatError) -> Bool {
+            if let ordering { return try ordering.nextBatch(into: &events) }
+            return try source.nextBatch(into: &events)
+        }
+        while try next(&events) {
+            let symbols = source.symbols
+            if symbols.threads.count != declaredThreads || symbols.objects.count != declaredObjects {
+                declaredThreads = symbols.threads.count
+                declaredObjects = symbols.objects.count
+                happensBefore.grow(to: symbols)
+            }
+            context.symbols = symbols
+            for event in events {
+                happensBefore.apply(event)
+                let interested = subscribers[Int(event.operation.rawValue)]
+                if !interested.isEmpty {
+                    context.eventIndex = index
+                    for plugin in interested { plugin.handle(event, in: context) }
+                }
+                index += 1
+            }
+        }
+        context.symbols = source.symbols
+        context.eventIndex = index
+
+        var findings: [Finding] = []
+        var summaries: [String: [String]] = [:]
+        for plugin in plugins {
+            findings.append(contentsOf: plugin.finish(in: context))
+            summaries[plugin.name] = plugin.summaryLines(in: context)
+        }
+        let symbols = source.symbols
+        return AnalysisReport(
+            trace: AnalysisReport.TraceSummary(
+                path: path,
+                form: form,
+                program: source.header.program,
+                events: index,
+                threads: symbols.threads.count,
+                objects: symbols.objects.count,
+                ending: source.ending,
+                droppedEvents: source.droppedEventCount,
+                sequenceGaps: ordering?.sequenceGaps ?? 0
+            ),
+            plugins: plugins.map(\.name),
+            findings: findings,
+            summaries: summaries
+        )
+    }
+}

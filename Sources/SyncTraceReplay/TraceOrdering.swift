@@ -1,0 +1,224 @@
+public import SyncTraceFormat
+
+/// Merges a binary trace's per-thread batches into one stream that respects every recorded order:
+/// each thread's program order, each object's own sequence numbers, a thread's events after its
+/// `fork` and before a `join` of it, and a rendezvous sender's wait for its receiver.
+///
+/// The recorder writes each thread's events in batches, in whatever order the threads handed them
+/// over; timestamps say little about order across threads, sequence numbers say everything. The
+/// merge holds back an event until its object's previous operations have gone out, reading further
+/// batches when nothing can go out. Memory is bounded by how far the file's batches are out of step
+/// (at most ``readAheadLimit`` events), not by the trace's length.
+///
+/// A trace whose orders contradict each other (two events each waiting for the other) is malformed:
+/// ``nextBatch(into:)`` throws, naming the events and objects involved. An object whose numbering
+/// does not start at zero (it was used before recording started) or has a gap (events dropped under
+/// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed;
+/// ``sequenceGaps`` counts those resumptions.
+public final class TraceOrdering {
+    /// Events held back, at most, while waiting for an event further on in the file.
+    public let readAheadLimit: Int
+    private let source: any TraceEventSource
+    private var queues: [EventQueue] = []
+    /// Threads with a non-empty queue.
+    private var active: [Int] = []
+    private var isActive: [Bool] = []
+    private var buffered = 0
+    private var inputExhausted = false
+    private var incoming: [TraceEvent] = []
+
+    private static let unknownSequence = UInt64.max
+    private var nextSequence: [UInt64] = []
+    private var forked: [Bool] = []
+    private var blockedInSend: [Bool] = []
+    /// Per channel: capacity, and the senders of rendezvous sends not yet received.
+    private var channelCapacity: [Int] = []
+    private var pendingSenders: [Int: [ThreadID]] = [:]
+
+    /// Objects resumed past a gap in their sequence numbers.
+    public private(set) var sequenceGaps = 0
+
+    /// Orders the events of `source`.
+    public init(source: any TraceEventSource, readAheadLimit: Int = 1 << 20) {
+        self.source = source
+        self.readAheadLimit = readAheadLimit
+    }
+
+    /// The source's names (complete for every event handed out so far).
+    public var symbols: TraceSymbols { self.source.symbols }
+
+    /// Replaces `events` with the next events in order; `false` once every event has gone out.
+    public func nextBatch(into events: inout [TraceEvent], maximumCount: Int = 4096) throws(TraceFormatError) -> Bool {
+        events.removeAll(keepingCapacity: true)
+        while events.count < maximumCount {
+            let before = events.count
+            self.drainReady(into: &events, limit: maximumCount)
+            if events.count > before { continue }
+            if !self.inputExhausted && self.buffered < self.readAheadLimit {
+                try self.readMore()
+                continue
+            }
+            if self.buffered == 0 { break }
+            try self.resolveStall()
+        }
+        return !events.isEmpty
+    }
+
+    // MARK: Input
+
+    private func readMore() throws(TraceFormatError) {
+        guard try self.source.nextBatch(into: &self.incoming) else {
+            self.inputExhausted = true
+            return
+        }
+        let symbols = self.source.symbols
+        self.grow(threads: symbols.threads.count, objects: symbols.objects.count, symbols: symbols)
+        for event in self.incoming {
+            let thread = event.thread.index
+            self.queues[thread].append(event)
+            if !self.isActive[thread] {
+                self.isActive[thread] = true
+                self.active.append(thread)
+            }
+        }
+        self.buffered += self.incoming.count
+    }
+
+    private func grow(threads: Int, objects: Int, symbols: TraceSymbols) {
+        while self.queues.count < threads {
+            let declaration = symbols.threads[self.queues.count]
+            self.queues.append(EventQueue())
+            self.isActive.append(false)
+            // A thread with a known parent was started by a recorded fork: it waits for it.
+            self.forked.append(declaration.parent == nil)
+            self.blockedInSend.append(false)
+        }
+        while self.nextSequence.count < objects {
+            let declaration = symbols.objects[self.nextSequence.count]
+            self.nextSequence.append(Self.unknownSequence)
+            self.channelCapacity.append(declaration.capacity)
+        }
+    }
+
+    // MARK: Merging
+
+    /// Sends out every event that is ready, thread after thread, until none is.
+    private func drainReady(into events: inout [TraceEvent], limit: Int) {
+        var index = 0
+        while index < self.active.count && events.count < limit {
+            let thread = self.active[index]
+            while events.count < limit, let head = self.queues[thread].first, self.isReady(head) {
+                _ = self.queues[thread].removeFirst()
+                self.buffered -= 1
+                self.emitted(head)
+                events.append(head)
+            }
+            if self.queues[thread].isEmpty {
+                self.isActive[thread] = false
+                self.active.swapAt(index, self.active.count - 1)
+                self.active.removeLast()
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    private func isReady(_ event: TraceEvent) -> Bool {
+        let thread = event.thread.index
+        if self.blockedInSend[thread] || !self.forked[thread] { return false }
+        let operation = event.operation
+        if operation.hasSequence {
+            return event.sequence == self.nextSequence[event.object.index]
+        }
+        if operation == .join {
+            // Every event of the joined thread goes first. The recorder hands a thread's last events
+            // over before the join that waits for it returns, so they are already read.
+            return self.queues[event.otherThread.index].isEmpty
+        }
+        return true
+    }
+
+    private func emitted(_ event: TraceEvent) {
+        let operation = event.operation
+        if operation.hasSequence {
+            let object = event.object.index
+            self.nextSequence[object] = event.sequence &+ 1
+            switch operation {
+            case .makeChannel:
+                self.channelCapacity[object] = Int(clamping: event.argument)
+            case .send where self.channelCapacity[object] == 0:
+                self.pendingSenders[object, default: []].append(event.thread)
+                self.blockedInSend[event.thread.index] = true
+            case .receive where self.channelCapacity[object] == 0:
+                if var senders = self.pendingSenders[object], !senders.isEmpty {
+                    self.blockedInSend[senders.removeFirst().index] = false
+                    self.pendingSenders[object] = senders
+                }
+            default:
+                break
+            }
+        } else if operation == .fork {
+            self.forked[event.otherThread.index] = true
+        }
+    }
+
+    /// Nothing can go out and nothing more can be read: resume an object past a gap in its numbers,
+    /// or report the contradiction.
+    private func resolveStall() throws(TraceFormatError) {
+        // The smallest pending number of each object, over everything held back.
+        var lowest: [Int: UInt64] = [:]
+        for thread in self.active {
+            for event in self.queues[thread].pending where event.operation.hasSequence {
+                let object = event.object.index
+                lowest[object] = min(lowest[object] ?? .max, event.sequence)
+            }
+        }
+        // A head that waits only for its object's numbering, and holds that object's lowest pending
+        // number: everything before it is missing from the trace, so it may go.
+        for thread in self.active {
+            guard let head = self.queues[thread].first, head.operation.hasSequence,
+                !self.blockedInSend[thread], self.forked[thread]
+            else { continue }
+            let object = head.object.index
+            let next = self.nextSequence[object]
+            if head.sequence == lowest[object], next == Self.unknownSequence || head.sequence > next {
+                if next != Self.unknownSequence || head.sequence != 0 { self.sequenceGaps += 1 }
+                self.nextSequence[object] = head.sequence
+                return
+            }
+        }
+        // A thread whose fork is not in the trace (lost, or the recording started after it).
+        if self.inputExhausted, let thread = self.active.first(where: { !self.forked[$0] }) {
+            self.forked[thread] = true
+            return
+        }
+        throw self.contradiction()
+    }
+
+    private func contradiction() -> TraceFormatError {
+        let symbols = self.source.symbols
+        var lines: [String] = []
+        for thread in self.active.sorted().prefix(8) {
+            guard let head = self.queues[thread].first else { continue }
+            let threadName = symbols.threads[thread].name
+            var line = "\(threadName) waits to \(head.operation.textName)"
+            if head.operation.hasObject {
+                let object = symbols.objects[head.object.index].name
+                line += "(\(object)) #\(head.sequence)"
+                if head.operation.hasSequence {
+                    let next = self.nextSequence[head.object.index]
+                    line += next == Self.unknownSequence ? "" : " but \(object) is at #\(next)"
+                }
+            } else if head.operation == .join || head.operation == .fork {
+                line += "(\(symbols.threads[head.otherThread.index].name))"
+            }
+            if self.blockedInSend[thread] { line += " while blocked in a rendezvous send" }
+            if let location = symbols.location(head.location) { line += " at \(location)" }
+            lines.append(line)
+        }
+        let reason = self.inputExhausted
+            ? "the trace's orders contradict each other: " + lines.joined(separator: "; ")
+            : "more than \(self.readAheadLimit) events are held back waiting for one another: " + lines.joined(separator: "; ")
+        return TraceFormatError(file: "", position: .input, reason: reason)
+    }
+}
