@@ -100,6 +100,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "SyncTraceReplayTests",
+            dependencies: ["SyncTraceReplay", "RaceDetector", "SyncTraceFormat"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "SyncTraceCLITests",
             // Depends on the executable so that it is built before the tests run it.
             dependencies: ["SyncTraceFormat", "synctrace"],
