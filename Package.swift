@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceTests",
-            dependencies: ["SyncTrace", "SyncTraceFormat", "RecorderProbe"],
+            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
         .testTarget(

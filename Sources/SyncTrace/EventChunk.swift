@@ -9,4 +9,7 @@ struct EventChunk: @unchecked Sendable {
     var range: Range<Int>
     /// Events of the thread lost (drop-on-overflow policy) before these, for the writer to report.
     var droppedBefore: UInt64 = 0
+    /// Whether `storage` is a full-size buffer of the session's pool (else it was allocated to fit,
+    /// for a partial flush, and is freed after writing).
+    var pooled = true
 }

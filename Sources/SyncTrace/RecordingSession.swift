@@ -68,6 +68,15 @@ final class RecordingSession: @unchecked Sendable {
         return .allocate(capacity: self.options.bufferCapacity)
     }
 
+    /// Gives a chunk's storage back: to the pool if it came from there, else to the allocator.
+    func release(_ chunk: EventChunk) {
+        if chunk.pooled {
+            self.returnStorage(chunk.storage)
+        } else {
+            chunk.storage.deallocate()
+        }
+    }
+
     func returnStorage(_ storage: UnsafeMutablePointer<synctrace_event>) {
         let kept = self.poolLock.withLock {
             guard self.pool.count < self.options.maximumQueuedBuffers + 8 else { return false }
@@ -83,13 +92,13 @@ final class RecordingSession: @unchecked Sendable {
         let dropWhenFull = self.options.overflowPolicy == .dropEvents
         if self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) { return true }
         if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.range.count), ordering: .relaxed) }
-        self.returnStorage(chunk.storage)
+        self.release(chunk)
         return false
     }
 
     /// Hands over a thread's last events (at its exit, or at stop) without waiting.
     func submitFinal(_ chunk: EventChunk) {
-        if !self.queue.enqueueUnbounded(chunk) { self.returnStorage(chunk.storage) }
+        if !self.queue.enqueueUnbounded(chunk) { self.release(chunk) }
     }
 
     // MARK: Threads
@@ -157,9 +166,15 @@ final class RecordingSession: @unchecked Sendable {
     private func runWriter() {
         var failed = false
         var flushesHandled: UInt64 = 0
+        var lastSweep = synctrace_monotonic_nanoseconds()
         while true {
             let (chunks, flushRequest) = self.queue.takeAll(timeout: 1_000_000)
             self.tickClock()
+            let now = synctrace_monotonic_nanoseconds()
+            if now &- lastSweep >= Self.sweepInterval {
+                lastSweep = now
+                self.sweepIdleBuffers()
+            }
             for chunk in chunks {
                 if !failed {
                     do {
@@ -169,7 +184,7 @@ final class RecordingSession: @unchecked Sendable {
                         self.fail(reason: error.reason)
                     }
                 }
-                self.returnStorage(chunk.storage)
+                self.release(chunk)
             }
             // A flush is complete once a pass finds nothing more queued before it.
             if chunks.isEmpty && flushRequest > flushesHandled {
@@ -204,6 +219,18 @@ final class RecordingSession: @unchecked Sendable {
                 error: state.error
             )
         }
+    }
+
+    /// How often the writer takes the events sitting in threads' partly filled buffers.
+    static let sweepInterval: UInt64 = 10_000_000
+
+    /// Takes what every thread has recorded since its last hand-over. A thread that recorded a few
+    /// events and went quiet would otherwise hold them until its buffer fills or it exits, and the
+    /// replay, which orders events across threads, would have to hold back everything that follows
+    /// them: the sweep bounds that lag by time instead.
+    private func sweepIdleBuffers() {
+        let recorders = self.state.withLock { state in state.stopping ? [] : Array(state.recorders.values) }
+        for recorder in recorders { recorder.sweep() }
     }
 
     private func tickClock() {

@@ -99,18 +99,32 @@ final class ThreadRecorder: @unchecked Sendable {
     func flush(retire: Bool) {
         self.handoverLock.lock()
         defer { self.handoverLock.unlock() }
+        self.flushLocked(retire: retire)
+    }
+
+    /// The writer's periodic sweep: like `flush(retire: false)`, but skipped while the owner is
+    /// handing over a full buffer — the owner may be waiting for the writer, which must not wait for it.
+    func sweep() {
+        guard self.handoverLock.tryLock() else { return }
+        defer { self.handoverLock.unlock() }
+        self.flushLocked(retire: false)
+    }
+
+    private func flushLocked(retire: Bool) {
         guard !self.retired, let events = self.buffer.pointee.events else { return }
         let count = Int(synctrace_published_count(self.buffer))
         if count > self.flushed || self.droppedSinceReported > 0 {
-            // The owner may keep writing after a stop(): copy rather than take the storage.
-            let copy = self.session.takeStorage()
+            // The owner may keep writing: copy rather than take the storage, into storage that fits
+            // (a sweep may take a handful of events from each of many threads).
+            let copy = UnsafeMutablePointer<synctrace_event>.allocate(capacity: max(count - self.flushed, 1))
             copy.update(from: events + self.flushed, count: count - self.flushed)
             self.session.submitFinal(
                 EventChunk(
                     thread: self.threadID,
                     storage: copy,
                     range: 0..<(count - self.flushed),
-                    droppedBefore: self.droppedSinceReported
+                    droppedBefore: self.droppedSinceReported,
+                    pooled: false
                 )
             )
             self.droppedSinceReported = 0

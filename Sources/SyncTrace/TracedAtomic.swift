@@ -14,10 +14,11 @@ public import SyncTraceFormat
 /// models the Go memory model's atomics). While recording, each operation and its number in the
 /// atomic's own order are taken together, so the replay knows which store each load saw.
 public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
-    // Safe to share: all state is atomic (`Atomic` and the sequence lock). The value is kept as its
+    // Safe to share: the value is atomic; `counter` is used only under `accessLock`. The value is kept as its
     // 64 bits because `Atomic`'s operations exist only for concrete representations.
     @usableFromInline let atomic: Atomic<UInt64>
-    @usableFromInline let sequenceLock = SequenceLock()
+    @usableFromInline let accessLock = SpinLock()
+    @usableFromInline var counter = SessionCounter()
     /// The atomic's id in the trace.
     @usableFromInline let objectID: UInt32
 
@@ -72,8 +73,8 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
             )
             return (result.exchanged, Value(atomicBits: result.original))
         }
-        let (result, number) = self.sequenceLock.withSequence { number in
-            (self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, ordering: .sequentiallyConsistent), number)
+        let (result, number) = self.accessLock.withLock {
+            (self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, ordering: .sequentiallyConsistent), self.counter.take(epoch))
         }
         let operation: TraceOperation = result.exchanged ? .atomicReadModifyWrite : .atomicLoad
         recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
@@ -90,7 +91,7 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     ) -> Result {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return body(self.atomic) }
-        let (result, number) = self.sequenceLock.withSequence { number in (body(self.atomic), number) }
+        let (result, number) = self.accessLock.withLock { (body(self.atomic), self.counter.take(epoch)) }
         recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
         return result
     }

@@ -32,7 +32,7 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     /// send on a rendezvous channel ready.
     private var waitingReceivers = 0
     private var closed = false
-    private var sequence: UInt64 = 0
+    private var counter = SessionCounter()
     /// Blocked selects to wake when the channel changes.
     private var selectWaiters: [ObjectIdentifier: SelectWaiter] = [:]
     /// The channel's id in the trace.
@@ -184,8 +184,7 @@ public final class TracedChannel<Element>: @unchecked Sendable {
 
     /// The next number in the channel's own order; the caller holds the lock.
     private func takeSequence() -> UInt64 {
-        defer { self.sequence &+= 1 }
-        return self.sequence
+        self.counter.take(currentRecordingEpoch())
     }
 }
 

@@ -20,11 +20,12 @@ import Darwin
 /// Go's `sync.Cond`, a signal or broadcast happens before the waits it wakes.
 public final class TracedCondition: @unchecked Sendable {
     // Safe to share: the pthread condition is only used through pthread calls with `lock` held or
-    // not as pthreads allows; `sequence` is atomic, since signals need not hold the lock.
+    // not as pthreads allows; `counter` only under `counterLock`, since signals need not hold the lock.
     /// The lock the condition's waits release and take again.
     public let lock: TracedLock
     private let condition: UnsafeMutablePointer<pthread_cond_t>
-    private let sequence = Atomic<UInt64>(0)
+    private let counterLock = SpinLock()
+    private var counter = SessionCounter()
     /// The condition's id in the trace.
     let objectID: UInt32
 
@@ -110,7 +111,7 @@ public final class TracedCondition: @unchecked Sendable {
         let epoch = currentRecordingEpoch()
         guard epoch != 0 else { return }
         // Numbered before the wake-up it causes, which is numbered after: signal, then cwait.
-        let number = self.sequence.wrappingAdd(1, ordering: .relaxed).oldValue
+        let number = self.counterLock.withLock { self.counter.take(epoch) }
         recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
     }
 
@@ -118,7 +119,7 @@ public final class TracedCondition: @unchecked Sendable {
     private func recordWoken(fileID: StaticString, line: UInt) {
         let epoch = currentRecordingEpoch()
         guard epoch != 0 else { return }
-        let number = self.sequence.wrappingAdd(1, ordering: .relaxed).oldValue
+        let number = self.counterLock.withLock { self.counter.take(epoch) }
         recordEvent(epoch: epoch, .conditionWait, object: self.objectID, sequence: number, fileID: fileID, line: line)
         self.lock.recordAcquired(epoch: epoch, fileID: fileID, line: line)
     }

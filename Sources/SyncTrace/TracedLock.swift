@@ -9,9 +9,9 @@ public import SyncTraceFormat
 ///
 /// Not recursive: locking it again on the thread that holds it deadlocks, as with `NSLock`.
 public final class TracedLock: @unchecked Sendable {
-    // Safe to share: `sequence` is read and written only while `platform` is held.
+    // Safe to share: `counter` is read and written only while `platform` is held.
     @usableFromInline let platform = PlatformLock()
-    @usableFromInline var sequence: UInt64 = 0
+    @usableFromInline var counter = SessionCounter()
     /// The lock's id in the trace.
     @usableFromInline let objectID: UInt32
 
@@ -67,14 +67,12 @@ public final class TracedLock: @unchecked Sendable {
     /// Records `acq`; the caller has just taken the lock.
     @inlinable
     func recordAcquired(epoch: UInt64, fileID: StaticString, line: UInt) {
-        recordEvent(epoch: epoch, .acquire, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
-        self.sequence &+= 1
+        recordEvent(epoch: epoch, .acquire, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
     }
 
     /// Records `rel`; the caller still holds the lock and is about to release it.
     @inlinable
     func recordReleasing(epoch: UInt64, fileID: StaticString, line: UInt) {
-        recordEvent(epoch: epoch, .release, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
-        self.sequence &+= 1
+        recordEvent(epoch: epoch, .release, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
     }
 }

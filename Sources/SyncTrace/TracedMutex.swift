@@ -17,8 +17,8 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     @usableFromInline
     struct Storage: ~Copyable {
         @usableFromInline var value: Value
-        /// The mutex's own operation count, advanced only while it is held.
-        @usableFromInline var sequence: UInt64 = 0
+        /// The mutex's own operation numbers, taken only while it is held.
+        @usableFromInline var counter = SessionCounter()
 
         @usableFromInline
         init(value: consuming Value) {
@@ -100,17 +100,16 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
         line: UInt,
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
-        recordEvent(epoch: epoch, .acquire, object: objectID, sequence: storage.sequence, fileID: fileID, line: line)
+        recordEvent(epoch: epoch, .acquire, object: objectID, sequence: storage.counter.take(epoch), fileID: fileID, line: line)
         defer {
             recordEvent(
                 epoch: epoch,
                 .release,
                 object: objectID,
-                sequence: storage.sequence &+ 1,
+                sequence: storage.counter.take(epoch),
                 fileID: fileID,
                 line: line
             )
-            storage.sequence &+= 2
         }
         return try body(&storage.value)
     }

@@ -16,11 +16,13 @@ import Darwin
 /// ```
 ///
 /// Read locks record `racq`/`rrel`, write locks `acq`/`rel`. Readers hold the lock together, so the
-/// lock numbers its operations with an atomic counter taken while the lock is held.
+/// lock numbers its operations under a spin lock of its own, taken while the rwlock is held.
 public final class TracedRWLock: @unchecked Sendable {
-    // Safe to share: the pthread rwlock is only used through pthread calls; `sequence` is atomic.
+    // Safe to share: the pthread rwlock is only used through pthread calls; `counter` only under
+    // `counterLock` (readers hold the rwlock together, so it alone cannot guard the counter).
     private let rwlock: UnsafeMutablePointer<pthread_rwlock_t>
-    private let sequence = Atomic<UInt64>(0)
+    private let counterLock = SpinLock()
+    private var counter = SessionCounter()
     /// The lock's id in the trace.
     let objectID: UInt32
 
@@ -101,7 +103,7 @@ public final class TracedRWLock: @unchecked Sendable {
     }
 
     private func record(_ operation: TraceOperation, epoch: UInt64, fileID: StaticString, line: UInt) {
-        let number = self.sequence.wrappingAdd(1, ordering: .relaxed).oldValue
+        let number = self.counterLock.withLock { self.counter.take(epoch) }
         recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
     }
 }

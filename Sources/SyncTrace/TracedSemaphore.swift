@@ -12,10 +12,10 @@ import SyncTraceFormat
 /// A signal happens before the wait it lets return, so the replay orders what the signalling thread
 /// did before `signal` ahead of what the waiter does after `wait`.
 public final class TracedSemaphore: @unchecked Sendable {
-    // Safe to share: `value` and `sequence` are read and written only while `lock` is held.
+    // Safe to share: `value` and `counter` are read and written only while `lock` is held.
     private let lock = PlatformLock()
     private var value: Int
-    private var sequence: UInt64 = 0
+    private var counter = SessionCounter()
     /// The semaphore's id in the trace.
     let objectID: UInt32
 
@@ -70,7 +70,6 @@ public final class TracedSemaphore: @unchecked Sendable {
     }
 
     private func takeSequence() -> UInt64 {
-        defer { self.sequence &+= 1 }
-        return self.sequence
+        self.counter.take(currentRecordingEpoch())
     }
 }

@@ -25,7 +25,8 @@ public import SyncTraceFormat
 public final class TracedVar<Value>: @unchecked Sendable {
     // Unchecked on purpose: see the type's documentation.
     @usableFromInline let storage: UnsafeMutablePointer<Value>
-    @usableFromInline let sequenceLock = SequenceLock()
+    @usableFromInline let accessLock = SpinLock()
+    @usableFromInline var counter = SessionCounter()
     /// The variable's id in the trace.
     @usableFromInline let objectID: UInt32
 
@@ -61,7 +62,7 @@ public final class TracedVar<Value>: @unchecked Sendable {
     public func read(fileID: StaticString = #fileID, line: UInt = #line) -> Value {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return self.storage.pointee }
-        let (value, number) = self.sequenceLock.withSequence { number in (self.storage.pointee, number) }
+        let (value, number) = self.accessLock.withLock { (self.storage.pointee, self.counter.take(epoch)) }
         recordEvent(epoch: epoch, .read, object: self.objectID, sequence: number, fileID: fileID, line: line)
         return value
     }
@@ -74,9 +75,9 @@ public final class TracedVar<Value>: @unchecked Sendable {
             self.storage.pointee = newValue
             return
         }
-        let number = self.sequenceLock.withSequence { number in
+        let number = self.accessLock.withLock {
             self.storage.pointee = newValue
-            return number
+            return self.counter.take(epoch)
         }
         recordEvent(epoch: epoch, .write, object: self.objectID, sequence: number, fileID: fileID, line: line)
     }

@@ -14,10 +14,10 @@ import SyncTraceFormat
 ///
 /// Every `done` happens before the `wait` it lets return.
 public final class TracedWaitGroup: @unchecked Sendable {
-    // Safe to share: `counter` and `sequence` are read and written only while `lock` is held.
+    // Safe to share: `counter` and `numbers` are read and written only while `lock` is held.
     private let lock = PlatformLock()
     private var counter = 0
-    private var sequence: UInt64 = 0
+    private var numbers = SessionCounter()
     /// The wait group's id in the trace.
     let objectID: UInt32
 
@@ -46,8 +46,7 @@ public final class TracedWaitGroup: @unchecked Sendable {
             recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
             while self.counter > 0 { self.lock.wait() }
         }
-        recordEvent(.waitGroupWait, object: self.objectID, sequence: self.sequence, fileID: fileID, line: line)
-        self.sequence &+= 1
+        recordEvent(.waitGroupWait, object: self.objectID, sequence: self.numbers.take(currentRecordingEpoch()), fileID: fileID, line: line)
     }
 
     private func change(by delta: Int, operation: TraceOperation, fileID: StaticString, line: UInt) {
@@ -58,12 +57,11 @@ public final class TracedWaitGroup: @unchecked Sendable {
         recordEvent(
             operation,
             object: self.objectID,
-            sequence: self.sequence,
+            sequence: self.numbers.take(currentRecordingEpoch()),
             argument: Int64(delta),
             fileID: fileID,
             line: line
         )
-        self.sequence &+= 1
         if self.counter == 0 { self.lock.broadcast() }
     }
 }

@@ -165,25 +165,24 @@ public final class TraceOrdering {
     /// Nothing can go out and nothing more can be read: resume an object past a gap in its numbers,
     /// or report the contradiction.
     private func resolveStall() throws(TraceFormatError) {
-        // The smallest pending number of each object, over everything held back.
-        var lowest: [Int: UInt64] = [:]
-        for thread in self.active {
-            for event in self.queues[thread].pending where event.operation.hasSequence {
-                let object = event.object.index
-                lowest[object] = min(lowest[object] ?? .max, event.sequence)
-            }
-        }
         // A head that waits only for its object's numbering, and holds that object's lowest pending
-        // number: everything before it is missing from the trace, so it may go.
+        // number: everything before it is missing from the trace, so it may go. Its own queue has
+        // nothing lower on the object (a thread's operations on an object follow the object's order);
+        // only the other queues need looking at.
         for thread in self.active {
             guard let head = self.queues[thread].first, head.operation.hasSequence,
                 !self.blockedInSend[thread], self.forked[thread]
             else { continue }
-            let object = head.object.index
-            let next = self.nextSequence[object]
-            if head.sequence == lowest[object], next == Self.unknownSequence || head.sequence > next {
+            let object = head.object
+            let next = self.nextSequence[object.index]
+            guard next == Self.unknownSequence || head.sequence > next else { continue }
+            let lowest = self.active.allSatisfy { other in
+                other == thread
+                    || !self.queues[other].pending.contains { $0.operation.hasSequence && $0.object == object && $0.sequence < head.sequence }
+            }
+            if lowest {
                 if next != Self.unknownSequence || head.sequence != 0 { self.sequenceGaps += 1 }
-                self.nextSequence[object] = head.sequence
+                self.nextSequence[object.index] = head.sequence
                 return
             }
         }

@@ -2,7 +2,7 @@ import Testing
 
 @Suite("synctrace usage and exit status")
 struct UsageTests {
-    @Test("--help on every verb succeeds and shows an example", arguments: [[], ["convert"], ["dump"], ["stats"]])
+    @Test("--help on every verb succeeds and shows an example", arguments: [[], ["convert"], ["dump"], ["stats"], ["analyze"], ["plugins"]])
     func help(verb: [String]) throws {
         let result = try CommandRunner.run(verb + ["--help"])
         #expect(result.status == 0)

@@ -1,5 +1,7 @@
 import Foundation
+import RaceDetector
 import SyncTrace
+import SyncTraceReplay
 import SyncTraceFormat
 import Testing
 
@@ -16,6 +18,11 @@ struct RecordedTrace {
     var summary: TraceRecordingSummary
     /// Events the reader says the recorder dropped.
     var dropped: UInt64
+    /// The race detector's report on the trace.
+    var analysis: AnalysisReport
+
+    /// The variables the race detector reports.
+    var racyVariables: Set<String> { Set(self.analysis.findings.compactMap(\.variable)) }
 
     /// Records `body` to a temporary file and reads the trace back.
     static func record(
@@ -41,7 +48,8 @@ struct RecordedTrace {
             symbols: reader.symbols,
             ending: reader.ending,
             summary: summary,
-            dropped: reader.droppedEventCount
+            dropped: reader.droppedEventCount,
+            analysis: try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
         )
     }
 

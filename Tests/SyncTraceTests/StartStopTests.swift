@@ -55,6 +55,9 @@ extension RecorderTests {
                 }
                 let events = trace.events(on: try trace.object("reused"))
                 #expect(events.map(\.operation) == [.acquire, .release])
+                // Each session numbers the lock's operations from zero again.
+                #expect(events.map(\.sequence) == [0, 1])
+                #expect(trace.analysis.trace.sequenceGaps == 0)
             }
         }
     }

@@ -1,0 +1,24 @@
+/// An object's own operation counter, numbering from zero in each recording session.
+///
+/// The replay orders an object's events by these numbers, and expects them to start at zero: an
+/// object created before `TraceRecorder.start` (or used in an earlier session) would otherwise start
+/// at whatever count it had reached, and the replay would have to read ahead to be sure no earlier
+/// number was coming. The owner takes numbers only while holding the object's own synchronization.
+@usableFromInline
+struct SessionCounter: Sendable {
+    @usableFromInline var epoch: UInt64 = 0
+    @usableFromInline var next: UInt64 = 0
+
+    @usableFromInline init() {}
+
+    /// The next number in session `epoch`.
+    @inlinable @inline(__always)
+    mutating func take(_ epoch: UInt64) -> UInt64 {
+        if self.epoch != epoch {
+            self.epoch = epoch
+            self.next = 0
+        }
+        defer { self.next &+= 1 }
+        return self.next
+    }
+}
