@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: builds the tool and an example program, records the seed's racy
 # counter (1000 threads doing counter += 1 without a lock) and its mutex fix by switching recording
-# on with SYNCTRACE_OUTPUT, and shows what the traces hold; then converts the shipped text trace.
+# on with SYNCTRACE_OUTPUT, analyses both (a data race in the first, nothing in the fix) and shows
+# what the traces hold; then converts and analyses the shipped text trace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/bootstrap.sh
@@ -18,6 +19,14 @@ echo
 echo "== SYNCTRACE_OUTPUT=$out/fixed.synctrace RacyCounter --fixed"
 SYNCTRACE_OUTPUT="$out/fixed.synctrace" "$bin/RacyCounter" --fixed
 echo
+echo "== synctrace analyze $out/racy.synctrace   (exit status 1: findings)"
+status=0
+"$bin/synctrace" analyze "$out/racy.synctrace" || status=$?
+[ "$status" -eq 1 ] || { echo "demo: expected the racy counter to report a race (exit 1), got $status" >&2; exit 1; }
+echo
+echo "== synctrace analyze $out/fixed.synctrace   (exit status 0: no findings)"
+"$bin/synctrace" analyze "$out/fixed.synctrace"
+echo
 echo "== synctrace stats $out/racy.synctrace"
 "$bin/synctrace" stats "$out/racy.synctrace"
 echo
@@ -25,12 +34,13 @@ echo "== synctrace dump $out/racy.synctrace  (first 8 events)"
 "$bin/synctrace" dump "$out/racy.synctrace" > "$out/racy.trace"
 grep -v '^#' "$out/racy.trace" | sed -n 1,8p
 echo
-echo "== synctrace stats $out/fixed.synctrace"
-"$bin/synctrace" stats "$out/fixed.synctrace"
-echo
 echo "== synctrace convert Examples/traces/racy-counter.std $out/racy-counter.synctrace && synctrace dump it"
 "$bin/synctrace" convert Examples/traces/racy-counter.std "$out/racy-counter.synctrace"
 "$bin/synctrace" dump "$out/racy-counter.synctrace"
+echo
+echo "== synctrace analyze Examples/traces/racy-counter.std --format json   (the first finding)"
+"$bin/synctrace" analyze Examples/traces/racy-counter.std --format json > "$out/racy-counter.json" || true
+sed -n 1,20p "$out/racy-counter.json"
 echo
 echo "== lz4 -dc $out/racy.synctrace | head -c 48 | od -c   (standard LZ4 frames: the lz4 tool reads them)"
 lz4 -dc "$out/racy.synctrace" > "$out/racy.raw"

@@ -50,7 +50,7 @@ struct ConvertCommand: ParsableCommand {
         if self.output == "-" && outputForm == .binary {
             throw CommandFailure("refusing to write a binary trace to stdout; give a file name")
         }
-        let source = try TraceOpening.open(self.input)
+        let source = try TraceOpening.open(self.input, ordered: true)
         switch outputForm {
         case .binary: try self.writeBinary(from: source)
         case .text: try self.writeText(from: source)

@@ -20,7 +20,7 @@ struct DumpCommand: ParsableCommand {
     var trace: String
 
     func run() throws {
-        let source = try TraceOpening.open(self.trace)
+        let source = try TraceOpening.open(self.trace, ordered: true)
         do {
             try TraceConversion.printText(source) { text in StandardStream.output.write(text) }
         } catch {

@@ -27,7 +27,7 @@ struct SyncTraceCommand: ParsableCommand {
               synctrace dump app.synctrace | less
               synctrace convert racy-counter.std racy-counter.synctrace
             """,
-        subcommands: [AnalyzeCommand.self, PluginsCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self]
+        subcommands: [AnalyzeCommand.self, PluginsCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self]
     )
 
     /// Parses the arguments and runs the verb, mapping every failure to exit status 2.

@@ -1,14 +1,19 @@
 import SyncTraceFormat
+import SyncTraceReplay
 
 /// Opening inputs and reporting how they ended, shared by the verbs.
 enum TraceOpening {
-    /// Opens a trace of either form, or fails with the reason.
-    static func open(_ path: String) throws(CommandFailure) -> any TraceEventSource {
+    /// Opens a trace of either form, or fails with the reason. With `ordered`, a binary trace's
+    /// per-thread batches come out merged in happens-before order (a text trace is in order already).
+    static func open(_ path: String, ordered: Bool = false) throws(CommandFailure) -> any TraceEventSource {
+        let source: any TraceEventSource
         do {
-            return try TraceFile.open(path: path)
+            source = try TraceFile.open(path: path)
         } catch {
             throw CommandFailure(error)
         }
+        guard ordered, source.recordByteCount != nil else { return source }
+        return OrderedTraceSource(source)
     }
 
     /// Warns on stderr when a trace turned out to be truncated, or to have lost events while recording.

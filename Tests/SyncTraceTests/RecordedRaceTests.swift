@@ -1,6 +1,8 @@
 import Foundation
 import SyncTrace
+import RaceDetector
 import SyncTraceFormat
+import SyncTraceReplay
 import Testing
 
 extension RecorderTests {
@@ -124,5 +126,37 @@ extension RecorderTests {
             }
             #expect(atomic.racyVariables.isEmpty)
         }
+    }
+}
+
+extension RecorderTests.RecordedRaceTests {
+    @Test("a recorded trace, put in order, prints as a valid text trace with the same verdict")
+    func dumpIsValidText() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID().uuidString).synctrace").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TraceRecorder.start(path: path)
+        let lock = TracedLock(name: "lock")
+        let shared = TracedVar(0, name: "shared")
+        let unguarded = TracedVar(0, name: "unguarded")
+        let jobs = TracedChannel<Int>(name: "jobs")
+        let threads = (0..<4).map { index in
+            TracedThread.spawn(name: "worker \(index)") {
+                for _ in 0..<50 { lock.withLock { shared[] += 1 } }
+                unguarded[] += 1
+                jobs.send(index)
+            }
+        }
+        for _ in 0..<4 { _ = jobs.receive() }
+        for thread in threads { thread.join() }
+        TraceRecorder.stop()
+
+        var text = ""
+        try TraceConversion.printText(OrderedTraceSource(try BinaryTraceReader(path: path))) { text += $0 }
+        // Parsing checks every rule of the text form: lock exclusion, rendezvous, fork before events…
+        let reparsed = try TraceAnalysis.run(source: TextTraceReader(text: text, fileName: "dump"), plugins: [RaceDetector()])
+        let original = try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
+        #expect(reparsed.trace.events == original.trace.events)
+        #expect(Set(reparsed.findings.compactMap(\.variable)) == ["unguarded"])
+        #expect(Set(original.findings.compactMap(\.variable)) == ["unguarded"])
     }
 }

@@ -1,0 +1,30 @@
+public import SyncTraceFormat
+
+/// A binary trace's events in happens-before order, as an event source: what `synctrace dump` and
+/// `convert` print, so that a recorded trace's text form is a valid text trace (each thread's events
+/// after its fork, each lock's sections one after another…) rather than the file's thread-by-thread
+/// batches.
+public final class OrderedTraceSource: TraceEventSource {
+    private let source: any TraceEventSource
+    private let ordering: TraceOrdering
+
+    /// Orders the events of `source`.
+    public init(_ source: any TraceEventSource) {
+        self.source = source
+        self.ordering = TraceOrdering(source: source)
+    }
+
+    public var header: TraceHeader { self.source.header }
+    public var symbols: TraceSymbols { self.source.symbols }
+    public var ending: TraceEnding { self.source.ending }
+    public private(set) var eventCount: UInt64 = 0
+    public var droppedEventCount: UInt64 { self.source.droppedEventCount }
+    public var inputByteCount: Int { self.source.inputByteCount }
+    public var recordByteCount: Int? { self.source.recordByteCount }
+
+    public func nextBatch(into events: inout [TraceEvent]) throws(TraceFormatError) -> Bool {
+        guard try self.ordering.nextBatch(into: &events) else { return false }
+        self.eventCount += UInt64(events.count)
+        return true
+    }
+}
