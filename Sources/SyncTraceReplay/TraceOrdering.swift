@@ -27,7 +27,10 @@ public final class TraceOrdering {
     private var inputExhausted = false
     private var incoming: [TraceEvent] = []
 
-    private static let unknownSequence = UInt64.max
+    /// Per object, the sequence number of its next operation. Numbering starts at zero, so an
+    /// object's operation #0 goes out as soon as its thread is ready, without waiting to see whether
+    /// the rest of the file holds an earlier one (it cannot); an object whose first recorded number
+    /// is higher is resumed there by ``resolveStall()``.
     private var nextSequence: [UInt64] = []
     private var forked: [Bool] = []
     private var blockedInSend: [Bool] = []
@@ -95,7 +98,7 @@ public final class TraceOrdering {
         }
         while self.nextSequence.count < objects {
             let declaration = symbols.objects[self.nextSequence.count]
-            self.nextSequence.append(Self.unknownSequence)
+            self.nextSequence.append(0)
             self.channelCapacity.append(declaration.capacity)
         }
     }
@@ -175,13 +178,13 @@ public final class TraceOrdering {
             else { continue }
             let object = head.object
             let next = self.nextSequence[object.index]
-            guard next == Self.unknownSequence || head.sequence > next else { continue }
+            guard head.sequence > next else { continue }
             let lowest = self.active.allSatisfy { other in
                 other == thread
                     || !self.queues[other].pending.contains { $0.operation.hasSequence && $0.object == object && $0.sequence < head.sequence }
             }
             if lowest {
-                if next != Self.unknownSequence || head.sequence != 0 { self.sequenceGaps += 1 }
+                self.sequenceGaps += 1
                 self.nextSequence[object.index] = head.sequence
                 return
             }
@@ -205,8 +208,7 @@ public final class TraceOrdering {
                 let object = symbols.objects[head.object.index].name
                 line += "(\(object)) #\(head.sequence)"
                 if head.operation.hasSequence {
-                    let next = self.nextSequence[head.object.index]
-                    line += next == Self.unknownSequence ? "" : " but \(object) is at #\(next)"
+                    line += " but \(object) is at #\(self.nextSequence[head.object.index])"
                 }
             } else if head.operation == .join || head.operation == .fork {
                 line += "(\(symbols.threads[head.otherThread.index].name))"
