@@ -17,7 +17,7 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             A main thread forks the workers and joins them at the end; in between, the workers loop \
             over critical sections (acq(L), reads and writes of a few variables that L guards, \
-            rel(L)); variable v is guarded by lock v % locks. About 0.01% of accesses are made \
+            rel(L)); variable v is guarded by lock v % locks. About 60 accesses per million are made \
             without the lock: those are the data races `synctrace analyze` should report. Sequence \
             numbers interleave across threads as contention makes them, and each worker's events are \
             written in batches of about 4096 when its buffer fills, out of step with the other \
