@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 //
-// Benchmarks of the binary trace codec and the recorder, kept in a nested package so that the root package (what
+// Benchmarks of the binary trace codec, the recorder and the replay, kept in a nested package so that the root package (what
 // apps link) never depends on the benchmark tool. Run with `swift package benchmark` from here.
 
 import PackageDescription
@@ -35,6 +35,21 @@ let package = Package(
                 .product(name: "SyncTrace", package: "SyncTrace"),
             ],
             path: "Benchmarks/RecorderBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        // Single-threaded replay (ordering, happens-before, race detection) of synthetic traces of
+        // 1M, 10M and 100M events: throughput and peak memory.
+        .executableTarget(
+            name: "ReplayBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SyncTraceReplay", package: "SyncTrace"),
+                .product(name: "RaceDetector", package: "SyncTrace"),
+            ],
+            path: "Benchmarks/ReplayBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),

@@ -1,0 +1,75 @@
+import Benchmark
+import Foundation
+import RaceDetector
+import SyncTraceReplay
+
+/// Replay throughput, reported in thousands of events per second because the tool's custom metrics
+/// are integers and its own throughput metric counts iterations (one iteration here is a whole trace).
+let replayThousandEventsPerSecond = BenchmarkMetric.custom(
+    "replay k events/s",
+    polarity: .prefersLarger,
+    useScalingFactor: false
+)
+
+/// A synthetic trace (`SyntheticTraceGenerator`, the defaults of `synctrace generate`: 8 workers,
+/// 64 locks, 10,000 variables, batches of about 4096 events out of step) written to a temporary file
+/// in setup and removed in teardown.
+enum ReplayTrace {
+    static func path(events: Int) -> String {
+        NSTemporaryDirectory() + "synctrace-replay-\(events)-\(getpid()).synctrace"
+    }
+
+    static func write(events: Int) throws -> String {
+        let path = Self.path(events: events)
+        let generator = SyntheticTraceGenerator(configuration: .init(events: events, seed: 42))
+        try generator.write(toPath: path)
+        return path
+    }
+
+    static func remove(events: Int) {
+        unlink(Self.path(events: events))
+    }
+}
+
+/// Single-threaded replay of a whole trace file per iteration: reading and LZ4 decoding, ordering the
+/// per-thread batches by sequence numbers, happens-before, and the race detector, exactly what
+/// `synctrace analyze --plugin race` does. Peak resident memory is the process's (the tool samples it),
+/// which includes the benchmark's own baseline of a few megabytes.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .peakMemoryResident, replayThousandEventsPerSecond],
+        timeUnits: .milliseconds,
+        warmupIterations: 1,
+        maxDuration: .seconds(10),
+        maxIterations: 20
+    )
+
+    for (label, events, iterations) in [("1M", 1_000_000, 50), ("10M", 10_000_000, 20), ("100M", 100_000_000, 3)] {
+        Benchmark(
+            "Replay \(label) events (ordering, happens-before, RaceDetector)",
+            configuration: .init(
+                metrics: [.wallClock, .peakMemoryResident, replayThousandEventsPerSecond],
+                timeUnits: .milliseconds,
+                warmupIterations: events >= 100_000_000 ? 0 : 1,
+                maxDuration: .seconds(events >= 100_000_000 ? 30 : 10),
+                maxIterations: iterations
+            )
+        ) { benchmark, path in
+            do {
+                let start = ContinuousClock.now
+                let report = try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
+                let elapsed = start.duration(to: .now)
+                precondition(report.trace.events == UInt64(events), "replayed \(report.trace.events) of \(events) events")
+                blackHole(report.findings.count)
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                benchmark.measurement(replayThousandEventsPerSecond, Int(Double(events) / seconds / 1_000))
+            } catch {
+                fatalError("replay failed: \(error)")
+            }
+        } setup: {
+            try ReplayTrace.write(events: events)
+        } teardown: {
+            ReplayTrace.remove(events: events)
+        }
+    }
+}
