@@ -104,6 +104,14 @@ let package = Package(
             dependencies: ["SyncTraceReplay", "RaceDetector", "SyncTraceFormat"],
             swiftSettings: strictSwift
         ),
+        // Go's race detector test cases, ported: recorded Swift programs and text traces, each with
+        // Go's verdict (race or no race on a named variable).
+        .testTarget(
+            name: "SyncTraceConformanceTests",
+            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
+            resources: [.copy("Traces")],
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "SyncTraceCLITests",
             // Depends on the executable so that it is built before the tests run it.

@@ -1,0 +1,132 @@
+import Foundation
+import RaceDetector
+import Synchronization
+import SyncTrace
+import SyncTraceFormat
+import SyncTraceReplay
+import Testing
+
+/// Every conformance test that records runs inside this suite, one at a time: a recording session
+/// is process-wide, so two programs recorded side by side would share one trace.
+@Suite("Go race detector conformance", .serialized)
+struct GoConformance {}
+
+/// The one place that knows the analysis API: runs the race detector and reads its verdict.
+enum Conformance {
+    /// The variables the race detector names in `report`.
+    static func racyVariables(_ report: AnalysisReport) -> Set<String> {
+        Set(report.findings.filter { $0.plugin == "race" }.compactMap(\.variable))
+    }
+
+    /// Analyses the trace file at `path` (binary or text) with the race detector.
+    static func analyse(path: String) throws -> AnalysisReport {
+        try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
+    }
+
+    /// Runs `program` while recording to a temporary binary trace, then analyses the trace.
+    static func record(_ program: () -> Void) throws -> AnalysisReport {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("conformance-\(UUID().uuidString).synctrace").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TraceRecorder.start(path: path)
+        program()
+        _ = TraceRecorder.stop()
+        let report = try self.analyse(path: path)
+        #expect(report.trace.ending == .complete)
+        #expect(report.trace.droppedEvents == 0)
+        return report
+    }
+
+    /// The path of the text fixture `Traces/<name>.trace`.
+    static func fixturePath(_ name: String) throws -> String {
+        let traces = try #require(Bundle.module.resourceURL).appendingPathComponent("Traces")
+        return traces.appendingPathComponent("\(name).trace").path
+    }
+
+    /// The names of every shipped fixture, without the extension.
+    static func fixtureNames() throws -> Set<String> {
+        let traces = try #require(Bundle.module.resourceURL).appendingPathComponent("Traces")
+        let files = try FileManager.default.contentsOfDirectory(atPath: traces.path)
+        return Set(files.filter { $0.hasSuffix(".trace") }.map { String($0.dropLast(".trace".count)) })
+    }
+
+    /// Checks a verdict against Go's; a case with a known disagreement expects the mismatch instead.
+    static func expectVerdict(
+        _ actual: Set<String>,
+        for goCase: GoCase,
+        from source: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let message: Comment = "\(goCase.name) (\(goCase.file)), \(source): Go says \(Self.describe(goCase.racy)), the analysis says \(Self.describe(actual))"
+        if let issue = goCase.knownIssue {
+            withKnownIssue(Comment(rawValue: issue)) {
+                #expect(actual == goCase.racy, message, sourceLocation: sourceLocation)
+            }
+        } else {
+            #expect(actual == goCase.racy, message, sourceLocation: sourceLocation)
+        }
+    }
+
+    static func describe(_ racy: Set<String>) -> String {
+        racy.isEmpty ? "no race" : "a race on " + racy.sorted().joined(separator: ", ")
+    }
+
+    /// The two tests every file of cases runs: each program recorded and analysed, and each text
+    /// fixture analysed.
+    static func checkProgram(_ goCase: GoCase) throws {
+        let program = try #require(goCase.program)
+        let report = try self.record(program)
+        self.expectVerdict(self.racyVariables(report), for: goCase, from: "recorded program")
+    }
+
+    static func checkTrace(_ goCase: GoCase) throws {
+        let report = try self.analyse(path: try self.fixturePath(goCase.name))
+        self.expectVerdict(self.racyVariables(report), for: goCase, from: "text trace")
+    }
+}
+
+/// Orders threads in real time without recording anything: it stands in for Go's sleeps and
+/// `runtime.Gosched()` loops, so that a port is deterministic while its trace holds no edge the Go
+/// program does not have. (A real atomic, deliberately untraced.)
+final class Gate: Sendable {
+    private let isOpen = Atomic<Bool>(false)
+
+    init() {}
+
+    func open() { self.isOpen.store(true, ordering: .releasing) }
+
+    func wait() {
+        while !self.isOpen.load(ordering: .acquiring) { usleep(50) }
+    }
+}
+
+/// Go's `go f()`: starts traced threads and joins every one of them, nested ones included, when the
+/// program ends (after its last access, so the joins order nothing the case is about). Go's tests
+/// often return without waiting for their goroutines; a recording must not end while they run.
+final class Goroutines: Sendable {
+    private let threads = Mutex<[TracedThread]>([])
+
+    init() {}
+
+    func go(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = TracedThread.spawn(name: name, body)
+        self.threads.withLock { $0.append(thread) }
+    }
+
+    /// Joins every thread started so far, and those they started, until none is left.
+    func joinAll() {
+        while let thread = self.threads.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            thread.join()
+        }
+    }
+}
+
+/// Go's `time.Sleep` for the few ports that keep one: it orders nothing in the trace.
+func sleep(milliseconds: Int) {
+    usleep(useconds_t(milliseconds * 1000))
+}
+
+/// Go's `runtime.Gosched()`.
+func yieldThread() {
+    sched_yield()
+}
