@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SyncTrace", targets: ["SyncTrace"]),
         .library(name: "SyncTraceReplay", targets: ["SyncTraceReplay"]),
         .library(name: "RaceDetector", targets: ["RaceDetector"]),
+        .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
     dependencies: [
@@ -61,6 +62,12 @@ let package = Package(
             path: "Plugins/RaceDetector",
             swiftSettings: strictSwift
         ),
+        .target(
+            name: "LostUpdateCounter",
+            dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
+            path: "Plugins/LostUpdateCounter",
+            swiftSettings: strictSwift
+        ),
         // The command-line tool.
         .executableTarget(
             name: "synctrace",
@@ -68,6 +75,7 @@ let package = Package(
                 "SyncTraceFormat",
                 "SyncTraceReplay",
                 "RaceDetector",
+                "LostUpdateCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

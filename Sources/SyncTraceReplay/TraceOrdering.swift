@@ -24,6 +24,12 @@ public final class TraceOrdering {
     private var active: [Int] = []
     private var isActive: [Bool] = []
     private var buffered = 0
+    /// Every buffered event's thread and its position in that thread's queue, in file order; and per
+    /// thread, how many events were appended and taken (entries whose position was taken are stale).
+    private var arrivals: [(thread: Int, ordinal: UInt64)] = []
+    private var arrivalsHead = 0
+    private var appended: [UInt64] = []
+    private var taken: [UInt64] = []
     private var inputExhausted = false
     private var incoming: [TraceEvent] = []
 
@@ -76,9 +82,15 @@ public final class TraceOrdering {
         }
         let symbols = self.source.symbols
         self.grow(threads: symbols.threads.count, objects: symbols.objects.count, symbols: symbols)
+        if self.arrivalsHead > 4096 && self.arrivalsHead * 2 > self.arrivals.count {
+            self.arrivals.removeFirst(self.arrivalsHead)
+            self.arrivalsHead = 0
+        }
         for event in self.incoming {
             let thread = event.thread.index
             self.queues[thread].append(event)
+            self.arrivals.append((thread, self.appended[thread]))
+            self.appended[thread] += 1
             if !self.isActive[thread] {
                 self.isActive[thread] = true
                 self.active.append(thread)
@@ -92,6 +104,8 @@ public final class TraceOrdering {
             let declaration = symbols.threads[self.queues.count]
             self.queues.append(EventQueue())
             self.isActive.append(false)
+            self.appended.append(0)
+            self.taken.append(0)
             // A thread with a known parent was started by a recorded fork: it waits for it.
             self.forked.append(declaration.parent == nil)
             self.blockedInSend.append(false)
@@ -105,25 +119,48 @@ public final class TraceOrdering {
 
     // MARK: Merging
 
-    /// Sends out every event that is ready, thread after thread, until none is.
+    /// Sends out every event that is ready until none is: in file order while the file's order is a
+    /// valid one (a text trace converted to binary keeps its order exactly, and so do the stretches of
+    /// a recorded trace whose batches happen to be in step), otherwise from any thread that can go
+    /// on, until the file order can resume.
     private func drainReady(into events: inout [TraceEvent], limit: Int) {
-        var index = 0
-        while index < self.active.count && events.count < limit {
-            let thread = self.active[index]
-            while events.count < limit, let head = self.queues[thread].first, self.isReady(head) {
-                _ = self.queues[thread].removeFirst()
-                self.buffered -= 1
-                self.emitted(head)
-                events.append(head)
+        while events.count < limit {
+            if let thread = self.readyArrival() {
+                self.take(from: thread, into: &events)
+                continue
             }
-            if self.queues[thread].isEmpty {
-                self.isActive[thread] = false
-                self.active.swapAt(index, self.active.count - 1)
-                self.active.removeLast()
-            } else {
-                index += 1
-            }
+            guard let thread = self.active.first(where: { self.queues[$0].first.map(self.isReady) == true }) else { break }
+            repeat {
+                self.take(from: thread, into: &events)
+            } while events.count < limit && self.readyArrival() == nil && self.queues[thread].first.map(self.isReady) == true
         }
+        self.active.removeAll { thread in
+            guard self.queues[thread].isEmpty else { return false }
+            self.isActive[thread] = false
+            return true
+        }
+    }
+
+    /// The thread of the earliest buffered event in file order, if that event is ready to go out.
+    private func readyArrival() -> Int? {
+        while self.arrivalsHead < self.arrivals.count {
+            let (thread, ordinal) = self.arrivals[self.arrivalsHead]
+            if ordinal < self.taken[thread] {
+                self.arrivalsHead += 1
+                continue
+            }
+            guard let head = self.queues[thread].first, self.isReady(head) else { return nil }
+            return thread
+        }
+        return nil
+    }
+
+    private func take(from thread: Int, into events: inout [TraceEvent]) {
+        let event = self.queues[thread].removeFirst()
+        self.taken[thread] += 1
+        self.buffered -= 1
+        self.emitted(event)
+        events.append(event)
     }
 
     private func isReady(_ event: TraceEvent) -> Bool {

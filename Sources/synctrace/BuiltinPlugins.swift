@@ -1,3 +1,4 @@
+import LostUpdateCounter
 import RaceDetector
 import SyncTraceReplay
 
@@ -12,6 +13,7 @@ enum BuiltinPlugins {
 
     static let all: [Entry] = [
         Self.entry { RaceDetector() },
+        Self.entry { LostUpdateCounter() },
     ]
 
     private static func entry(_ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
