@@ -104,12 +104,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceTests",
-            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "RecorderProbe"],
+            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "SyncTraceReplayTests",
-            dependencies: ["SyncTraceReplay", "RaceDetector", "SyncTraceFormat"],
+            dependencies: ["SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "SyncTraceFormat"],
             swiftSettings: strictSwift
         ),
         // Go's race detector test cases, ported: recorded Swift programs and text traces, each with

@@ -77,6 +77,7 @@ public enum TraceAnalysis {
             findings.append(contentsOf: plugin.finish(in: context))
             summaries[plugin.name] = plugin.summaryLines(in: context)
         }
+        findings = FindingCrossReference.link(findings)
         let symbols = source.symbols
         return AnalysisReport(
             trace: AnalysisReport.TraceSummary(
