@@ -54,6 +54,38 @@ public enum TraceRecorder {
         try result.get()
     }
 
+    /// Records `body` to `path`: starts a recording, runs `body`, stops, and returns `body`'s result
+    /// with what was written.
+    ///
+    /// Recordings made with this function wait for one another, process-wide: tests that each record
+    /// their own trace (Swift Testing runs them in parallel) get one trace each instead of failing with
+    /// ``TraceRecorderError/alreadyRecording(path:)``. A recording started with ``start(path:options:)``
+    /// elsewhere still makes this throw.
+    ///
+    /// - Throws: what ``start(path:options:)`` throws, or what `body` throws (recording is stopped first).
+    public static func record<Result>(
+        to path: String,
+        options: TraceRecorderOptions = TraceRecorderOptions(),
+        _ body: () throws -> Result
+    ) throws -> (result: Result, summary: TraceRecordingSummary) {
+        Self.recordingGate.lock()
+        defer { Self.recordingGate.unlock() }
+        try Self.start(path: path, options: options)
+        let result: Result
+        do {
+            result = try body()
+        } catch {
+            Self.stop()
+            throw error
+        }
+        // `body` may have stopped the recording itself; its summary is then lost, so report an empty one.
+        let summary = Self.stop() ?? TraceRecordingSummary(path: path, eventCount: 0, droppedEventCount: 0, byteCount: 0, error: nil)
+        return (result, summary)
+    }
+
+    /// Serializes ``record(to:options:_:)``.
+    private static let recordingGate = PlatformLock()
+
     /// Stops recording: flushes every thread's events, finishes the trace file and returns what was
     /// written; `nil` when nothing was recording.
     @discardableResult

@@ -23,19 +23,19 @@ extension RecorderTests {
             let threadCount = 100
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("counter-\(UUID().uuidString).synctrace").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try TraceRecorder.start(path: path)
-            let counter = TracedVar(0, name: "counter")
-            let threads = (0..<threadCount).map { _ in
-                TracedThread.spawn {
-                    // Widen the window between the read and the write, so runs do lose updates.
-                    let seen = counter[]
-                    sched_yield()
-                    counter[] = seen + 1
+            let final = try TraceRecorder.record(to: path) { () -> Int in
+                let counter = TracedVar(0, name: "counter")
+                let threads = (0..<threadCount).map { _ in
+                    TracedThread.spawn {
+                        // Widen the window between the read and the write, so runs do lose updates.
+                        let seen = counter[]
+                        sched_yield()
+                        counter[] = seen + 1
+                    }
                 }
-            }
-            for thread in threads { thread.join() }
-            let final = counter[]
-            TraceRecorder.stop()
+                for thread in threads { thread.join() }
+                return counter[]
+            }.result
             let report = try TraceAnalysis.run(path: path, plugins: [RaceDetector(), LostUpdateCounter()])
             #expect(Self.lost(report, "counter") == threadCount - final, "final value \(final)")
         }
@@ -44,26 +44,26 @@ extension RecorderTests {
         func checkThenAct() throws {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("cta-\(UUID().uuidString).synctrace").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try TraceRecorder.start(path: path)
-            let lock = TracedLock(name: "lock")
-            let balance = TracedVar(100, name: "balance")
-            let firstRead = TracedSemaphore(name: "first read")
-            let secondRead = TracedSemaphore(name: "second read")
-            let first = TracedThread.spawn {
-                let seen = lock.withLock { balance[] }
-                firstRead.signal()
-                secondRead.wait()
-                lock.withLock { balance[] = seen - 10 }
+            _ = try TraceRecorder.record(to: path) {
+                let lock = TracedLock(name: "lock")
+                let balance = TracedVar(100, name: "balance")
+                let firstRead = TracedSemaphore(name: "first read")
+                let secondRead = TracedSemaphore(name: "second read")
+                let first = TracedThread.spawn {
+                    let seen = lock.withLock { balance[] }
+                    firstRead.signal()
+                    secondRead.wait()
+                    lock.withLock { balance[] = seen - 10 }
+                }
+                let second = TracedThread.spawn {
+                    firstRead.wait()
+                    let seen = lock.withLock { balance[] }
+                    secondRead.signal()
+                    lock.withLock { balance[] = seen - 20 }
+                }
+                first.join()
+                second.join()
             }
-            let second = TracedThread.spawn {
-                firstRead.wait()
-                let seen = lock.withLock { balance[] }
-                secondRead.signal()
-                lock.withLock { balance[] = seen - 20 }
-            }
-            first.join()
-            second.join()
-            TraceRecorder.stop()
             let report = try TraceAnalysis.run(path: path, plugins: [RaceDetector(), LostUpdateCounter()])
             #expect(Self.lost(report, "balance") == 1)
             #expect(!report.findings.contains { $0.plugin == "race" })

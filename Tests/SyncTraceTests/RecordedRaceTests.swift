@@ -134,21 +134,21 @@ extension RecorderTests.RecordedRaceTests {
     func dumpIsValidText() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID().uuidString).synctrace").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try TraceRecorder.start(path: path)
-        let lock = TracedLock(name: "lock")
-        let shared = TracedVar(0, name: "shared")
-        let unguarded = TracedVar(0, name: "unguarded")
-        let jobs = TracedChannel<Int>(name: "jobs")
-        let threads = (0..<4).map { index in
-            TracedThread.spawn(name: "worker \(index)") {
-                for _ in 0..<50 { lock.withLock { shared[] += 1 } }
-                unguarded[] += 1
-                jobs.send(index)
+        _ = try TraceRecorder.record(to: path) {
+            let lock = TracedLock(name: "lock")
+            let shared = TracedVar(0, name: "shared")
+            let unguarded = TracedVar(0, name: "unguarded")
+            let jobs = TracedChannel<Int>(name: "jobs")
+            let threads = (0..<4).map { index in
+                TracedThread.spawn(name: "worker \(index)") {
+                    for _ in 0..<50 { lock.withLock { shared[] += 1 } }
+                    unguarded[] += 1
+                    jobs.send(index)
+                }
             }
+            for _ in 0..<4 { _ = jobs.receive() }
+            for thread in threads { thread.join() }
         }
-        for _ in 0..<4 { _ = jobs.receive() }
-        for thread in threads { thread.join() }
-        TraceRecorder.stop()
 
         var text = ""
         try TraceConversion.printText(OrderedTraceSource(try BinaryTraceReader(path: path))) { text += $0 }

@@ -31,14 +31,7 @@ struct RecordedTrace {
     ) throws -> RecordedTrace {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString).synctrace").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try TraceRecorder.start(path: path, options: options)
-        do {
-            try body()
-        } catch {
-            TraceRecorder.stop()
-            throw error
-        }
-        let summary = try #require(TraceRecorder.stop())
+        let summary = try TraceRecorder.record(to: path, options: options, body).summary
         let reader = try BinaryTraceReader(path: path)
         var events: [TraceEvent] = []
         var batch: [TraceEvent] = []

@@ -9,31 +9,32 @@ extension RecorderTests {
         @Test("start throws a clear error for a path it cannot create")
         func unwritablePath() {
             #expect {
-                try TraceRecorder.start(path: "/nonexistent-directory/trace.synctrace")
+                _ = try TraceRecorder.record(to: "/nonexistent-directory/trace.synctrace") {}
             } throws: { error in
                 "\(error)" == "cannot create trace /nonexistent-directory/trace.synctrace: No such file or directory"
             }
-            #expect(!TraceRecorder.isRecording)
         }
 
         @Test("a second start while recording is refused; stop without a recording returns nil")
         func doubleStart() throws {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("double-\(UUID().uuidString).synctrace").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try TraceRecorder.start(path: path)
-            #expect(TraceRecorder.isRecording)
-            #expect(throws: TraceRecorderError.self) { try TraceRecorder.start(path: path + ".2") }
-            #expect(!FileManager.default.fileExists(atPath: path + ".2"))
-            let summary = try #require(TraceRecorder.stop())
+            let stopped = try TraceRecorder.record(to: path) { () -> TraceRecordingSummary? in
+                #expect(TraceRecorder.isRecording)
+                #expect(throws: TraceRecorderError.self) { try TraceRecorder.start(path: path + ".2") }
+                #expect(!FileManager.default.fileExists(atPath: path + ".2"))
+                let summary = TraceRecorder.stop()
+                #expect(TraceRecorder.stop() == nil)
+                #expect(!TraceRecorder.isRecording)
+                return summary
+            }.result
+            let summary = try #require(stopped)
             #expect(summary.path == path)
             #expect(summary.error == nil)
-            #expect(TraceRecorder.stop() == nil)
-            #expect(!TraceRecorder.isRecording)
         }
 
-        @Test("with no recording, the primitives work and record nothing")
+        @Test("with no recording, the primitives work as the plain ones")
         func offIsPlain() throws {
-            #expect(!TraceRecorder.isRecording)
             let mutex = TracedMutex(0)
             let variable = TracedVar(1)
             let atomic = TracedAtomic(5)
@@ -43,7 +44,6 @@ extension RecorderTests {
             #expect(mutex.withLock { $0 } == 1)
             #expect(variable.value == 2)
             #expect(atomic.load() == 7)
-            #expect(TraceRecorder.stop() == nil)
         }
 
         @Test("sessions follow one another; a thread that recorded in one records in the next")
@@ -68,16 +68,16 @@ extension RecorderTests.StartStopTests {
     func flushWritesToDisk() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("flush-\(UUID().uuidString).synctrace").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try TraceRecorder.start(path: path)
-        let lock = TracedLock(name: "flushed")
-        for _ in 0..<100 { lock.withLock {} }
-        TraceRecorder.flush()
-        let (events, reader) = try Probe.read(path)
-        #expect(events.filter { $0.operation == .acquire }.count == 100)
-        #expect(reader.ending == .truncated(droppedBytes: 0))
-        #expect(TraceRecorder.isRecording)
-        lock.withLock {}
-        let summary = try #require(TraceRecorder.stop())
+        let summary = try TraceRecorder.record(to: path) {
+            let lock = TracedLock(name: "flushed")
+            for _ in 0..<100 { lock.withLock {} }
+            TraceRecorder.flush()
+            let (events, reader) = try Probe.read(path)
+            #expect(events.filter { $0.operation == .acquire }.count == 100)
+            #expect(reader.ending == .truncated(droppedBytes: 0))
+            #expect(TraceRecorder.isRecording)
+            lock.withLock {}
+        }.summary
         #expect(summary.eventCount == 202)
     }
 }
