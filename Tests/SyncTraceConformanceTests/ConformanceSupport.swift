@@ -23,11 +23,20 @@ enum Conformance {
         try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
     }
 
-    /// Runs `program` while recording to a temporary binary trace, then analyses the trace.
-    static func record(_ program: () -> Void) throws -> AnalysisReport {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("conformance-\(UUID().uuidString).synctrace").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    /// Where to keep recorded traces for a look with `synctrace dump` (`CONFORMANCE_TRACE_DIR`);
+    /// by default they are temporary files, removed after the analysis.
+    static let keptTraceDirectory = ProcessInfo.processInfo.environment["CONFORMANCE_TRACE_DIR"]
+
+    /// Runs `program` while recording to a binary trace, then analyses the trace.
+    static func record(_ name: String, _ program: () -> Void) throws -> AnalysisReport {
+        let path: String
+        if let directory = self.keptTraceDirectory {
+            path = URL(fileURLWithPath: directory).appendingPathComponent("\(name).synctrace").path
+        } else {
+            path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("conformance-\(UUID().uuidString).synctrace").path
+        }
+        defer { if self.keptTraceDirectory == nil { try? FileManager.default.removeItem(atPath: path) } }
         try TraceRecorder.start(path: path)
         program()
         _ = TraceRecorder.stop()
@@ -75,7 +84,7 @@ enum Conformance {
     /// fixture analysed.
     static func checkProgram(_ goCase: GoCase) throws {
         let program = try #require(goCase.program)
-        let report = try self.record(program)
+        let report = try self.record(goCase.name, program)
         self.expectVerdict(self.racyVariables(report), for: goCase, from: "recorded program")
     }
 
