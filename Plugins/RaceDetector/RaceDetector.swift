@@ -16,79 +16,124 @@ public final class RaceDetector: AnalysisPlugin {
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"
     public let operations = TraceOperationSet([.read, .write])
 
-    private var variables: [VariableState] = []
-    /// Variables already reported (kept apart from their state, which the handlers copy and write back).
-    private var reported: [Bool] = []
+    // The replay calls `handle` once per access, on one thread, and nothing here is reachable from
+    // anywhere else: no two accesses to these properties can overlap, so the runtime's exclusivity
+    // checks (a call and a thread-local lookup each) are switched off for the hot ones.
+    /// Per variable, FastTrack's state, in memory this detector owns (indexed by object index).
+    @exclusivity(unchecked) private var variables: UnsafeMutablePointer<VariableState>
+    @exclusivity(unchecked) private var variableCapacity = 0
+    /// Read vectors of variables read concurrently by several threads (``VariableState/sharedReads``
+    /// indexes them); freed slots are reused.
+    private var readVectors: [[ThreadID: TimedAccess]] = []
+    private var freeReadVectors: [Int32] = []
+    /// Variables already reported.
+    private var reported: Set<Int> = []
     private var racingPairs = 0
     private var locationPairs: Set<LocationPair> = []
     private var findings: [Finding] = []
 
     /// Creates a detector for one replay.
-    public init() {}
+    public init() {
+        self.variables = UnsafeMutablePointer<VariableState>.allocate(capacity: 0)
+    }
+
+    deinit {
+        self.variables.deinitialize(count: self.variableCapacity)
+        self.variables.deallocate()
+    }
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let object = event.object.index
-        if object >= self.variables.count {
-            self.variables.append(contentsOf: repeatElement(VariableState(), count: object + 1 - self.variables.count))
-            self.reported.append(contentsOf: repeatElement(false, count: object + 1 - self.reported.count))
-        }
-        let access = Access(event: event, index: context.eventIndex)
+        if object >= self.variableCapacity { self.growVariables(to: object + 1) }
         if event.operation == .read {
-            self.read(access, of: object, in: context)
+            self.read(event, index: context.eventIndex, of: object, in: context)
         } else {
-            self.write(access, of: object, in: context)
+            self.write(event, index: context.eventIndex, of: object, in: context)
         }
     }
 
-    private func read(_ access: Access, of object: Int, in context: AnalysisContext) {
-        let hb = context.happensBefore
-        let thread = access.event.thread
-        let now = hb.epoch(of: thread)
-        var state = self.variables[object]
-        if state.sharedReads == nil, state.lastRead?.epoch == now { return }
-        if let shared = state.sharedReads, shared[thread]?.epoch == now { return }
-        if let write = state.lastWrite, !hb.happensBefore(write.epoch, thread) {
-            self.race(previous: write, current: access, context: context, variable: object)
-        }
-        let current = TimedAccess(epoch: now, access: access)
-        if var shared = state.sharedReads {
-            shared[thread] = current
-            state.sharedReads = shared
-        } else if let last = state.lastRead, last.epoch.thread != thread, !hb.happensBefore(last.epoch, thread) {
-            // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
-            state.sharedReads = [last.epoch.thread: last, thread: current]
-            state.lastRead = nil
-        } else {
-            state.lastRead = current
-        }
-        self.variables[object] = state
+    private func growVariables(to count: Int) {
+        let capacity = max(count, self.variableCapacity * 2, 1024)
+        let grown = UnsafeMutablePointer<VariableState>.allocate(capacity: capacity)
+        grown.moveInitialize(from: self.variables, count: self.variableCapacity)
+        (grown + self.variableCapacity).initialize(repeating: VariableState(), count: capacity - self.variableCapacity)
+        self.variables.deallocate()
+        self.variables = grown
+        self.variableCapacity = capacity
     }
 
-    private func write(_ access: Access, of object: Int, in context: AnalysisContext) {
+    private func read(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         let hb = context.happensBefore
-        let thread = access.event.thread
+        let thread = event.thread
         let now = hb.epoch(of: thread)
-        var state = self.variables[object]
-        if let write = state.lastWrite, write.epoch == now {
-            state.lastWrite = TimedAccess(epoch: now, access: access)
-            self.variables[object] = state
+        let state = self.variables + object
+        let shared = state.pointee.sharedReads
+        if shared < 0 {
+            if state.pointee.lastRead == now { return }
+        } else if self.readVectors[Int(shared)][thread]?.epoch == now {
             return
         }
-        if let write = state.lastWrite, !hb.happensBefore(write.epoch, thread) {
-            self.race(previous: write, current: access, context: context, variable: object)
+        let write = state.pointee.lastWrite
+        if !write.isNone, !hb.happensBefore(write, thread) {
+            self.race(previous: state.pointee.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
         }
-        if let shared = state.sharedReads {
-            for read in shared.values.sorted(by: { $0.access.index < $1.access.index })
-            where !hb.happensBefore(read.epoch, thread) {
-                self.race(previous: read, current: access, context: context, variable: object)
+        if shared >= 0 {
+            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index))
+            return
+        }
+        let last = state.pointee.lastRead
+        if !last.isNone, last.thread != thread, !hb.happensBefore(last, thread) {
+            // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
+            let vector = [
+                last.thread: state.pointee.readAccess(object),
+                thread: TimedAccess(epoch: now, access: Access(event: event, index: index)),
+            ]
+            if let slot = self.freeReadVectors.popLast() {
+                self.readVectors[Int(slot)] = vector
+                state.pointee.sharedReads = slot
+            } else {
+                state.pointee.sharedReads = Int32(self.readVectors.count)
+                self.readVectors.append(vector)
             }
-        } else if let read = state.lastRead, !hb.happensBefore(read.epoch, thread) {
-            self.race(previous: read, current: access, context: context, variable: object)
+            state.pointee.lastRead = .none
+        } else {
+            state.pointee.lastRead = now
+            state.pointee.readIndex = index
+            state.pointee.readLocation = event.location?.rawValue ?? VariableState.noLocation
         }
-        state.lastWrite = TimedAccess(epoch: now, access: access)
-        state.lastRead = nil
-        state.sharedReads = nil
-        self.variables[object] = state
+    }
+
+    private func write(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
+        let hb = context.happensBefore
+        let thread = event.thread
+        let now = hb.epoch(of: thread)
+        let state = self.variables + object
+        let write = state.pointee.lastWrite
+        if write != now {
+            if !write.isNone, !hb.happensBefore(write, thread) {
+                self.race(previous: state.pointee.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+            }
+            let shared = state.pointee.sharedReads
+            if shared >= 0 {
+                for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
+                where !hb.happensBefore(read.epoch, thread) {
+                    self.race(previous: read, current: Access(event: event, index: index), context: context, variable: object)
+                }
+                self.readVectors[Int(shared)] = [:]
+                self.freeReadVectors.append(shared)
+                state.pointee.sharedReads = -1
+            } else {
+                let read = state.pointee.lastRead
+                if !read.isNone, !hb.happensBefore(read, thread) {
+                    self.race(previous: state.pointee.readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                }
+            }
+            state.pointee.lastRead = .none
+        }
+        // A write in the same epoch as the last one only moves the remembered access.
+        state.pointee.lastWrite = now
+        state.pointee.writeIndex = index
+        state.pointee.writeLocation = event.location?.rawValue ?? VariableState.noLocation
     }
 
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
@@ -99,8 +144,7 @@ public final class RaceDetector: AnalysisPlugin {
             second: max(previous.access.event.location?.rawValue ?? .max, current.event.location?.rawValue ?? .max)
         )
         self.locationPairs.insert(pair)
-        guard !self.reported[object] else { return }
-        self.reported[object] = true
+        guard self.reported.insert(object).inserted else { return }
 
         let name = context.objectName(current.event.object)
         let currentEvent = context.describe(
@@ -165,11 +209,39 @@ struct TimedAccess {
     var access: Access
 }
 
-/// What the detector keeps per variable: FastTrack's write epoch, and its read epoch or read vector.
+/// What the detector keeps per variable: FastTrack's write epoch, and its read epoch or read vector,
+/// with where and when those accesses were (to explain a race). A plain value of 48 bytes, updated in
+/// place: the accesses themselves are rebuilt only for a finding.
 struct VariableState {
-    var lastWrite: TimedAccess?
-    var lastRead: TimedAccess?
-    var sharedReads: [ThreadID: TimedAccess]?
+    static let noLocation = UInt32.max
+
+    var lastWrite = Epoch.none
+    var lastRead = Epoch.none
+    var writeIndex: UInt64 = 0
+    var readIndex: UInt64 = 0
+    var writeLocation = Self.noLocation
+    var readLocation = Self.noLocation
+    /// The index of the variable's read vector in the detector's `readVectors`, or -1 while its reads
+    /// are ordered (``lastRead`` then holds the last one).
+    var sharedReads: Int32 = -1
+
+    func writeAccess(_ object: Int) -> TimedAccess {
+        Self.access(.write, at: self.lastWrite, index: self.writeIndex, location: self.writeLocation, object: object)
+    }
+
+    func readAccess(_ object: Int) -> TimedAccess {
+        Self.access(.read, at: self.lastRead, index: self.readIndex, location: self.readLocation, object: object)
+    }
+
+    private static func access(_ operation: TraceOperation, at epoch: Epoch, index: UInt64, location: UInt32, object: Int) -> TimedAccess {
+        let event = TraceEvent(
+            operation: operation,
+            thread: epoch.thread,
+            target: UInt32(object),
+            location: location == Self.noLocation ? nil : StringID(location)
+        )
+        return TimedAccess(epoch: epoch, access: Access(event: event, index: index))
+    }
 }
 
 /// Two source locations that race on a variable (in either order).
