@@ -9,8 +9,11 @@ public import SyncTraceFormat
 /// release, so that what it does next is not covered by what it published. Clocks are joined in
 /// place and copied only when published; an object's clock is allocated on its first release.
 public final class HappensBefore {
-    private var threads: [VectorClock] = []
-    private var objects: [ObjectClocks] = []
+    // One replay drives this engine from one thread, and plugins only read it between events: no two
+    // accesses to these arrays can overlap, so the runtime's exclusivity checks (a call and a
+    // thread-local lookup per access, on every event) are switched off.
+    @exclusivity(unchecked) @usableFromInline var threads: [VectorClock] = []
+    @exclusivity(unchecked) private var objects: [ObjectClocks] = []
 
     /// What one object keeps: the clock its releases published, and for channels the clocks of the
     /// sends and receives still to be matched.
@@ -25,6 +28,9 @@ public final class HappensBefore {
         var sends = ClockQueue()
         var receives = ClockQueue()
         var sendCount = 0
+        /// The thread whose release wrote ``released`` last, when nothing else has joined into it
+        /// since (-1 otherwise): that thread's clock already covers it, so its next `acq` needs no join.
+        var releasedOnlyBy: Int32 = -1
     }
 
     /// Creates an engine with no threads yet.
@@ -46,7 +52,7 @@ public final class HappensBefore {
     }
 
     /// Entry `entry` of `thread`'s clock.
-    @usableFromInline func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
+    @inlinable func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
         self.threads[thread.index][entry]
     }
 
@@ -79,12 +85,19 @@ public final class HappensBefore {
             self.threads[thread.index].join(self.threads[event.otherThread.index])
         case .acquire:
             let object = event.object.index
-            self.threads[thread.index].join(self.objects[object].released)
-            self.threads[thread.index].join(self.objects[object].readReleased)
+            // A thread taking again the lock it released last learns nothing from that release.
+            if self.objects[object].releasedOnlyBy != Int32(truncatingIfNeeded: thread.rawValue) {
+                self.threads[thread.index].join(self.objects[object].released)
+            }
+            if !self.objects[object].readReleased.entries.isEmpty {
+                self.threads[thread.index].join(self.objects[object].readReleased)
+            }
         case .readAcquire:
             self.threads[thread.index].join(self.objects[event.object.index].released)
         case .release:
-            self.objects[event.object.index].released = self.threads[thread.index]
+            // Copied into the object's own storage, so that the thread's tick does not copy its clock.
+            self.objects[event.object.index].released.assign(self.threads[thread.index])
+            self.objects[event.object.index].releasedOnlyBy = Int32(truncatingIfNeeded: thread.rawValue)
             self.threads[thread.index].tick(thread)
         case .readRelease:
             self.objects[event.object.index].readReleased.join(self.threads[thread.index])
@@ -113,6 +126,7 @@ public final class HappensBefore {
     /// A release that accumulates: every earlier release of the object stays known to its acquirers.
     private func publish(_ thread: ThreadID, into object: Int) {
         self.objects[object].released.join(self.threads[thread.index])
+        self.objects[object].releasedOnlyBy = -1
         self.threads[thread.index].tick(thread)
     }
 

@@ -41,6 +41,21 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Becomes a copy of `other`, reusing this clock's storage when it has the room, so that
+    /// publishing a clock does not share (and later copy) the publisher's storage.
+    mutating func assign(_ other: VectorClock) {
+        let count = other.entries.count
+        guard count == self.entries.count else {
+            self.entries = other.entries
+            return
+        }
+        self.entries.withUnsafeMutableBufferPointer { mine in
+            other.entries.withUnsafeBufferPointer { theirs in
+                for index in 0..<count { mine[index] = theirs[index] }
+            }
+        }
+    }
+
     /// Whether every entry of this clock is at most the same entry of `other`.
     public func isBeforeOrEqual(_ other: VectorClock) -> Bool {
         for (index, value) in self.entries.enumerated() where value > 0 && value > other[ThreadID(UInt32(index))] {
