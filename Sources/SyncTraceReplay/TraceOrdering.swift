@@ -16,33 +16,57 @@ public import SyncTraceFormat
 /// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed;
 /// ``sequenceGaps`` counts those resumptions.
 public final class TraceOrdering {
+    // One caller drives an ordering from one thread and nothing else reaches its state, so no two
+    // accesses to these properties can overlap: the runtime's exclusivity checks (a call and a
+    // thread-local lookup per access, several per event) are switched off for them.
+
     /// Events held back, at most, while waiting for an event further on in the file.
     public let readAheadLimit: Int
     private let source: any TraceEventSource
-    private var queues: [EventQueue] = []
+    @exclusivity(unchecked) private var queues: [EventQueue] = []
     /// Threads with a non-empty queue.
-    private var active: [Int] = []
-    private var isActive: [Bool] = []
-    private var buffered = 0
-    /// Every buffered event's thread and its position in that thread's queue, in file order; and per
-    /// thread, how many events were appended and taken (entries whose position was taken are stale).
-    private var arrivals: [(thread: Int, ordinal: UInt64)] = []
-    private var arrivalsHead = 0
-    private var appended: [UInt64] = []
-    private var taken: [UInt64] = []
-    private var inputExhausted = false
-    private var incoming: [TraceEvent] = []
+    @exclusivity(unchecked) private var active: [Int] = []
+    @exclusivity(unchecked) private var isActive: [Bool] = []
+    @exclusivity(unchecked) private var buffered = 0
+    /// The buffered events in file order, as runs of consecutive events of one thread (a batch's),
+    /// each run by its thread and the positions of its events in that thread's queue; and per thread,
+    /// how many events were appended and taken (runs, or their starts, whose positions were taken
+    /// are stale).
+    @exclusivity(unchecked) private var arrivals: [ArrivalRun] = []
+    @exclusivity(unchecked) private var arrivalsHead = 0
+    @exclusivity(unchecked) private var appended: [UInt64] = []
+    @exclusivity(unchecked) private var taken: [UInt64] = []
+    @exclusivity(unchecked) private var inputExhausted = false
+    @exclusivity(unchecked) private var incoming: [TraceEvent] = []
 
-    /// Per object, the sequence number of its next operation. Numbering starts at zero, so an
+    /// Per object, the sequence number of its next operation (`objectCount` of them, in memory this
+    /// ordering owns so that the per-event check is a plain load). Numbering starts at zero, so an
     /// object's operation #0 goes out as soon as its thread is ready, without waiting to see whether
     /// the rest of the file holds an earlier one (it cannot); an object whose first recorded number
     /// is higher is resumed there by ``resolveStall()``.
-    private var nextSequence: [UInt64] = []
-    private var forked: [Bool] = []
-    private var blockedInSend: [Bool] = []
+    @exclusivity(unchecked) private var nextSequence: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) private var objectCount = 0
+    @exclusivity(unchecked) private var objectCapacity = 0
+    @exclusivity(unchecked) private var forked: [Bool] = []
+    @exclusivity(unchecked) private var blockedInSend: [Bool] = []
     /// Per channel: capacity, and the senders of rendezvous sends not yet received.
-    private var channelCapacity: [Int] = []
+    @exclusivity(unchecked) private var channelCapacity: [Int] = []
     private var pendingSenders: [Int: [ThreadID]] = [:]
+
+    /// Consecutive events of one thread in the file: positions `start..<end` of its queue.
+    private struct ArrivalRun {
+        var thread: Int
+        var start: UInt64
+        var end: UInt64
+    }
+
+    /// Operations whose only ordering rule is their object's sequence number and whose emission only
+    /// advances it: the per-event fast path. Channel operations, `fork`, `join` and those without a
+    /// sequence number take the general path.
+    private static let plainSequenced: UInt64 = TraceOperation.allCases.reduce(0) { mask, operation in
+        operation.hasSequence && ![.makeChannel, .send, .receive].contains(operation)
+            ? mask | 1 << UInt64(operation.rawValue) : mask
+    }
 
     /// Objects resumed past a gap in their sequence numbers.
     public private(set) var sequenceGaps = 0
@@ -51,6 +75,11 @@ public final class TraceOrdering {
     public init(source: any TraceEventSource, readAheadLimit: Int = 1 << 20) {
         self.source = source
         self.readAheadLimit = readAheadLimit
+        self.nextSequence = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    }
+
+    deinit {
+        self.nextSequence.deallocate()
     }
 
     /// The source's names (complete for every event handed out so far).
@@ -82,18 +111,26 @@ public final class TraceOrdering {
         }
         let symbols = self.source.symbols
         self.grow(threads: symbols.threads.count, objects: symbols.objects.count, symbols: symbols)
-        if self.arrivalsHead > 4096 && self.arrivalsHead * 2 > self.arrivals.count {
+        if self.arrivalsHead > 1024 && self.arrivalsHead * 2 > self.arrivals.count {
             self.arrivals.removeFirst(self.arrivalsHead)
             self.arrivalsHead = 0
         }
-        for event in self.incoming {
-            let thread = event.thread.index
-            self.queues[thread].append(event)
-            self.arrivals.append((thread, self.appended[thread]))
-            self.appended[thread] += 1
-            if !self.isActive[thread] {
-                self.isActive[thread] = true
-                self.active.append(thread)
+        self.incoming.withUnsafeBufferPointer { incoming in
+            var start = 0
+            while start < incoming.count {
+                // A batch holds one thread's events, or runs of several threads' (converted traces).
+                let thread = incoming[start].thread.index
+                var end = start + 1
+                while end < incoming.count && incoming[end].thread.index == thread { end += 1 }
+                self.queues[thread].append(contentsOf: UnsafeBufferPointer(rebasing: incoming[start..<end]))
+                let first = self.appended[thread]
+                self.appended[thread] = first + UInt64(end - start)
+                self.arrivals.append(ArrivalRun(thread: thread, start: first, end: self.appended[thread]))
+                if !self.isActive[thread] {
+                    self.isActive[thread] = true
+                    self.active.append(thread)
+                }
+                start = end
             }
         }
         self.buffered += self.incoming.count
@@ -110,10 +147,20 @@ public final class TraceOrdering {
             self.forked.append(declaration.parent == nil)
             self.blockedInSend.append(false)
         }
-        while self.nextSequence.count < objects {
-            let declaration = symbols.objects[self.nextSequence.count]
-            self.nextSequence.append(0)
-            self.channelCapacity.append(declaration.capacity)
+        if objects > self.objectCount {
+            if objects > self.objectCapacity {
+                let capacity = max(objects, self.objectCapacity * 2)
+                let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+                grown.initialize(from: self.nextSequence, count: self.objectCount)
+                self.nextSequence.deallocate()
+                self.nextSequence = grown
+                self.objectCapacity = capacity
+            }
+            (self.nextSequence + self.objectCount).initialize(repeating: 0, count: objects - self.objectCount)
+            for object in self.objectCount..<objects {
+                self.channelCapacity.append(symbols.objects[object].capacity)
+            }
+            self.objectCount = objects
         }
     }
 
@@ -126,13 +173,17 @@ public final class TraceOrdering {
     private func drainReady(into events: inout [TraceEvent], limit: Int) {
         while events.count < limit {
             if let thread = self.readyArrival() {
-                self.take(from: thread, into: &events)
+                // The earliest events in file order are the rest of this thread's run: take them as
+                // long as they are ready (each is then the earliest arrival in turn).
+                let run = self.arrivals[self.arrivalsHead]
+                self.take(from: thread, upTo: Int(run.end - self.taken[thread]), into: &events, limit: limit)
                 continue
             }
             guard let thread = self.active.first(where: { self.queues[$0].first.map(self.isReady) == true }) else { break }
-            repeat {
-                self.take(from: thread, into: &events)
-            } while events.count < limit && self.readyArrival() == nil && self.queues[thread].first.map(self.isReady) == true
+            // Go on with this thread until the earliest arrival (another thread's head, which only
+            // that thread can take) becomes ready.
+            let awaited = self.arrivalsHead < self.arrivals.count ? self.queues[self.arrivals[self.arrivalsHead].thread].first : nil
+            self.take(from: thread, upTo: Int.max, into: &events, limit: limit, until: awaited)
         }
         self.active.removeAll { thread in
             guard self.queues[thread].isEmpty else { return false }
@@ -144,23 +195,58 @@ public final class TraceOrdering {
     /// The thread of the earliest buffered event in file order, if that event is ready to go out.
     private func readyArrival() -> Int? {
         while self.arrivalsHead < self.arrivals.count {
-            let (thread, ordinal) = self.arrivals[self.arrivalsHead]
-            if ordinal < self.taken[thread] {
+            let run = self.arrivals[self.arrivalsHead]
+            let taken = self.taken[run.thread]
+            if run.end <= taken {
                 self.arrivalsHead += 1
                 continue
             }
-            guard let head = self.queues[thread].first, self.isReady(head) else { return nil }
-            return thread
+            if run.start < taken { self.arrivals[self.arrivalsHead].start = taken }
+            // The earliest untaken event of a thread is its queue's head.
+            guard let head = self.queues[run.thread].first, self.isReady(head) else { return nil }
+            return run.thread
         }
         return nil
     }
 
-    private func take(from thread: Int, into events: inout [TraceEvent]) {
-        let event = self.queues[thread].removeFirst()
-        self.taken[thread] += 1
-        self.buffered -= 1
-        self.emitted(event)
-        events.append(event)
+    /// Takes the thread's head events while they are ready, at most `maximum` of them (and up to
+    /// `limit` events in all), the head known to be ready.
+    /// Stops early, after an event, once `awaited` is ready.
+    private func take(from thread: Int, upTo maximum: Int, into events: inout [TraceEvent], limit: Int, until awaited: TraceEvent? = nil) {
+        let count = min(maximum, limit - events.count)
+        let nextSequence = self.nextSequence
+        let taken = self.queues[thread].withPending { pending -> Int in
+            let end = min(count, pending.count)
+            var taken = 0
+            while taken < end {
+                let event = pending[taken]
+                if Self.plainSequenced & (1 << UInt64(event.operation.rawValue)) != 0 {
+                    let object = Int(event.target)
+                    precondition(object < self.objectCount, "an event names an undeclared object")
+                    guard event.sequence == nextSequence[object] else { break }
+                    nextSequence[object] = event.sequence &+ 1
+                } else {
+                    guard self.isReady(event) else { break }
+                    self.emitted(event)
+                    // A rendezvous send blocks its thread until the receive: the fast path above
+                    // does not look at that, so stop here.
+                    if self.blockedInSend[thread] {
+                        taken += 1
+                        break
+                    }
+                }
+                taken += 1
+                if let awaited {
+                    let plain = Self.plainSequenced & (1 << UInt64(awaited.operation.rawValue)) != 0
+                    if (!plain || awaited.sequence == nextSequence[Int(awaited.target)]) && self.isReady(awaited) { break }
+                }
+            }
+            events.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<taken]))
+            return taken
+        }
+        self.queues[thread].removeFirst(taken)
+        self.taken[thread] += UInt64(taken)
+        self.buffered -= taken
     }
 
     private func isReady(_ event: TraceEvent) -> Bool {
