@@ -33,13 +33,21 @@ public enum TraceAnalysis {
         let happensBefore = HappensBefore()
         let context = AnalysisContext(happensBefore: happensBefore, symbols: source.symbols)
 
-        // Who wants each operation, looked up once per event.
-        var subscribers = [[any AnalysisPlugin]](repeating: [], count: 64)
-        for plugin in plugins {
-            for operation in TraceOperation.allCases where plugin.operations.contains(operation) {
-                subscribers[Int(operation.rawValue)].append(plugin)
+        // Who wants each operation, looked up once per event: the plugins of operation `op` are
+        // `subscribers[first[op]..<first[op + 1]]`, and `wanted` has a bit for each operation anyone
+        // wants (one flat array and a mask: no array of arrays to retain per event).
+        var subscribers: [any AnalysisPlugin] = []
+        var first = [Int](repeating: 0, count: 65)
+        var wanted: UInt64 = 0
+        for opcode in 0..<64 {
+            first[opcode] = subscribers.count
+            guard let operation = TraceOperation(rawValue: UInt8(opcode)) else { continue }
+            for plugin in plugins where plugin.operations.contains(operation) {
+                subscribers.append(plugin)
+                wanted |= 1 << UInt64(opcode)
             }
         }
+        first[64] = subscribers.count
 
         var events: [TraceEvent] = []
         events.reserveCapacity(4096)
@@ -58,14 +66,18 @@ public enum TraceAnalysis {
                 happensBefore.grow(to: symbols)
             }
             context.symbols = symbols
-            for event in events {
-                happensBefore.apply(event)
-                let interested = subscribers[Int(event.operation.rawValue)]
-                if !interested.isEmpty {
-                    context.eventIndex = index
-                    for plugin in interested { plugin.handle(event, in: context) }
+            events.withUnsafeBufferPointer { batch in
+                for event in batch {
+                    happensBefore.apply(event)
+                    let opcode = Int(event.operation.rawValue)
+                    if wanted & (1 << UInt64(opcode)) != 0 {
+                        context.eventIndex = index
+                        for subscriber in first[opcode]..<first[opcode + 1] {
+                            subscribers[subscriber].handle(event, in: context)
+                        }
+                    }
+                    index += 1
                 }
-                index += 1
             }
         }
         context.symbols = source.symbols
