@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SyncTrace", targets: ["SyncTrace"]),
         .library(name: "SyncTraceReplay", targets: ["SyncTraceReplay"]),
         .library(name: "RaceDetector", targets: ["RaceDetector"]),
+        .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
         .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
@@ -63,6 +64,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "DeadlockDetector",
+            dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
+            path: "Plugins/DeadlockDetector",
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "LostUpdateCounter",
             dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
             path: "Plugins/LostUpdateCounter",
@@ -75,6 +82,7 @@ let package = Package(
                 "SyncTraceFormat",
                 "SyncTraceReplay",
                 "RaceDetector",
+                "DeadlockDetector",
                 "LostUpdateCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -118,6 +126,13 @@ let package = Package(
             name: "SyncTraceConformanceTests",
             dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
             resources: [.copy("Traces")],
+            swiftSettings: strictSwift
+        ),
+        // The deadlock detector: text-form fixtures for each rule, recorded programs, and the
+        // recorder's watchdog ending a hung child process.
+        .testTarget(
+            name: "SyncTraceDeadlockTests",
+            dependencies: ["DeadlockDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTrace", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
         .testTarget(

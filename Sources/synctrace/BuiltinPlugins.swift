@@ -1,3 +1,4 @@
+import DeadlockDetector
 import LostUpdateCounter
 import RaceDetector
 import SyncTraceReplay
@@ -13,6 +14,7 @@ enum BuiltinPlugins {
 
     static let all: [Entry] = [
         Self.entry { RaceDetector() },
+        Self.entry { DeadlockDetector() },
         Self.entry { LostUpdateCounter() },
     ]
 

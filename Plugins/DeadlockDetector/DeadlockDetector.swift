@@ -1,0 +1,290 @@
+public import SyncTraceFormat
+public import SyncTraceReplay
+
+/// Finds deadlocks: those that could happen (a cycle in the lock-order graph), those that did (the
+/// trace ends with threads waiting for one another), and a thread taking a lock it already holds.
+///
+/// **Potential.** Whenever a thread takes lock M2 while holding M1, the lock-order graph gets the
+/// edge M1 → M2, with the thread, where M1 was taken and where M2 was requested. A cycle of any
+/// length is reported once, when one way of taking each of its edges can be found such that:
+/// - the edges come from different threads (one thread cannot wait at two places);
+/// - no lock outside the cycle is held across all of them (a gate lock), unless every edge holds it
+///   only for reading;
+/// - two read sides never meet (edge i asks for lock i+1 for reading while edge i+1 holds it for
+///   reading: readers do not block each other);
+/// - no edge's request happens before another's by synchronization other than locks — fork/join,
+///   channels, wait groups, atomics, semaphores, conditions. The detector keeps that order itself: a
+///   second ``HappensBefore`` fed every event except lock operations. An order that comes only through
+///   a lock's release and acquisition is an accident of the recorded schedule and clears nothing.
+///
+/// **Self.** A thread asking for (`req`) or taking (`acq`, `racq`) a lock it holds for writing, or
+/// taking for writing a lock it holds for reading: a non-recursive lock never gives it.
+///
+/// **Actual.** At the end of the trace, a thread whose last events are `req`s it never got is blocked
+/// forever. Threads waiting for locks held by one another in a cycle are reported as a deadlock;
+/// every other blocked thread is reported with what it waits for (and who holds it), like Go's
+/// "all goroutines are asleep".
+///
+/// Memory grows with threads, locks and distinct lock-order edges, never with events.
+public final class DeadlockDetector: AnalysisPlugin {
+    public let name = "deadlock"
+    public let summary = "deadlocks: lock-order cycles that could deadlock, threads that did, and locks taken twice"
+    public let operations = TraceOperationSet(TraceOperation.allCases.filter { operation in
+        switch operation {
+        case .read, .write, .begin, .end: false
+        default: true
+        }
+    })
+
+    /// Cycles searched at most, and how much searching for a feasible way to take a cycle may cost.
+    public var maximumCycles = 10_000
+    public var assignmentBudget = 1_000_000
+
+    struct HeldLock {
+        var lock: ObjectID
+        var reading: Bool
+        var acquisition: IndexedEvent
+    }
+
+    struct ThreadState {
+        var held: [HeldLock] = []
+        /// The `req`s since the thread's last other event: what it waits for, if it never continues.
+        var requests: [IndexedEvent] = []
+    }
+
+    private var threads: [ThreadState] = []
+    private var graph = LockOrderGraph()
+    /// Happens-before without lock release/acquire edges.
+    private let syncOrder = HappensBefore()
+    private var syncThreads = 0
+    private var syncObjects = 0
+    private var selfDeadlocks: [Finding] = []
+    private var selfReported: Set<UInt64> = []
+    private var findings: [Finding] = []
+    private var cyclesSearched = 0
+    private var searchStopped = false
+    private var potentialCount = 0
+    private var actualCount = 0
+    private var blockedCount = 0
+
+    /// Creates a detector for one replay.
+    public init() {}
+
+    public func handle(_ event: TraceEvent, in context: AnalysisContext) {
+        let thread = event.thread.index
+        if thread >= self.threads.count {
+            self.threads.append(contentsOf: repeatElement(ThreadState(), count: thread + 1 - self.threads.count))
+        }
+        let at = IndexedEvent(event: event, index: context.eventIndex)
+        switch event.operation {
+        case .request:
+            self.request(at, in: context)
+            return
+        case .acquire, .readAcquire:
+            self.acquire(at, reading: event.operation == .readAcquire, in: context)
+        case .release, .readRelease:
+            self.release(event)
+        default:
+            self.followNonLockOrder(event, in: context)
+        }
+        self.threads[thread].requests.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Locks
+
+    private func request(_ request: IndexedEvent, in context: AnalysisContext) {
+        let event = request.event
+        self.threads[event.thread.index].requests.append(request)
+        if let held = self.threads[event.thread.index].held.last(where: { $0.lock == event.object }), !held.reading {
+            self.reportSelf(held: held, again: request, in: context)
+        }
+    }
+
+    private func acquire(_ acquisition: IndexedEvent, reading: Bool, in context: AnalysisContext) {
+        let event = acquisition.event
+        let thread = event.thread.index
+        let request = self.threads[thread].requests.last(where: { $0.event.object == event.object }) ?? acquisition
+        let held = self.threads[thread].held
+        if !held.isEmpty {
+            if let again = held.last(where: { $0.lock == event.object }), !(again.reading && reading) {
+                self.reportSelf(held: again, again: request, in: context)
+            }
+            for (position, holding) in held.enumerated() where holding.lock != event.object {
+                self.addEdge(from: holding, position: position, of: held, to: event, reading: reading, request: request, in: context)
+            }
+        }
+        self.threads[thread].held.append(HeldLock(lock: event.object, reading: reading, acquisition: acquisition))
+    }
+
+    private func addEdge(
+        from holding: HeldLock,
+        position: Int,
+        of held: [HeldLock],
+        to event: TraceEvent,
+        reading: Bool,
+        request: IndexedEvent,
+        in context: AnalysisContext
+    ) {
+        var gates: [UInt64] = []
+        if held.count > 1 {
+            for (other, lock) in held.enumerated() where other != position && lock.lock != holding.lock {
+                gates.append(UInt64(lock.lock.rawValue) << 1 | (lock.reading ? 1 : 0))
+            }
+            gates.sort()
+        }
+        let key = LockOrderGraph.WayKey(
+            from: holding.lock.rawValue,
+            to: event.object.rawValue,
+            thread: event.thread.rawValue,
+            heldSite: holding.acquisition.event.location?.rawValue ?? .max,
+            requestSite: request.event.location?.rawValue ?? .max,
+            modes: (holding.reading ? 1 : 0) | (reading ? 2 : 0),
+            gates: gates
+        )
+        guard !self.graph.contains(key) else { return }
+        if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
+        let edge = LockOrderEdge(
+            from: holding.lock,
+            to: event.object,
+            thread: event.thread,
+            heldForReading: holding.reading,
+            requestedForReading: reading,
+            held: holding.acquisition,
+            request: request,
+            gates: gates,
+            clock: self.syncOrder.clock(of: event.thread)
+        )
+        self.graph.insert(edge, key: key)
+    }
+
+    private func release(_ event: TraceEvent) {
+        let thread = event.thread.index
+        let reading = event.operation == .readRelease
+        guard let position = self.threads[thread].held.lastIndex(where: { $0.lock == event.object && $0.reading == reading })
+            ?? self.threads[thread].held.lastIndex(where: { $0.lock == event.object })
+        else { return }
+        self.threads[thread].held.remove(at: position)
+    }
+
+    private func reportSelf(held: HeldLock, again: IndexedEvent, in context: AnalysisContext) {
+        let key = UInt64(held.lock.rawValue) << 32 | UInt64(again.event.location?.rawValue ?? .max)
+        guard self.selfReported.insert(key).inserted else { return }
+        let lock = context.objectName(held.lock)
+        let thread = context.threadName(again.event.thread)
+        let mode = held.reading ? " for reading" : ""
+        self.selfDeadlocks.append(
+            Finding(
+                plugin: self.name,
+                kind: "self",
+                title: "SELF DEADLOCK",
+                message: "self deadlock: \(thread) asks for \(lock) while it holds it\(mode); a non-recursive lock never gives it",
+                objects: [context.object(held.lock)],
+                events: [
+                    context.describe(held.acquisition.event, role: "Acquired \(lock)", index: held.acquisition.index),
+                    context.describe(again.event, role: "Requested \(lock) again while holding it", index: again.index),
+                ],
+                fields: ["locks": .strings([lock]), "threads": .strings([thread])]
+            )
+        )
+    }
+
+    // MARK: Happens-before without locks
+
+    private func followNonLockOrder(_ event: TraceEvent, in context: AnalysisContext) {
+        var highestThread = event.thread.index
+        if case .thread = event.operation.target { highestThread = max(highestThread, event.otherThread.index) }
+        let highestObject = event.operation.hasObject ? event.object.index : -1
+        if highestThread >= self.syncThreads || highestObject >= self.syncObjects { self.growSyncOrder(in: context) }
+        self.syncOrder.apply(event)
+    }
+
+    private func growSyncOrder(in context: AnalysisContext) {
+        self.syncOrder.grow(to: context.symbols)
+        self.syncThreads = context.symbols.threads.count
+        self.syncObjects = context.symbols.objects.count
+    }
+
+    // MARK: Findings
+
+    public func finish(in context: AnalysisContext) -> [Finding] {
+        self.findings = self.potentialDeadlocks(in: context)
+        self.potentialCount = self.findings.count
+        let actual = self.actualDeadlocks(in: context)
+        self.findings += actual
+        return self.findings + self.selfDeadlocks
+    }
+
+    private func potentialDeadlocks(in context: AnalysisContext) -> [Finding] {
+        let (locks, successors) = self.graph.nodes()
+        var findings: [Finding] = []
+        var budget = self.assignmentBudget
+        self.cyclesSearched = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles) { cycle in
+            let cycleLocks = cycle.map { locks[$0] }
+            if let edges = self.graph.feasibleAssignment(of: cycleLocks, budget: &budget) {
+                findings.append(self.potentialFinding(edges, in: context))
+            }
+            return budget > 0
+        }
+        self.searchStopped = self.cyclesSearched >= self.maximumCycles || budget <= 0
+        return findings
+    }
+
+    private func potentialFinding(_ edges: [LockOrderEdge], in context: AnalysisContext) -> Finding {
+        let names = edges.map { context.objectName($0.from) }
+        let threadNames = edges.map { context.threadName($0.thread) }
+        var events: [FindingEvent] = []
+        var details = ["Lock order: " + (names + [names[0]]).joined(separator: " → ")]
+        for edge in edges {
+            let from = context.objectName(edge.from)
+            let to = context.objectName(edge.to)
+            let held = edge.heldForReading ? "\(from) (read)" : from
+            let wanted = edge.requestedForReading ? "\(to) (read)" : to
+            events.append(context.describe(edge.held.event, role: "Acquired \(held)", index: edge.held.index))
+            events.append(context.describe(edge.request.event, role: "Requested \(wanted) while holding \(from)", index: edge.request.index))
+            details.append("\(context.threadName(edge.thread)) holds \(held) and asks for \(wanted).")
+        }
+        return Finding(
+            plugin: self.name,
+            kind: "potential",
+            title: "POTENTIAL DEADLOCK",
+            message: "potential deadlock: lock-order cycle \((names + [names[0]]).joined(separator: " → ")) "
+                + "taken by \(threadNames.joined(separator: ", "))",
+            objects: edges.map { context.object($0.from) },
+            events: events,
+            details: details,
+            fields: ["locks": .strings(names), "threads": .strings(threadNames)]
+        )
+    }
+
+    private func actualDeadlocks(in context: AnalysisContext) -> [Finding] {
+        let blocked = BlockedThreads(threads: self.threads)
+        var findings: [Finding] = []
+        for cycle in blocked.lockCycles() {
+            findings.append(blocked.deadlockFinding(cycle, plugin: self.name, in: context))
+        }
+        let inCycles = Set(findings.isEmpty ? [] : blocked.lockCycles().flatMap { $0 })
+        let selfBlocked = Set(blocked.selfBlocked())
+        self.actualCount = findings.count
+        let others = blocked.waiting.filter { !inCycles.contains($0) && !selfBlocked.contains($0) }
+        self.blockedCount = others.count
+        if !others.isEmpty {
+            findings.append(blocked.blockedFinding(others, deadlocked: inCycles, plugin: self.name, in: context))
+        }
+        return findings
+    }
+
+    public func summaryLines(in context: AnalysisContext) -> [String] {
+        var parts: [String] = []
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        if self.actualCount > 0 { parts.append(counted(self.actualCount, "deadlock")) }
+        if self.blockedCount > 0 { parts.append("\(counted(self.blockedCount, "thread")) blocked forever") }
+        if self.potentialCount > 0 { parts.append(counted(self.potentialCount, "potential deadlock")) }
+        if !self.selfDeadlocks.isEmpty { parts.append(counted(self.selfDeadlocks.count, "self deadlock")) }
+        var lines = [parts.isEmpty ? "no deadlocks" : parts.joined(separator: ", ")]
+        lines.append(
+            "lock-order graph: \(counted(self.graph.ways.count, "edge")), \(counted(self.cyclesSearched, "cycle")) examined"
+                + (self.searchStopped ? " (search stopped at its limit: more cycles may exist)" : "")
+        )
+        return lines
+    }
+}
