@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "SyncTraceConformanceTests",
             dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
+            exclude: ["CONFORMANCE.md"],
             resources: [.copy("Traces")],
             swiftSettings: strictSwift
         ),

@@ -20,6 +20,9 @@ struct GoCase: Sendable, CustomTestStringConvertible {
     /// Why the analysis is known to disagree with Go's verdict (see CONFORMANCE.md); the test then
     /// expects the failure instead of hiding the case.
     let knownIssue: String?
+    /// Whether two threads of the program access some variable (false for the few Go cases that
+    /// only exercise a primitive, or whose one variable only one goroutine touches).
+    let sharesVariables: Bool
 
     init(
         _ name: String,
@@ -27,6 +30,7 @@ struct GoCase: Sendable, CustomTestStringConvertible {
         racy: Set<String>,
         trace: Bool = true,
         knownIssue: String? = nil,
+        sharesVariables: Bool = true,
         program: (@Sendable () -> Void)?
     ) {
         self.name = name
@@ -35,6 +39,7 @@ struct GoCase: Sendable, CustomTestStringConvertible {
         self.program = program
         self.hasTrace = trace
         self.knownIssue = knownIssue
+        self.sharesVariables = sharesVariables
     }
 
     var testDescription: String { self.name }

@@ -22,7 +22,7 @@ enum SyncCases {
         GoCase("TestRaceCond", file: file, racy: ["x"], program: raceCond),
         GoCase("TestRaceAnnounceThreads", file: file, racy: ["x"], program: raceAnnounceThreads),
         GoCase("TestNoRaceAfterFunc1", file: file, racy: [], program: noRaceAfterFunc1),
-        GoCase("TestNoRaceAfterFunc2", file: file, racy: [], program: noRaceAfterFunc2),
+        GoCase("TestNoRaceAfterFunc2", file: file, racy: [], sharesVariables: false, program: noRaceAfterFunc2),
         GoCase("TestNoRaceAfterFunc3", file: file, racy: [], program: noRaceAfterFunc3),
         GoCase("TestRaceAfterFunc3", file: file, racy: ["x"], program: raceAfterFunc3),
         GoCase("TestRaceGoroutineCreationStack", file: file, racy: ["x"], program: raceGoroutineCreationStack),

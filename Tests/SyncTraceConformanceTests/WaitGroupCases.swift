@@ -16,19 +16,19 @@ extension GoConformance {
 /// the others and why).
 enum WaitGroupCases {
     static let all: [GoCase] = [
-        GoCase("TestNoRaceWaitGroup", file: "waitgroup_test.go", racy: [], program: { writersWaitedFor(count: 1) }),
+        GoCase("TestNoRaceWaitGroup", file: "waitgroup_test.go", racy: [], sharesVariables: false, program: { writersWaitedFor(count: 1) }),
         GoCase("TestRaceWaitGroup", file: "waitgroup_test.go", racy: ["x"], program: { writersWaitedFor(count: 2) }),
         GoCase("TestNoRaceWaitGroup2", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroup2),
         GoCase("TestRaceWaitGroupAsMutex", file: "waitgroup_test.go", racy: ["x"], program: raceWaitGroupAsMutex),
         GoCase("TestRaceWaitGroupWrongWait", file: "waitgroup_test.go", racy: ["x"], program: raceWaitGroupWrongWait),
-        GoCase("TestNoRaceWaitGroupMultipleWait", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupMultipleWait),
-        GoCase("TestNoRaceWaitGroupMultipleWait2", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupMultipleWait2),
+        GoCase("TestNoRaceWaitGroupMultipleWait", file: "waitgroup_test.go", racy: [], sharesVariables: false, program: noRaceWaitGroupMultipleWait),
+        GoCase("TestNoRaceWaitGroupMultipleWait2", file: "waitgroup_test.go", racy: [], sharesVariables: false, program: noRaceWaitGroupMultipleWait2),
         GoCase("TestNoRaceWaitGroupMultipleWait3", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupMultipleWait3),
         GoCase("TestRaceWaitGroup2", file: "waitgroup_test.go", racy: ["x"], program: raceWaitGroup2),
         GoCase("TestNoRaceWaitGroupTransitive", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupTransitive),
         GoCase("TestNoRaceWaitGroupReuse", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupReuse),
         GoCase("TestNoRaceWaitGroupReuse2", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupReuse2),
-        GoCase("TestNoRaceWaitGroupConcurrentAdd", file: "waitgroup_test.go", racy: [], program: noRaceWaitGroupConcurrentAdd),
+        GoCase("TestNoRaceWaitGroupConcurrentAdd", file: "waitgroup_test.go", racy: [], sharesVariables: false, program: noRaceWaitGroupConcurrentAdd),
     ]
 
     /// `count` threads each write x and are waited for: one is no race, two race with each other.
