@@ -23,6 +23,8 @@ final class RecordingSession: @unchecked Sendable {
     private var pool: [UnsafeMutablePointer<synctrace_event>] = []
     private var writerThread: pthread_t?
     private let droppedEvents = Atomic<UInt64>(0)
+    /// The watchdog, when the options or the environment enable it.
+    let watchdog: TraceWatchdog?
 
     private struct State {
         var recorders: [ObjectIdentifier: ThreadRecorder] = [:]
@@ -50,11 +52,15 @@ final class RecordingSession: @unchecked Sendable {
         } catch {
             throw .cannotCreate(path: path, reason: error.reason.replacing("cannot create \(path): ", with: ""))
         }
+        self.watchdog = (options.watchdog ?? TraceWatchdogOptions.fromEnvironment()).map(TraceWatchdog.init)
         synctrace_set_coarse_clock(0)
         guard let thread = PlatformThread.spawn({ [self] in self.runWriter() }) else {
             throw .cannotCreate(path: path, reason: "cannot start the writer thread")
         }
         self.writerThread = thread
+        if let watchdog = self.watchdog, !watchdog.start(session: self) {
+            printDiagnostic("cannot start the watchdog thread; recording without it")
+        }
     }
 
     deinit {
@@ -131,6 +137,16 @@ final class RecordingSession: @unchecked Sendable {
         self.state.withLock { state in _ = state.recorders.removeValue(forKey: ObjectIdentifier(recorder)) }
     }
 
+    /// The trace ids of the threads recording now (registered and not yet exited).
+    func liveThreadIDs() -> [UInt32] {
+        self.state.withLock { state in state.recorders.values.map(\.threadID) }
+    }
+
+    /// Microseconds since the session started: the clock of event timestamps.
+    func elapsedMicroseconds() -> UInt64 {
+        (synctrace_monotonic_nanoseconds() &- self.startNanoseconds) / 1000
+    }
+
     // MARK: Flushing and stopping
 
     /// Hands over every thread's events so far and waits until the writer has written them to the
@@ -150,6 +166,7 @@ final class RecordingSession: @unchecked Sendable {
             return Array(state.recorders.values)
         }
         if let recorders {
+            self.watchdog?.stop()
             for recorder in recorders { recorder.flush(retire: true) }
             self.queue.close()
             if let thread = self.writerThread { PlatformThread.join(thread) }
@@ -176,6 +193,7 @@ final class RecordingSession: @unchecked Sendable {
                 self.sweepIdleBuffers()
             }
             for chunk in chunks {
+                self.watchdog?.monitor.observe(chunk)
                 if !failed {
                     do {
                         try self.encoder.encode(chunk)

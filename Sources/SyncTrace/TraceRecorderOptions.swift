@@ -22,6 +22,9 @@ public struct TraceRecorderOptions: Sendable {
     /// (disk full, file removed…). The default prints one line to stderr. The program keeps running,
     /// unrecorded, and the trace holds every frame written before the error.
     public var errorHandler: (@Sendable (TraceRecorderError) -> Void)?
+    /// The watchdog that reports (and may end) a hung program; `nil` leaves it to the environment
+    /// (`SYNCTRACE_WATCHDOG`…, see ``TraceWatchdogOptions``), which by default asks for none.
+    public var watchdog: TraceWatchdogOptions?
 
     /// Creates options; every parameter has a default suited to leaving recording on in tests.
     public init(
@@ -29,13 +32,15 @@ public struct TraceRecorderOptions: Sendable {
         maximumQueuedBuffers: Int = 64,
         overflowPolicy: OverflowPolicy = .wait,
         programName: String? = nil,
-        errorHandler: (@Sendable (TraceRecorderError) -> Void)? = nil
+        errorHandler: (@Sendable (TraceRecorderError) -> Void)? = nil,
+        watchdog: TraceWatchdogOptions? = nil
     ) {
         self.bufferCapacity = max(bufferCapacity, 16)
         self.maximumQueuedBuffers = max(maximumQueuedBuffers, 2)
         self.overflowPolicy = overflowPolicy
         self.programName = programName
         self.errorHandler = errorHandler
+        self.watchdog = watchdog
     }
 }
 

@@ -66,7 +66,17 @@ public final class TracedThread: Sendable {
             return handle
         }
         guard let handle else { return }
+        // A join records nothing until it returns: tell the watchdog, if one watches, who waits.
+        let epoch = currentRecordingEpoch()
+        let monitor = epoch == 0 ? nil : TraceRecorder.session(epoch: epoch).flatMap { session in
+            session.watchdog.map { (session, $0.monitor) }
+        }
+        let joiner = monitor == nil ? 0 : ThreadRegistry.currentThreadID()
+        if let (session, monitor) = monitor {
+            monitor.beginJoin(thread: joiner, target: self.threadID, at: session.elapsedMicroseconds())
+        }
         PlatformThread.join(handle)
+        monitor?.1.endJoin(thread: joiner)
         recordEvent(.join, object: self.threadID, sequence: 0, fileID: fileID, line: line)
     }
 }

@@ -4,6 +4,13 @@
 //
 //   RecorderProbe counter THREADS      the seed's racy counter: THREADS threads each do counter++
 //   RecorderProbe flood EVENTS         one thread records EVENTS lock operations as fast as it can
+//   RecorderProbe deadlock THREADS     THREADS threads (2 or more) each take lock i, then lock i+1 (mod
+//                                      THREADS): a real lock-order deadlock that hangs for good, for
+//                                      the watchdog (SYNCTRACE_WATCHDOG…) to end
+//   RecorderProbe inversion JOINED     two threads take locks "accounts" and "ledger" in opposite
+//                                      orders without hanging: concurrently (JOINED 0, the second
+//                                      waits 50 ms) or one joined before the other starts (JOINED 1)
+//   RecorderProbe lockwait MS          a thread holds lock "slow" for MS milliseconds while main waits
 import SyncTrace
 
 #if canImport(Glibc)
@@ -14,7 +21,7 @@ import Darwin
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let count = Int(arguments[2]) else {
-    print("usage: RecorderProbe counter THREADS | flood EVENTS")
+    print("usage: RecorderProbe counter THREADS | flood EVENTS | deadlock THREADS")
     exit(64)
 }
 
@@ -33,6 +40,45 @@ case "flood":
         lock.unlock()
     }
     print("flooded: \(count) events, still running")
+case "deadlock":
+    let locks = (0..<max(count, 2)).map { TracedLock(name: "lock\($0)") }
+    let threads = locks.indices.map { index in
+        TracedThread.spawn(name: "philosopher \(index)") {
+            locks[index].lock()
+            // Long enough for every thread to take its first lock before any asks for its second.
+            usleep(200_000)
+            locks[(index + 1) % locks.count].lock()
+            print("philosopher \(index) ate: no deadlock after all")
+        }
+    }
+    print("started \(threads.count) philosophers")
+    for thread in threads { thread.join() }
+case "inversion":
+    let accounts = TracedLock(name: "accounts")
+    let ledger = TracedLock(name: "ledger")
+    let transfer = TracedThread.spawn(name: "transfer") { accounts.withLock { ledger.withLock {} } }
+    if count != 0 { transfer.join() }
+    let audit = TracedThread.spawn(name: "audit") {
+        // Late enough that the schedule happens not to deadlock; nothing but the locks orders it.
+        if count == 0 { usleep(50_000) }
+        ledger.withLock { accounts.withLock {} }
+    }
+    transfer.join()
+    audit.join()
+    print("inversion done")
+case "lockwait":
+    let lock = TracedLock(name: "slow")
+    let held = TracedAtomic(0, name: "held")
+    let holder = TracedThread.spawn(name: "holder") {
+        lock.lock()
+        held.store(1)
+        usleep(UInt32(count) * 1000)
+        lock.unlock()
+    }
+    while held.load() == 0 { usleep(1_000) }
+    lock.withLock {}
+    holder.join()
+    print("lock wait done")
 default:
     print("unknown mode \(arguments[1])")
     exit(64)

@@ -1,0 +1,166 @@
+import DeadlockDetector
+import Foundation
+import SyncTrace
+import SyncTraceFormat
+import SyncTraceReplay
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The recorded programs run in child processes (``ChildProcess``): recording is process-wide, and a
+/// recording in this process would take in the events of other test modules' threads running beside
+/// it. Serialized all the same, so that the children do not compete with one another for time.
+@Suite("Recorded deadlocks", .serialized)
+struct RecordedDeadlockTests {
+    /// Runs `RecorderProbe ARGUMENTS` recording to a temporary trace, and analyses the trace.
+    static func recordProbe(
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) throws -> (result: ChildProcess.Result, report: AnalysisReport) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deadlock-probe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("probe.synctrace").path
+        var environment = environment
+        environment["SYNCTRACE_OUTPUT"] = trace
+        let result = try ChildProcess.run(ChildProcess.probe, arguments: arguments, environment: environment)
+        return (result, try TraceAnalysis.run(path: trace, plugins: [DeadlockDetector()]))
+    }
+
+    @Test("An AB/BA inversion that happened not to hang is reported as a potential deadlock")
+    func inversionThatDidNotHang() throws {
+        let (result, report) = try Self.recordProbe(["inversion", "0"])
+        #expect(result.status == 0)
+        #expect(report.trace.ending == .complete)
+        let finding = try #require(report.findings.only)
+        #expect(finding.kind == "potential")
+        #expect(finding.locks == ["accounts", "ledger"])
+        #expect(Set(finding.threads) == ["transfer", "audit"])
+        // Every edge names where the held lock was taken and where the next was asked for.
+        #expect(finding.events.count == 4)
+        #expect(finding.events.allSatisfy { $0.location?.hasPrefix("RecorderProbe/main.swift:") == true })
+    }
+
+    @Test("The same inversion ordered by join is not reported")
+    func inversionOrderedByJoin() throws {
+        let (result, report) = try Self.recordProbe(["inversion", "1"])
+        #expect(result.status == 0)
+        #expect(report.findings.isEmpty)
+    }
+
+    @Test("The watchdog reports a thread that waited too long for a lock, with who holds it, and lets it run on")
+    func watchdogLockWait() throws {
+        let (result, report) = try Self.recordProbe(["lockwait", "600"], environment: ["SYNCTRACE_WATCHDOG_LOCK": "0.2"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("lock wait done"))
+        #expect(report.findings.isEmpty)
+        let text = result.error
+        #expect(text.components(separatedBy: "SyncTrace watchdog: thread").count == 2)
+        #expect(text.contains("thread \"main\" has waited for lock \"slow\" for more than 0.2 s"))
+        #expect(text.contains("thread \"holder\": holds lock \"slow\""))
+        #expect(text.contains("waits for lock \"slow\""))
+        #expect(text.contains("held by thread \"holder\""))
+        #expect(!text.contains("ending the process"))
+    }
+
+    @Test("A program that really deadlocks is ended by the watchdog: exit status, report, a complete trace")
+    func watchdogEndsARealDeadlock() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deadlock-probe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("hung.synctrace").path
+        let result = try ChildProcess.run(
+            ChildProcess.probe,
+            arguments: ["deadlock", "2"],
+            environment: [
+                "SYNCTRACE_OUTPUT": trace,
+                "SYNCTRACE_WATCHDOG": "0.5",
+                "SYNCTRACE_WATCHDOG_ABORT": "1",
+            ]
+        )
+        #expect(result.status == TraceWatchdogOptions.defaultExitStatus)
+        #expect(result.output.contains("started 2 philosophers"))
+        #expect(result.error.contains("SyncTrace watchdog: every traced thread (3) has been blocked for more than 0.5 s."))
+        #expect(result.error.contains("thread \"main\": joins thread \"philosopher 0\""))
+        #expect(result.error.contains("thread \"philosopher 0\": holds lock \"lock0\""))
+        #expect(result.error.contains("waits for lock \"lock1\""))
+        #expect(result.error.contains("ending the process with exit status 86"))
+
+        let report = try TraceAnalysis.run(path: trace, plugins: [DeadlockDetector()])
+        #expect(report.trace.ending == .complete)
+        let finding = try #require(report.findings.only)
+        #expect(finding.kind == "actual")
+        #expect(finding.title == "DEADLOCK")
+        #expect(Set(finding.locks) == ["lock0", "lock1"])
+        #expect(finding.threads == ["philosopher 0", "philosopher 1"])
+    }
+}
+
+/// Runs a program built beside the tests in a child process.
+enum ChildProcess {
+    static let probe: URL = {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("RecorderProbe")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("RecorderProbe")
+    }()
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func run(_ executable: URL, arguments: [String], environment: [String: String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = environment
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        process.environment = environment
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // Read both pipes to their end before waiting, so a chatty child never blocks on a full pipe.
+        let errorData = Locked<Data>(Data())
+        let reader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet { usleep(1_000) }
+        return Result(
+            status: process.terminationStatus,
+            output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData.value, as: UTF8.self)
+        )
+    }
+}
+
+/// A value set once from another thread.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    // Safe to share: both fields are only touched with `lock` held.
+    private let lock = NSLock()
+    private var stored: Value
+    private var wasSet = false
+
+    init(_ value: Value) { self.stored = value }
+
+    func set(_ value: Value) {
+        self.lock.withLock {
+            self.stored = value
+            self.wasSet = true
+        }
+    }
+
+    var isSet: Bool { self.lock.withLock { self.wasSet } }
+    var value: Value { self.lock.withLock { self.stored } }
+}
