@@ -6,8 +6,9 @@ import SyncTraceFormat
 import SyncTraceReplay
 import Testing
 
-/// Every conformance test that records runs inside this suite, one at a time: a recording session
-/// is process-wide, so two programs recorded side by side would share one trace.
+/// Every conformance test runs inside this suite, one at a time. The programs are recorded in child
+/// processes (a recording session is process-wide, and other test modules record in this one);
+/// serialized all the same, so that the children do not compete with one another for time.
 @Suite("Go race detector conformance", .serialized)
 struct GoConformance {}
 
@@ -27,24 +28,66 @@ enum Conformance {
     /// by default they are temporary files, removed after the analysis.
     static let keptTraceDirectory = ProcessInfo.processInfo.environment["CONFORMANCE_TRACE_DIR"]
 
-    /// Runs `program` while recording to a binary trace, then analyses the trace; also says which
+    /// Records the case's program to a binary trace, then analyses the trace; also says which
     /// variables the trace shows shared between threads.
-    static func record(_ name: String, _ program: () -> Void) throws -> (report: AnalysisReport, shared: Set<String>) {
+    ///
+    /// The program runs in a child process (this test binary again, running only
+    /// ``GoConformance/ChildRecorder``): recording is process-wide, and other test modules of the same
+    /// binary record, or use traced primitives, on threads of their own beside these tests.
+    static func record(_ goCase: GoCase) throws -> (report: AnalysisReport, shared: Set<String>) {
         let path: String
         if let directory = self.keptTraceDirectory {
-            path = URL(fileURLWithPath: directory).appendingPathComponent("\(name).synctrace").path
+            path = URL(fileURLWithPath: directory).appendingPathComponent("\(goCase.name).synctrace").path
         } else {
             path = FileManager.default.temporaryDirectory
                 .appendingPathComponent("conformance-\(UUID().uuidString).synctrace").path
         }
         defer { if self.keptTraceDirectory == nil { try? FileManager.default.removeItem(atPath: path) } }
-        try TraceRecorder.start(path: path)
-        program()
-        _ = TraceRecorder.stop()
+        try self.recordInChildProcess(goCase, to: path)
         let report = try self.analyse(path: path)
         #expect(report.trace.ending == .complete)
         #expect(report.trace.droppedEvents == 0)
         return (report, try self.sharedVariables(path: path))
+    }
+
+    /// The environment that tells a child process which case to record, and where.
+    static let childCaseVariable = "CONFORMANCE_CHILD_CASE"
+    static let childOutputVariable = "CONFORMANCE_CHILD_OUTPUT"
+
+    private static func recordInChildProcess(_ goCase: GoCase, to path: String) throws {
+        #if os(Linux)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        process.arguments = [
+            "--testing-library", "swift-testing",
+            "--filter", "SyncTraceConformanceTests.GoConformance/ChildRecorder",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment[self.childCaseVariable] = goCase.name
+        environment[self.childOutputVariable] = path
+        process.environment = environment
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        try #require(
+            process.terminationStatus == 0 && FileManager.default.fileExists(atPath: path),
+            "the child process recording \(goCase.name) failed (status \(process.terminationStatus)):\n\(output)"
+        )
+        #else
+        // Elsewhere the test binary cannot simply be run again: record here, which is safe when
+        // this target's tests run alone (`--filter SyncTraceConformanceTests`).
+        let program = try #require(goCase.program)
+        try TraceRecorder.start(path: path)
+        program()
+        _ = TraceRecorder.stop()
+        #endif
     }
 
     /// The variables that two or more threads of the trace read or write: what a verdict of "no
@@ -98,8 +141,7 @@ enum Conformance {
     /// The two tests every file of cases runs: each program recorded and analysed, and each text
     /// fixture analysed.
     static func checkProgram(_ goCase: GoCase) throws {
-        let program = try #require(goCase.program)
-        let (report, shared) = try self.record(goCase.name, program)
+        let (report, shared) = try self.record(goCase)
         self.expectVerdict(self.racyVariables(report), for: goCase, from: "recorded program")
         #expect(goCase.racy.isSubset(of: shared), "\(goCase.name): the variables Go says race are accessed by two threads")
         #expect(shared.isEmpty == !goCase.sharesVariables, "\(goCase.name): shared variables recorded: \(shared.sorted())")
@@ -155,4 +197,26 @@ func sleep(milliseconds: Int) {
 /// Go's `runtime.Gosched()`.
 func yieldThread() {
     sched_yield()
+}
+
+extension GoConformance {
+    /// What a child process runs (see ``Conformance/record(_:)``): records the case named by
+    /// `CONFORMANCE_CHILD_CASE` to `CONFORMANCE_CHILD_OUTPUT`. In an ordinary test run, without
+    /// those variables, it does nothing.
+    @Suite("child recorder")
+    struct ChildRecorder {
+        @Test("records the case a parent test asked for")
+        func recordRequestedCase() throws {
+            let environment = ProcessInfo.processInfo.environment
+            guard
+                let name = environment[Conformance.childCaseVariable],
+                let output = environment[Conformance.childOutputVariable]
+            else { return }
+            let goCase = try #require(ConformanceInventory.all.first { $0.name == name })
+            let program = try #require(goCase.program)
+            try TraceRecorder.start(path: output)
+            program()
+            _ = TraceRecorder.stop()
+        }
+    }
 }
