@@ -46,6 +46,7 @@ let package = Package(
             name: "ReplayBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LostUpdateCounter", package: "SyncTrace"),
                 .product(name: "SyncTraceReplay", package: "SyncTrace"),
                 .product(name: "RaceDetector", package: "SyncTrace"),
             ],

@@ -21,28 +21,115 @@ public final class LostUpdateCounter: AnalysisPlugin {
     public let summary = "lost updates: read-then-write updates overwritten by updates that never saw them"
     public let operations = TraceOperationSet([.read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite])
 
-    private var variables: [VariableHistory] = []
-    private var losses: [Int: [LossSites: LossGroup]] = [:]
+    // Unchecked exclusivity: the replay calls a plugin from one thread, and no access to these
+    // overlaps another (each handler reads and writes them in sequence), so the runtime's dynamic
+    // check would only cost time on every access.
+    @exclusivity(unchecked) private var variables: UnsafeMutablePointer<VariableHistory>
+    @exclusivity(unchecked) private var capacity = 0
+    /// One past the highest variable seen.
+    private var variableCount = 0
+    /// Open reads beyond each variable's first, by variable (rare: several threads read, none wrote yet).
+    private var moreOpenReads: [Int: [VariableHistory.OpenRead]] = [:]
+    @exclusivity(unchecked) private var losses: [Int: [LossSites: LossGroup]] = [:]
 
     /// Creates a counter for one replay.
-    public init() {}
+    public init() {
+        // Plain memory rather than an array: the history is trivial (no references), so updating it
+        // in place costs no uniqueness check and no reference counting.
+        self.variables = UnsafeMutablePointer<VariableHistory>.allocate(capacity: 0)
+    }
+
+    deinit {
+        self.variables.deinitialize(count: self.capacity)
+        self.variables.deallocate()
+    }
+
+    private func grow(to count: Int) {
+        let capacity = max(count, self.capacity * 2, 1024)
+        let grown = UnsafeMutablePointer<VariableHistory>.allocate(capacity: capacity)
+        grown.moveInitialize(from: self.variables, count: self.capacity)
+        (grown + self.capacity).initialize(repeating: VariableHistory(), count: capacity - self.capacity)
+        self.variables.deallocate()
+        self.variables = grown
+        self.capacity = capacity
+    }
+
+    /// The inline open-read slots of the variable at `history`.
+    @inline(__always)
+    private func slots(_ history: UnsafeMutablePointer<VariableHistory>) -> UnsafeMutablePointer<VariableHistory.OpenRead> {
+        (UnsafeMutableRawPointer(history) + Self.slotsOffset).assumingMemoryBound(to: VariableHistory.OpenRead.self)
+    }
+
+    private static let slotsOffset = MemoryLayout<VariableHistory>.offset(of: \.openReads)!
+
+    /// Opens (or replaces) the open read of `read.thread` on `object`.
+    private func open(_ read: VariableHistory.OpenRead, on object: Int) {
+        let history = self.variables + object
+        let slots = self.slots(history)
+        let count = Int(history.pointee.openReadCount)
+        for slot in 0..<count where slots[slot].thread == read.thread {
+            slots[slot] = read
+            return
+        }
+        if let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == read.thread }) {
+            self.moreOpenReads[object]![index] = read
+        } else if count < VariableHistory.inlineOpenReads {
+            slots[count] = read
+            history.pointee.openReadCount += 1
+        } else {
+            self.moreOpenReads[object, default: []].append(read)
+            history.pointee.hasMoreOpenReads = true
+        }
+    }
+
+    /// Closes and returns the open read of `thread` on `object`, if there is one.
+    private func close(_ thread: ThreadID, on object: Int) -> VariableHistory.OpenRead? {
+        let history = self.variables + object
+        let slots = self.slots(history)
+        let count = Int(history.pointee.openReadCount)
+        for slot in 0..<count where slots[slot].thread == thread {
+            let read = slots[slot]
+            slots[slot] = slots[count - 1]
+            if history.pointee.hasMoreOpenReads, let more = self.moreOpenReads[object]?.popLast() {
+                slots[count - 1] = more
+                if self.moreOpenReads[object]!.isEmpty {
+                    self.moreOpenReads[object] = nil
+                    history.pointee.hasMoreOpenReads = false
+                }
+            } else {
+                history.pointee.openReadCount -= 1
+            }
+            return read
+        }
+        guard history.pointee.hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == thread })
+        else { return nil }
+        let read = self.moreOpenReads[object]!.swapRemoveAt(index)
+        if self.moreOpenReads[object]!.isEmpty {
+            self.moreOpenReads[object] = nil
+            history.pointee.hasMoreOpenReads = false
+        }
+        return read
+    }
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let object = event.object.index
-        if object >= self.variables.count {
-            self.variables.append(contentsOf: repeatElement(VariableHistory(), count: object + 1 - self.variables.count))
-        }
+        if object >= self.capacity { self.grow(to: object + 1) }
+        if object >= self.variableCount { self.variableCount = object + 1 }
         switch event.operation {
         case .read, .atomicLoad:
-            let history = self.variables[object]
-            self.variables[object].openReads[event.thread] = VariableHistory.OpenRead(
-                depth: history.depth,
-                segment: history.segment,
-                event: event,
-                index: context.eventIndex
+            let history = self.variables + object
+            self.open(
+                VariableHistory.OpenRead(
+                    thread: event.thread,
+                    depth: history.pointee.depth,
+                    segment: history.pointee.segment,
+                    event: event,
+                    index: context.eventIndex
+                ),
+                on: object
             )
         case .write, .atomicStore:
-            if let read = self.variables[object].openReads.removeValue(forKey: event.thread) {
+            if let read = self.close(event.thread, on: object) {
                 self.update(object, write: event, index: context.eventIndex, read: read)
             } else {
                 // A blind write: a new segment, whose updates descend from it.
@@ -50,54 +137,39 @@ public final class LostUpdateCounter: AnalysisPlugin {
             }
         case .atomicReadModifyWrite:
             // Indivisible: it reads the latest write, so it cuts nothing off and is never cut off by its own read.
-            self.variables[object].openReads[event.thread] = nil
+            _ = self.close(event.thread, on: object)
             let depth = self.variables[object].depth + 1
             self.variables[object].updates += 1
             self.variables[object].segmentUpdates += 1
             self.variables[object].depth = depth
-            self.variables[object].pushLine(.init(depth: depth, write: event, writeIndex: context.eventIndex))
+            self.variables[object].latestUpdate = .init(depth: depth, write: event, writeIndex: context.eventIndex)
         default:
             break
         }
     }
 
     private func update(_ object: Int, write: TraceEvent, index: UInt64, read: VariableHistory.OpenRead) {
-        var history = self.variables[object]
-        history.updates += 1
-        history.segmentUpdates += 1
+        // Field by field, in place: copying the history out and back would copy its arrays per access.
+        self.variables[object].updates += 1
+        self.variables[object].segmentUpdates += 1
         // The read saw a write of this segment at `read.depth`, or one before the last blind write.
-        let parentDepth = read.segment == history.segment ? read.depth : 0
-        // Updates on the latest line above the parent are cut off it: name them.
-        let cut = history.line.filter { $0.depth > parentDepth }
-        if !cut.isEmpty || history.depth > parentDepth {
-            self.recordLosses(object, history: history, above: parentDepth, cut: max(history.depth, parentDepth) - parentDepth, write: write, index: index, read: read)
-            history.line.removeAll { $0.depth > parentDepth }
+        let parentDepth = read.segment == self.variables[object].segment ? read.depth : 0
+        let latestDepth = self.variables[object].depth
+        if latestDepth > parentDepth {
+            // The updates on the latest line above the parent are cut off it: name them.
+            let latest = self.variables[object].latestUpdate
+            self.addLoss(
+                object,
+                lost: latest?.write,
+                lostIndex: latest?.writeIndex ?? 0,
+                count: latestDepth - parentDepth,
+                write: write,
+                index: index,
+                read: read
+            )
         }
-        let depth = parentDepth + 1
-        history.depth = depth
-        history.pushLine(.init(depth: depth, write: write, writeIndex: index))
-        self.variables[object] = history
-    }
-
-    /// Names the `cut` updates above `parentDepth` on the latest line, grouped by their sites.
-    private func recordLosses(
-        _ object: Int,
-        history: VariableHistory,
-        above parentDepth: UInt64,
-        cut: UInt64,
-        write: TraceEvent,
-        index: UInt64,
-        read: VariableHistory.OpenRead
-    ) {
-        var named: UInt64 = 0
-        for entry in history.line where entry.depth > parentDepth {
-            self.addLoss(object, lost: entry.write, lostIndex: entry.writeIndex, count: 1, write: write, index: index, read: read)
-            named += 1
-        }
-        if named < cut {
-            // Updates deeper than the line's memory: counted, with no site of their own.
-            self.addLoss(object, lost: nil, lostIndex: 0, count: cut - named, write: write, index: index, read: read)
-        }
+        self.variables[object].depth = parentDepth + 1
+        self.variables[object].latestUpdate = .init(depth: parentDepth + 1, write: write, writeIndex: index)
     }
 
     private func addLoss(
@@ -127,7 +199,8 @@ public final class LostUpdateCounter: AnalysisPlugin {
 
     public func finish(in context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        for (object, history) in self.variables.enumerated() where history.lost > 0 {
+        for object in 0..<self.variableCount where self.variables[object].lost > 0 {
+            let history = self.variables[object]
             let id = ObjectID(UInt32(object))
             let name = context.objectName(id)
             let groups = (self.losses[object] ?? [:]).values.sorted { $0.count > $1.count || ($0.count == $1.count && $0.overwritingIndex < $1.overwritingIndex) }
@@ -139,10 +212,10 @@ public final class LostUpdateCounter: AnalysisPlugin {
             events.append(context.describe(first.staleRead, role: "Overwritten by an update that read", index: first.staleReadIndex))
             events.append(context.describe(first.overwritingWrite, role: "and wrote", index: first.overwritingIndex))
             let details = groups.map { group in
-                let lostSite = group.lostWrite.flatMap { context.location($0.location) } ?? "(an earlier update)"
+                let lostSite = group.lostWrite.flatMap { context.location($0.location) } ?? "(no call site)"
                 let readSite = context.location(group.staleRead.location) ?? "(no call site)"
                 let writeSite = context.location(group.overwritingWrite.location) ?? "(no call site)"
-                return "\(group.count) lost: the update written at \(lostSite) was overwritten by the update read at \(readSite) and written at \(writeSite)"
+                return "\(group.count) lost: updates written at \(lostSite), overwritten by updates that read at \(readSite) and wrote at \(writeSite)"
             }
             let percent = Double(history.lost) * 100 / Double(max(history.updates, 1))
             let line = "\(name): \(history.updates) updates, \(history.lost) lost (\(Self.format(percent))%)"
@@ -168,9 +241,10 @@ public final class LostUpdateCounter: AnalysisPlugin {
     }
 
     public func summaryLines(in context: AnalysisContext) -> [String] {
-        let lossy = self.variables.enumerated().filter { $0.element.lost > 0 }
+        let histories = UnsafeBufferPointer(start: self.variables, count: self.variableCount)
+        let lossy = histories.enumerated().filter { $0.element.lost > 0 }
         guard !lossy.isEmpty else {
-            let updates = self.variables.reduce(0) { $0 + $1.updates }
+            let updates = histories.reduce(0) { $0 + $1.updates }
             return ["no lost updates (\(updates) update\(updates == 1 ? "" : "s"))"]
         }
         return lossy.map { object, history in

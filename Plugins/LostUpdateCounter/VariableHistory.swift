@@ -8,17 +8,21 @@ public import SyncTraceFormat
 /// updates lost are the segment's updates minus the depth of its last write. That needs only the
 /// depth of the latest write, and per thread the depth its open read saw — no tree.
 ///
-/// To name lost updates, the last few updates of the latest write's line are kept: a write whose
-/// read saw an older write than the latest cuts the updates in between off the line, and those are
-/// the ones reported, grouped by site. (A later write can descend from a cut-off write again, so the
+/// To name lost updates, the latest write is kept: a write whose read saw an older write than the
+/// latest cuts the updates in between off the line, and they are reported under the site of the
+/// latest of them, grouped with a count. (A later write can descend from a cut-off write again, so the
 /// named groups can count more than the exact total; the total comes from the depths.)
 struct VariableHistory {
     /// A thread's read whose update is still open (its next access of the variable may be a write).
     struct OpenRead {
+        var thread: ThreadID
         var depth: UInt64
         var segment: UInt32
         var event: TraceEvent
         var index: UInt64
+
+        /// An unused slot.
+        static let empty = OpenRead(thread: ThreadID(0), depth: 0, segment: 0, event: TraceEvent(operation: .read, thread: ThreadID(0)), index: 0)
     }
 
     /// An update on the latest write's line of descent.
@@ -32,9 +36,17 @@ struct VariableHistory {
     var segment: UInt32 = 0
     /// The depth of the latest write in the current segment (0: a blind write, or no write yet).
     var depth: UInt64 = 0
-    /// The last few updates on the latest write's line, newest last, for naming lost updates.
-    var line: [LineEntry] = []
-    var openReads: [ThreadID: OpenRead] = [:]
+    /// The latest update's write, for naming the updates a stale write cuts off.
+    var latestUpdate: LineEntry?
+    /// Open reads, one per thread at most: the first few inline (see ``inlineOpenReads``), so the
+    /// common access touches no array, no hash table and no reference count; the counter keeps the
+    /// rare others aside.
+    var openReads: (OpenRead, OpenRead, OpenRead, OpenRead) = (.empty, .empty, .empty, .empty)
+    var openReadCount: UInt8 = 0
+    var hasMoreOpenReads = false
+
+    /// How many open reads a variable keeps inline.
+    static let inlineOpenReads = 4
     /// All updates, and those of the current segment.
     var updates: UInt64 = 0
     var segmentUpdates: UInt64 = 0
@@ -51,15 +63,16 @@ struct VariableHistory {
         self.segmentUpdates = 0
         self.segment &+= 1
         self.depth = 0
-        self.line.removeAll(keepingCapacity: true)
+        self.latestUpdate = nil
     }
 
-    /// How many line entries are kept to name lost updates; deeper cuts are counted, not named.
-    static let lineMemory = 32
+}
 
-    mutating func pushLine(_ entry: LineEntry) {
-        if self.line.count == Self.lineMemory { self.line.removeFirst() }
-        self.line.append(entry)
+extension Array {
+    /// Removes the element at `index` by moving the last element there: O(1), order not kept.
+    mutating func swapRemoveAt(_ index: Int) -> Element {
+        self.swapAt(index, self.count - 1)
+        return self.removeLast()
     }
 }
 

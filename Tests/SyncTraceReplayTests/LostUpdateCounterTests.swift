@@ -167,7 +167,7 @@ struct LostUpdateCounterTests {
         #expect(finding.fields["lost"] == .integer(10))
         #expect(
             finding.fields["sites"]
-                == .strings(["10 lost: the update written at a.swift:3 was overwritten by the update read at b.swift:2 and written at b.swift:4"])
+                == .strings(["10 lost: updates written at a.swift:3, overwritten by updates that read at b.swift:2 and wrote at b.swift:4"])
         )
     }
 }
