@@ -282,19 +282,11 @@ final class RecordingSession: @unchecked Sendable {
         fileID: StaticString,
         line: UInt
     ) {
-        var status = status
         if status == 2 {
+            // No buffer yet for this session: make one, then record through the fast path again.
             guard let session = TraceRecorder.session(epoch: epoch), session.registerCurrentThread() else { return }
-            status = synctrace_record(
-                epoch,
-                operation.rawValue,
-                object,
-                sequence,
-                argument,
-                UnsafeRawPointer(fileID.utf8Start),
-                UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
-                UInt32(truncatingIfNeeded: line)
-            )
+            recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
+            return
         }
         if status == 1, let buffer = synctrace_thread_recorder(epoch) {
             let owner = buffer.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner!
