@@ -39,6 +39,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     /// Cycles searched at most, and how much searching for a feasible way to take a cycle may cost.
     public var maximumCycles = 10_000
     public var assignmentBudget = 1_000_000
+    /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all found).
+    public var searchSteps = 5_000_000
 
     struct HeldLock {
         var lock: ObjectID
@@ -75,19 +77,19 @@ public final class DeadlockDetector: AnalysisPlugin {
         if thread >= self.threads.count {
             self.threads.append(contentsOf: repeatElement(ThreadState(), count: thread + 1 - self.threads.count))
         }
-        let at = IndexedEvent(event: event, index: context.eventIndex)
         switch event.operation {
         case .request:
-            self.request(at, in: context)
+            self.request(IndexedEvent(event: event, index: context.eventIndex), in: context)
             return
         case .acquire, .readAcquire:
-            self.acquire(at, reading: event.operation == .readAcquire, in: context)
+            self.acquire(IndexedEvent(event: event, index: context.eventIndex), reading: event.operation == .readAcquire, in: context)
         case .release, .readRelease:
             self.release(event)
         default:
             self.followNonLockOrder(event, in: context)
         }
-        self.threads[thread].requests.removeAll(keepingCapacity: true)
+        // Most events follow no request: leave the (empty) array alone rather than check it for uniqueness.
+        if !self.threads[thread].requests.isEmpty { self.threads[thread].requests.removeAll(keepingCapacity: true) }
     }
 
     // MARK: Locks
@@ -103,9 +105,10 @@ public final class DeadlockDetector: AnalysisPlugin {
     private func acquire(_ acquisition: IndexedEvent, reading: Bool, in context: AnalysisContext) {
         let event = acquisition.event
         let thread = event.thread.index
-        let request = self.threads[thread].requests.last(where: { $0.event.object == event.object }) ?? acquisition
-        let held = self.threads[thread].held
-        if !held.isEmpty {
+        // The common case, a lock taken with nothing held, adds no edge: no copy of the held stack.
+        if !self.threads[thread].held.isEmpty {
+            let request = self.threads[thread].requests.last(where: { $0.event.object == event.object }) ?? acquisition
+            let held = self.threads[thread].held
             if let again = held.last(where: { $0.lock == event.object }), !(again.reading && reading) {
                 self.reportSelf(held: again, again: request, in: context)
             }
@@ -160,6 +163,11 @@ public final class DeadlockDetector: AnalysisPlugin {
     private func release(_ event: TraceEvent) {
         let thread = event.thread.index
         let reading = event.operation == .readRelease
+        // Usually the lock released is the last one taken.
+        if let top = self.threads[thread].held.last, top.lock == event.object, top.reading == reading {
+            self.threads[thread].held.removeLast()
+            return
+        }
         guard let position = self.threads[thread].held.lastIndex(where: { $0.lock == event.object && $0.reading == reading })
             ?? self.threads[thread].held.lastIndex(where: { $0.lock == event.object })
         else { return }
@@ -215,17 +223,31 @@ public final class DeadlockDetector: AnalysisPlugin {
     }
 
     private func potentialDeadlocks(in context: AnalysisContext) -> [Finding] {
-        let (locks, successors) = self.graph.nodes()
         var findings: [Finding] = []
         var budget = self.assignmentBudget
-        self.cyclesSearched = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles) { cycle in
-            let cycleLocks = cycle.map { locks[$0] }
-            if let edges = self.graph.feasibleAssignment(of: cycleLocks, budget: &budget) {
+        // Two-lock inversions first, all of them, straight from the pairs: the deadlocks programs have.
+        var inversions = 0
+        for pair in self.graph.ways.keys.sorted(by: { ($0.from, $0.to) < ($1.from, $1.to) })
+        where pair.from < pair.to && self.graph.ways[LockOrderGraph.PairKey(from: pair.to, to: pair.from)] != nil {
+            inversions += 1
+            if let edges = self.graph.feasibleAssignment(of: [ObjectID(pair.from), ObjectID(pair.to)], budget: &budget) {
+                findings.append(self.potentialFinding(edges, in: context))
+            }
+        }
+        // Then longer cycles, with Johnson's search, as far as its budgets go.
+        let (locks, successors) = self.graph.nodes()
+        var steps = self.searchSteps
+        // Each edge of a reportable cycle comes from a thread of its own.
+        let threadCount = Set(self.graph.edges.map(\.thread)).count
+        let found = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles, steps: &steps) { cycle in
+            guard cycle.count > 2, cycle.count <= threadCount else { return true }
+            if let edges = self.graph.feasibleAssignment(of: cycle.map { locks[$0] }, budget: &budget) {
                 findings.append(self.potentialFinding(edges, in: context))
             }
             return budget > 0
         }
-        self.searchStopped = self.cyclesSearched >= self.maximumCycles || budget <= 0
+        self.cyclesSearched = max(found, inversions)
+        self.searchStopped = found >= self.maximumCycles || budget <= 0 || steps < 0
         return findings
     }
 

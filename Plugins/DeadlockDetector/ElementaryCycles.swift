@@ -15,10 +15,11 @@ public struct ElementaryCycles: Sendable {
     }
 
     /// Calls `body` with each elementary cycle (its nodes, smallest first, without repeating the
-    /// first at the end) until `body` returns `false` or `limit` cycles were found; returns how many
-    /// were found.
+    /// first at the end) until `body` returns `false`, `limit` cycles were found or `steps` edge
+    /// visits were spent (a dense graph can have astronomically many cycles); returns how many were
+    /// found. `steps` is what remains of the budget afterwards.
     @discardableResult
-    public func forEach(limit: Int = .max, _ body: ([Int]) -> Bool) -> Int {
+    public func forEach(limit: Int = .max, steps: inout Int, _ body: ([Int]) -> Bool) -> Int {
         let count = self.successors.count
         var found = 0
         var blocked = [Bool](repeating: false, count: count)
@@ -52,6 +53,11 @@ public struct ElementaryCycles: Sendable {
                 let successors = self.successors[node]
                 if top.next < successors.count {
                     frames[frames.count - 1].next += 1
+                    steps -= 1
+                    if steps < 0 {
+                        stopped = true
+                        break
+                    }
                     let target = successors[top.next]
                     guard inside(target) else { continue }
                     if target == start {
@@ -89,6 +95,13 @@ public struct ElementaryCycles: Sendable {
             pending.append(contentsOf: blockedBy[next])
             blockedBy[next].removeAll(keepingCapacity: true)
         }
+    }
+
+    /// ``forEach(limit:steps:_:)`` with no step budget.
+    @discardableResult
+    public func forEach(limit: Int = .max, _ body: ([Int]) -> Bool) -> Int {
+        var steps = Int.max
+        return self.forEach(limit: limit, steps: &steps, body)
     }
 
     /// Tarjan's strongly connected components, iteratively: the component number of each node.
