@@ -1,8 +1,9 @@
 public import SyncTraceFormat
 public import SyncTraceReplay
 
-/// Finds data races: two plain accesses to the same variable (`r`/`w`), from different threads, at
-/// least one a write, neither happening before the other.
+/// Finds data races: two accesses to the same variable from different threads, at least one a write
+/// and at least one plain (`r`/`w`), neither happening before the other. Two atomic accesses never
+/// race; a plain access racing with an atomic one does (an atomic store against a plain read, say).
 ///
 /// FastTrack-style: each variable keeps the epoch of its last write and, while its reads are
 /// ordered, the epoch of its last read; only when reads by several threads are concurrent does it
@@ -14,7 +15,7 @@ public import SyncTraceReplay
 public final class RaceDetector: AnalysisPlugin {
     public let name = "race"
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"
-    public let operations = TraceOperationSet([.read, .write])
+    public let operations = TraceOperationSet([.read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite])
 
     // The replay calls `handle` once per access, on one thread, and nothing here is reachable from
     // anywhere else: no two accesses to these properties can overlap, so the runtime's exclusivity
@@ -31,6 +32,9 @@ public final class RaceDetector: AnalysisPlugin {
     private var racingPairs = 0
     private var locationPairs: Set<LocationPair> = []
     private var findings: [Finding] = []
+    /// Per variable, whether it has had atomic accesses; their state, for those that have.
+    private var hasAtomicAccesses: [Bool] = []
+    private var atomicAccesses: [Int: AtomicAccesses] = [:]
 
     /// Creates a detector for one replay.
     public init() {
@@ -45,10 +49,61 @@ public final class RaceDetector: AnalysisPlugin {
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let object = event.object.index
         if object >= self.variableCapacity { self.growVariables(to: object + 1) }
-        if event.operation == .read {
+        switch event.operation {
+        case .read:
             self.read(event, index: context.eventIndex, of: object, in: context)
-        } else {
+            if self.hasAtomicAccesses[object] { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
+        case .write:
             self.write(event, index: context.eventIndex, of: object, in: context)
+            if self.hasAtomicAccesses[object] { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
+        default:
+            self.atomic(event, index: context.eventIndex, of: object, in: context)
+        }
+    }
+
+    /// An atomic access: checked against the variable's plain accesses, then remembered for later ones.
+    private func atomic(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
+        let hb = context.happensBefore
+        let thread = event.thread
+        let access = Access(event: event, index: index)
+        let state = self.variables + object
+        let write = state.pointee.lastWrite
+        if !write.isNone, !hb.happensBefore(write, thread) {
+            self.race(previous: state.pointee.writeAccess(object), current: access, context: context, variable: object)
+        }
+        if event.operation.writesVariable {
+            let shared = state.pointee.sharedReads
+            if shared >= 0 {
+                for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
+                where !hb.happensBefore(read.epoch, thread) {
+                    self.race(previous: read, current: access, context: context, variable: object)
+                }
+            } else {
+                let read = state.pointee.lastRead
+                if !read.isNone, !hb.happensBefore(read, thread) {
+                    self.race(previous: state.pointee.readAccess(object), current: access, context: context, variable: object)
+                }
+            }
+        }
+        self.hasAtomicAccesses[object] = true
+        let timed = TimedAccess(epoch: hb.epoch(of: thread), access: access)
+        if event.operation.writesVariable { self.atomicAccesses[object, default: AtomicAccesses()].lastWrite = timed }
+        if event.operation != .atomicStore { self.atomicAccesses[object, default: AtomicAccesses()].reads[thread] = timed }
+    }
+
+    /// A plain access to a variable that has had atomic ones: checked against those.
+    private func checkAgainstAtomics(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
+        guard let atomics = self.atomicAccesses[object] else { return }
+        let hb = context.happensBefore
+        let access = Access(event: event, index: index)
+        if let write = atomics.lastWrite, !hb.happensBefore(write.epoch, event.thread) {
+            self.race(previous: write, current: access, context: context, variable: object)
+        }
+        if event.operation == .write {
+            for read in atomics.reads.values.sorted(by: { $0.access.index < $1.access.index })
+            where !hb.happensBefore(read.epoch, event.thread) {
+                self.race(previous: read, current: access, context: context, variable: object)
+            }
         }
     }
 
@@ -60,6 +115,7 @@ public final class RaceDetector: AnalysisPlugin {
         self.variables.deallocate()
         self.variables = grown
         self.variableCapacity = capacity
+        self.hasAtomicAccesses.append(contentsOf: repeatElement(false, count: capacity - self.hasAtomicAccesses.count))
     }
 
     private func read(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
@@ -147,14 +203,10 @@ public final class RaceDetector: AnalysisPlugin {
         guard self.reported.insert(object).inserted else { return }
 
         let name = context.objectName(current.event.object)
-        let currentEvent = context.describe(
-            current.event,
-            role: current.event.operation == .write ? "Write" : "Read",
-            index: current.index
-        )
+        let currentEvent = context.describe(current.event, role: Self.noun(current.event), index: current.index)
         let previousEvent = context.describe(
             previous.access.event,
-            role: previous.access.event.operation == .write ? "Previous write" : "Previous read",
+            role: "Previous " + Self.noun(previous.access.event).lowercased(),
             index: previous.access.index
         )
         let what = "\(Self.noun(current.event).lowercased()) by \(currentEvent.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(previousEvent.thread)"
@@ -172,7 +224,15 @@ public final class RaceDetector: AnalysisPlugin {
         )
     }
 
-    private static func noun(_ event: TraceEvent) -> String { event.operation == .write ? "Write" : "Read" }
+    private static func noun(_ event: TraceEvent) -> String {
+        switch event.operation {
+        case .write: "Write"
+        case .read: "Read"
+        case .atomicLoad: "Atomic load"
+        case .atomicStore: "Atomic store"
+        default: "Atomic read-modify-write"
+        }
+    }
 
     public func finish(in context: AnalysisContext) -> [Finding] {
         // How many distinct location pairs race on each reported variable, for people.

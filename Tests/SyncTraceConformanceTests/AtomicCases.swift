@@ -17,11 +17,6 @@ extension GoConformance {
 /// only their text traces say them.
 enum AtomicCases {
     static let file = "atomic_test.go"
-    static let mixedAccess = """
-        The race detector looks only at r/w: an atomic access (aload/astore/armw) never takes part in \
-        a race, so a plain access concurrent with an atomic one of the same variable is not reported \
-        (see CONFORMANCE.md)
-        """
     static let all: [GoCase] = [
         GoCase("TestNoRaceAtomicAddInt64", file: file, racy: [], program: { counterDecides(Int64.self, winnerAt: 2) }),
         GoCase("TestRaceAtomicAddInt64", file: file, racy: ["x2"], program: { counterDecides(Int64.self, winnerAt: 1) }),
@@ -35,10 +30,10 @@ enum AtomicCases {
         GoCase("TestNoRaceAtomicLoadInt64", file: file, racy: [], program: noRaceAtomicLoadInt64),
         GoCase("TestNoRaceAtomicCASCASUInt64", file: file, racy: [], program: { compareExchangeTwice(UInt64.self) }),
         GoCase("TestNoRaceAtomicStoreCASUint64", file: file, racy: [], program: { storeThenCompareExchange(UInt64.self) }),
-        GoCase("TestRaceAtomicStoreLoad", file: file, racy: ["a"], knownIssue: mixedAccess, program: nil),
-        GoCase("TestRaceAtomicLoadStore", file: file, racy: ["a"], knownIssue: mixedAccess, program: nil),
-        GoCase("TestRaceAtomicAddLoad", file: file, racy: ["a"], knownIssue: mixedAccess, program: nil),
-        GoCase("TestRaceAtomicAddStore", file: file, racy: ["a"], knownIssue: mixedAccess, program: nil),
+        GoCase("TestRaceAtomicStoreLoad", file: file, racy: ["a"], program: nil),
+        GoCase("TestRaceAtomicLoadStore", file: file, racy: ["a"], program: nil),
+        GoCase("TestRaceAtomicAddLoad", file: file, racy: ["a"], program: nil),
+        GoCase("TestRaceAtomicAddStore", file: file, racy: ["a"], program: nil),
     ]
 
     /// Each thread writes its own variable, then adds one to s; the thread whose add returns
