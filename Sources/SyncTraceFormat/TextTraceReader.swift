@@ -16,6 +16,9 @@ public final class TextTraceReader: TraceEventSource {
     private var objectIDs: [Substring: ObjectID] = [:]
     private var stringIDs: [Substring: StringID] = [:]
     private var nextSequence: [UInt64] = []
+    /// Objects named so far only by `req`, whose kind (a lock, by default) the next operation decides:
+    /// a recorded trace may show a thread asking for a semaphore before anyone signals it.
+    private var namedOnlyByRequests: Set<ObjectID> = []
 
     public let header: TraceHeader
     public private(set) var symbols = TraceSymbols()
@@ -133,7 +136,15 @@ public final class TextTraceReader: TraceEventSource {
     }
 
     private func object(named name: Substring, firstOperation: TraceOperation, argument: Int64) -> ObjectID {
-        if let id = self.objectIDs[name] { return id }
+        if let id = self.objectIDs[name] {
+            if firstOperation != .request, self.namedOnlyByRequests.remove(id) != nil,
+                case .object(let family) = firstOperation.target
+            {
+                self.symbols.objects[id.index].kind = family.kind(firstNamedBy: firstOperation)
+                if firstOperation == .makeChannel { self.symbols.objects[id.index].capacity = Int(argument) }
+            }
+            return id
+        }
         _ = self.intern(name)
         guard case .object(let family) = firstOperation.target else { preconditionFailure("not an object operation") }
         let kind = family.kind(firstNamedBy: firstOperation)
@@ -142,6 +153,7 @@ public final class TextTraceReader: TraceEventSource {
         self.symbols.objects.append(ObjectDeclaration(id: id, kind: kind, name: String(name), capacity: capacity))
         self.objectIDs[name] = id
         self.nextSequence.append(0)
+        if firstOperation == .request { self.namedOnlyByRequests.insert(id) }
         return id
     }
 }
