@@ -71,7 +71,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
             slots[slot] = read
             return
         }
-        if let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == read.thread }) {
+        if history.pointee.hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == read.thread }) {
             self.moreOpenReads[object]![index] = read
         } else if count < VariableHistory.inlineOpenReads {
             slots[count] = read
@@ -120,7 +120,6 @@ public final class LostUpdateCounter: AnalysisPlugin {
             let history = self.variables + object
             self.open(
                 VariableHistory.OpenRead(
-                    thread: event.thread,
                     depth: history.pointee.depth,
                     segment: history.pointee.segment,
                     event: event,
@@ -181,7 +180,8 @@ public final class LostUpdateCounter: AnalysisPlugin {
         index: UInt64,
         read: VariableHistory.OpenRead
     ) {
-        let sites = LossSites(lostWrite: lost?.location, overwritingWrite: write.location, staleRead: read.event.location)
+        let staleRead = read.event(of: object)
+        let sites = LossSites(lostWrite: lost?.location, overwritingWrite: write.location, staleRead: staleRead.location)
         if self.losses[object, default: [:]][sites] != nil {
             self.losses[object]![sites]!.count += count
         } else {
@@ -191,7 +191,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
                 lostWriteIndex: lostIndex,
                 overwritingWrite: write,
                 overwritingIndex: index,
-                staleRead: read.event,
+                staleRead: staleRead,
                 staleReadIndex: read.index
             )
         }

@@ -14,15 +14,37 @@ public import SyncTraceFormat
 /// named groups can count more than the exact total; the total comes from the depths.)
 struct VariableHistory {
     /// A thread's read whose update is still open (its next access of the variable may be a write).
+    /// 32 bytes: what the read saw, and just enough of the read to name it in a finding.
     struct OpenRead {
-        var thread: ThreadID
         var depth: UInt64
-        var segment: UInt32
-        var event: TraceEvent
         var index: UInt64
+        var thread: ThreadID
+        var segment: UInt32
+        /// The read's location's raw id, or `UInt32.max` for none.
+        var location: UInt32
+        var operation: TraceOperation
+
+        init(depth: UInt64, segment: UInt32, event: TraceEvent, index: UInt64) {
+            self.depth = depth
+            self.index = index
+            self.thread = event.thread
+            self.segment = segment
+            self.location = event.location?.rawValue ?? .max
+            self.operation = event.operation
+        }
+
+        /// The read as an event of `object`, for a finding.
+        func event(of object: Int) -> TraceEvent {
+            TraceEvent(
+                operation: self.operation,
+                thread: self.thread,
+                target: UInt32(object),
+                location: self.location == .max ? nil : StringID(self.location)
+            )
+        }
 
         /// An unused slot.
-        static let empty = OpenRead(thread: ThreadID(0), depth: 0, segment: 0, event: TraceEvent(operation: .read, thread: ThreadID(0)), index: 0)
+        static let empty = OpenRead(depth: 0, segment: 0, event: TraceEvent(operation: .read, thread: ThreadID(0)), index: 0)
     }
 
     /// An update on the latest write's line of descent.

@@ -9,7 +9,9 @@ public final class AnalysisContext {
     public internal(set) var symbols: TraceSymbols
     /// The position of the current event in the replayed order (0-based); after the replay, the
     /// number of events.
-    public internal(set) var eventIndex: UInt64 = 0
+    // Unchecked exclusivity: written once per event by the replay, read by plugins in between; the
+    // accesses never overlap, and the dynamic check would cost a call per event.
+    @exclusivity(unchecked) public internal(set) var eventIndex: UInt64 = 0
 
     init(happensBefore: HappensBefore, symbols: TraceSymbols) {
         self.happensBefore = happensBefore

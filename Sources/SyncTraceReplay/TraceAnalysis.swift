@@ -48,6 +48,10 @@ public enum TraceAnalysis {
             }
         }
         first[64] = subscribers.count
+        // Fixed from here on: reading them through a `let` lets the per-event calls borrow the plugins
+        // instead of retaining and releasing each one around every call.
+        let dispatch = subscribers
+        let firstSubscriber = first
 
         var events: [TraceEvent] = []
         events.reserveCapacity(4096)
@@ -72,8 +76,8 @@ public enum TraceAnalysis {
                     let opcode = Int(event.operation.rawValue)
                     if wanted & (1 << UInt64(opcode)) != 0 {
                         context.eventIndex = index
-                        for subscriber in first[opcode]..<first[opcode + 1] {
-                            subscribers[subscriber].handle(event, in: context)
+                        for subscriber in firstSubscriber[opcode]..<firstSubscriber[opcode + 1] {
+                            dispatch[subscriber].handle(event, in: context)
                         }
                     }
                     index += 1
