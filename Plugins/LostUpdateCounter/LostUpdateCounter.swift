@@ -123,7 +123,8 @@ public final class LostUpdateCounter: AnalysisPlugin {
                     depth: history.pointee.depth,
                     segment: history.pointee.segment,
                     event: event,
-                    index: context.eventIndex
+                    index: context.eventIndex,
+                    sawWrite: history.pointee.latestUpdate?.write.location?.rawValue ?? .max
                 ),
                 on: object
             )
@@ -166,9 +167,30 @@ public final class LostUpdateCounter: AnalysisPlugin {
                 index: index,
                 read: read
             )
+        } else if parentDepth > latestDepth {
+            // The read saw a write that has since been cut off: it and the updates below it down to
+            // the latest line are ancestors again, no longer lost.
+            self.restore(object, count: parentDepth - latestDepth, writtenAt: read.sawWrite)
         }
         self.variables[object].depth = parentDepth + 1
         self.variables[object].latestUpdate = .init(depth: parentDepth + 1, write: write, writeIndex: index)
+    }
+
+    /// Takes `count` losses back out of the groups whose lost update was written at `site`, largest first.
+    private func restore(_ object: Int, count: UInt64, writtenAt site: UInt32) {
+        guard var groups = self.losses[object] else { return }
+        var remaining = count
+        let matching = groups.filter { ($0.key.lostWrite?.rawValue ?? .max) == site }.sorted { $0.value.count > $1.value.count }
+        for (sites, group) in matching where remaining > 0 {
+            let taken = min(group.count, remaining)
+            remaining -= taken
+            if taken == group.count {
+                groups[sites] = nil
+            } else {
+                groups[sites]!.count -= taken
+            }
+        }
+        self.losses[object] = groups.isEmpty ? nil : groups
     }
 
     private func addLoss(
@@ -207,7 +229,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
             guard let first = groups.first else { continue }
             var events: [FindingEvent] = []
             if let lost = first.lostWrite {
-                events.append(context.describe(lost, role: "Lost update (its write)", index: first.lostWriteIndex))
+                events.append(context.describe(lost, role: "Lost update, written", index: first.lostWriteIndex))
             }
             events.append(context.describe(first.staleRead, role: "Overwritten by an update that read", index: first.staleReadIndex))
             events.append(context.describe(first.overwritingWrite, role: "and wrote", index: first.overwritingIndex))

@@ -10,8 +10,10 @@ public import SyncTraceFormat
 ///
 /// To name lost updates, the latest write is kept: a write whose read saw an older write than the
 /// latest cuts the updates in between off the line, and they are reported under the site of the
-/// latest of them, grouped with a count. (A later write can descend from a cut-off write again, so the
-/// named groups can count more than the exact total; the total comes from the depths.)
+/// latest of them, grouped with a count. A later write can descend from a cut-off write again (its
+/// read saw that write before it was cut off): those updates are taken back out of the groups whose
+/// lost update was written where that read's write was. The total comes from the depths, exactly;
+/// the groups match it when sites are distinct enough to tell the updates apart.
 struct VariableHistory {
     /// A thread's read whose update is still open (its next access of the variable may be a write).
     /// 32 bytes: what the read saw, and just enough of the read to name it in a finding.
@@ -22,10 +24,13 @@ struct VariableHistory {
         var segment: UInt32
         /// The read's location's raw id, or `UInt32.max` for none.
         var location: UInt32
+        /// The location of the write the read saw (the latest update's), or `UInt32.max`.
+        var sawWrite: UInt32
         var operation: TraceOperation
 
-        init(depth: UInt64, segment: UInt32, event: TraceEvent, index: UInt64) {
+        init(depth: UInt64, segment: UInt32, event: TraceEvent, index: UInt64, sawWrite: UInt32 = .max) {
             self.depth = depth
+            self.sawWrite = sawWrite
             self.index = index
             self.thread = event.thread
             self.segment = segment

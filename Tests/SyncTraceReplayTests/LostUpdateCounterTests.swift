@@ -143,6 +143,12 @@ struct LostUpdateCounterTests {
         let result = try Self.counts(lines.joined(separator: "\n"))
         #expect(result.updates == threads * perThread)
         #expect(result.lost == threads * perThread - value, "final value \(value)")
+        // With one site for everything, the named groups add up to the exact count too.
+        let report = try Replay.analyze(text: lines.joined(separator: "\n"), plugins: [LostUpdateCounter()])
+        if let finding = report.findings.first, case .strings(let sites) = finding.fields["sites"] {
+            let named = sites.compactMap { Int($0.prefix { $0 != " " }) }.reduce(0, +)
+            #expect(named == result.lost, "\(sites)")
+        }
     }
 
     @Test("a lost update on a racy variable says so, and the race says updates were lost")
