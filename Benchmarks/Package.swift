@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LostUpdateCounter", package: "SyncTrace"),
+                .product(name: "DeadlockDetector", package: "SyncTrace"),
                 .product(name: "SyncTraceReplay", package: "SyncTrace"),
                 .product(name: "RaceDetector", package: "SyncTrace"),
             ],

@@ -1,4 +1,5 @@
 import Benchmark
+import DeadlockDetector
 import Foundation
 import LostUpdateCounter
 import RaceDetector
@@ -74,9 +75,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // Issue 6's figure: the same 10M-event replay with the lost-update counter (every r/w goes
-    // through its O(1) bookkeeping), alone and beside the race detector.
-    for (label, plugins) in [("LostUpdateCounter", false), ("RaceDetector + LostUpdateCounter", true)] {
+    // The same 10M-event replay with the other built-in plugins: the lost-update counter (every r/w
+    // goes through its O(1) bookkeeping), alone and beside the race detector, and the deadlock
+    // detector beside the race detector.
+    let pluginSets: [(String, @Sendable () -> [any AnalysisPlugin])] = [
+        ("LostUpdateCounter", { [LostUpdateCounter()] }),
+        ("RaceDetector + LostUpdateCounter", { [RaceDetector(), LostUpdateCounter()] }),
+        ("RaceDetector + DeadlockDetector", { [RaceDetector(), DeadlockDetector()] }),
+    ]
+    for (label, makePlugins) in pluginSets {
     Benchmark(
         "Replay 10M events (ordering, happens-before, \(label))",
         configuration: .init(
@@ -89,10 +96,7 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark, path in
         do {
             let start = ContinuousClock.now
-            let report = try TraceAnalysis.run(
-                path: path,
-                plugins: plugins ? [RaceDetector(), LostUpdateCounter()] : [LostUpdateCounter()]
-            )
+            let report = try TraceAnalysis.run(path: path, plugins: makePlugins())
             let elapsed = start.duration(to: .now)
             precondition(report.trace.events == 10_000_000, "replayed \(report.trace.events) events")
             blackHole(report.findings.count)
@@ -106,5 +110,34 @@ let benchmarks: @Sendable () -> Void = {
     } teardown: {
         ReplayTrace.remove(events: 10_000_000)
     }
+    }
+
+    // The deadlock detector's cycle search on a large lock-order graph: 3,000 locks and 20,000
+    // edges between random pairs (a seeded generator), every elementary cycle up to the plugin's
+    // own budget of 10,000 cycles.
+    Benchmark(
+        "Cycle search, 3,000 locks, 20,000 random lock-order edges (ElementaryCycles)",
+        configuration: .init(metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 20)
+    ) { _, successors in
+        var steps = 5_000_000
+        var cycles = 0
+        _ = ElementaryCycles(successors: successors).forEach(limit: 10_000, steps: &steps) { _ in
+            cycles += 1
+            return true
+        }
+        blackHole(cycles)
+    } setup: {
+        var state: UInt64 = 42
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var successors = [[Int]](repeating: [], count: 3_000)
+        for _ in 0..<20_000 {
+            let from = next() % 3_000
+            let to = next() % 3_000
+            if from != to { successors[from].append(to) }
+        }
+        return successors
     }
 }
