@@ -127,3 +127,22 @@ struct AnalyzeCommandTests {
         #expect(names.contains("lost-update"))
     }
 }
+
+extension AnalyzeCommandTests {
+    @Test("lost-update findings in JSON: plugin, variable, lost, updates, and the race cross-reference")
+    func lostUpdateJSON() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("racy.trace", Self.racy)
+        let result = try CommandRunner.run("analyze", path, "--format", "json", "--plugin", "race", "--plugin", "lost-update")
+        #expect(result.status == 1)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let findings = try #require(root["findings"] as? [[String: Any]])
+        let lost = try #require(findings.first { $0["plugin"] as? String == "lost-update" })
+        #expect(lost["variable"] as? String == "counter")
+        #expect(lost["lost"] as? Int == 1)
+        #expect(lost["updates"] as? Int == 2)
+        #expect(lost["alsoReportedBy"] as? [String] == ["race"])
+        let summary = try #require(root["summary"] as? [String: [String]])
+        #expect(summary["lost-update"] == ["counter: 2 updates, 1 lost (50.0%)"])
+    }
+}
