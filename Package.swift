@@ -102,6 +102,14 @@ let package = Package(
             path: "Examples/RacyCounter",
             swiftSettings: strictSwift
         ),
+        // The seed's other small programs, one mode each (`SeedPrograms` lists them), recording
+        // themselves like RacyCounter.
+        .executableTarget(
+            name: "SeedPrograms",
+            dependencies: ["SyncTrace"],
+            path: "Examples/SeedPrograms",
+            swiftSettings: strictSwift
+        ),
         // A small program the recorder's tests run in a child process: recording switched on by
         // the environment, a write error mid-run, a program exiting without calling stop().
         .executableTarget(
