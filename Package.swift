@@ -144,6 +144,16 @@ let package = Package(
             dependencies: ["DeadlockDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTrace", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
+        // Runs every example recorded in a child process and checks what the analysis finds; depends
+        // on the examples so that they are built before the tests run them.
+        .testTarget(
+            name: "SyncTraceExamplesTests",
+            dependencies: [
+                "SyncTraceReplay", "RaceDetector", "DeadlockDetector", "LostUpdateCounter", "SyncTraceFormat",
+                "RacyCounter", "SeedPrograms",
+            ],
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "SyncTraceCLITests",
             // Depends on the executable so that it is built before the tests run it.

@@ -1,0 +1,204 @@
+import DeadlockDetector
+import Foundation
+import LostUpdateCounter
+import RaceDetector
+import SyncTraceFormat
+import SyncTraceReplay
+import Testing
+
+/// One example run and what its trace must show.
+struct ExampleCase: CustomTestStringConvertible, Sendable {
+    /// The executable and its arguments.
+    var program: String
+    var arguments: [String] = []
+    /// Extra environment (the watchdog's variables).
+    var environment: [String: String] = [:]
+    /// The exit status the run must end with.
+    var status: Int32 = 0
+    /// Text the program must print on stdout.
+    var prints: String
+    /// The variables the race detector must report, exactly.
+    var races: Set<String> = []
+    /// The deadlock detector's findings' kinds ("potential", "actual") and the locks of each.
+    var deadlocks: [(kind: String, locks: Set<String>)] = []
+    /// Lost updates per variable, exactly; variables not named must lose none.
+    var lost: [String: Int] = [:]
+    /// A variable whose lost updates must be `updates` minus the value printed after `prefix`.
+    var lostByPrinted: (variable: String, prefix: String, updates: Int)?
+
+    var testDescription: String { ([self.program] + self.arguments).joined(separator: " ") }
+}
+
+@Suite("Examples: each records itself and its trace shows what the example is about")
+struct ExampleTests {
+    static let watchdog = ["SYNCTRACE_WATCHDOG": "0.5", "SYNCTRACE_WATCHDOG_ABORT": "1"]
+
+    static let cases: [ExampleCase] = [
+        ExampleCase(
+            program: "RacyCounter", prints: "counter: ", races: ["counter"],
+            lostByPrinted: ("counter", "counter: ", 1000)
+        ),
+        ExampleCase(program: "RacyCounter", arguments: ["--fixed"], prints: "counter: 1000\n"),
+        ExampleCase(program: "SeedPrograms", arguments: ["unsynchronized-write"], prints: "main read x = ", races: ["x"]),
+        ExampleCase(program: "SeedPrograms", arguments: ["config-before-spawn"], prints: "worker 2 sees config verbose=1"),
+        ExampleCase(program: "SeedPrograms", arguments: ["channel-handoff"], prints: "consumer got \"hello\" through a channel of capacity 0"),
+        ExampleCase(
+            program: "SeedPrograms", arguments: ["buffered-channel-handoff"],
+            prints: "consumer got \"hello\" through a channel of capacity 1"
+        ),
+        ExampleCase(program: "SeedPrograms", arguments: ["channel-mutex"], prints: "counter: 4 ("),
+        ExampleCase(
+            program: "SeedPrograms", arguments: ["channel-semaphore"], prints: "counter: ", races: ["counter"],
+            lostByPrinted: ("counter", "counter: ", 4)
+        ),
+        ExampleCase(program: "SeedPrograms", arguments: ["waitgroup-fanout"], prints: "sum of squares from 4 workers: 14"),
+        ExampleCase(program: "SeedPrograms", arguments: ["flag-plain"], prints: "reader saw ready, data = ", races: ["ready", "data"]),
+        ExampleCase(program: "SeedPrograms", arguments: ["flag-atomic"], prints: "reader saw ready, data = 42"),
+        ExampleCase(
+            program: "SeedPrograms", arguments: ["lock-inversion"], prints: "no hang this time",
+            deadlocks: [("potential", ["accounts", "ledger"])]
+        ),
+        ExampleCase(
+            program: "SeedPrograms", arguments: ["deadlock"], environment: Self.watchdog, status: 86,
+            prints: "2 philosophers seated", deadlocks: [("actual", ["fork 0", "fork 1"])]
+        ),
+        ExampleCase(
+            program: "SeedPrograms", arguments: ["check-then-act"],
+            prints: "balance after withdrawing 10 and 20 from 100: ", lost: ["balance": 1]
+        ),
+    ]
+
+    @Test("the example's trace has exactly the expected findings", arguments: Self.cases)
+    func example(_ example: ExampleCase) throws {
+        let directory = try ExampleRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("example.synctrace").path
+        var environment = example.environment
+        environment["SYNCTRACE_OUTPUT"] = trace
+        let result = try ExampleRunner.run(example.program, example.arguments, environment: environment, in: directory)
+        #expect(result.status == example.status, "stderr: \(result.error)")
+        #expect(result.output.contains(example.prints), "stdout: \(result.output)")
+
+        let report = try TraceAnalysis.run(path: trace, plugins: [RaceDetector(), DeadlockDetector(), LostUpdateCounter()])
+        #expect(report.trace.ending == .complete)
+
+        let races = report.findings.filter { $0.plugin == "race" }
+        #expect(Set(races.compactMap(\.variable)) == example.races)
+        #expect(races.count == example.races.count, "one finding per racing variable")
+
+        let deadlocks = report.findings.filter { $0.plugin == "deadlock" }
+        #expect(deadlocks.map(\.kind) == example.deadlocks.map(\.kind))
+        #expect(deadlocks.map { Set($0.stringsField("locks")) } == example.deadlocks.map(\.locks))
+
+        var lost: [String: Int] = [:]
+        for finding in report.findings where finding.plugin == "lost-update" {
+            guard let variable = finding.variable, case .integer(let count)? = finding.fields["lost"] else {
+                Issue.record("a lost-update finding without a variable or count: \(finding.message)")
+                continue
+            }
+            lost[variable] = count
+        }
+        var expectedLost = example.lost
+        if let byPrinted = example.lostByPrinted {
+            let line = try #require(result.output.split(separator: "\n").first { $0.hasPrefix(byPrinted.prefix) })
+            let printed = try #require(Int(line.dropFirst(byPrinted.prefix.count).prefix { $0.isNumber }))
+            if printed != byPrinted.updates { expectedLost[byPrinted.variable] = byPrinted.updates - printed }
+        }
+        #expect(lost == expectedLost, "printed: \(result.output)")
+    }
+
+    @Test("every mode SeedPrograms lists has a case above, and a wrong mode is refused")
+    func everyModeIsTested() throws {
+        let directory = try ExampleRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let listing = try ExampleRunner.run("SeedPrograms", [], environment: [:], in: directory)
+        #expect(listing.status == 0)
+        let modes = listing.output.split(separator: "\n").dropFirst().compactMap { line in
+            line.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
+        }
+        let tested = Set(Self.cases.filter { $0.program == "SeedPrograms" }.flatMap(\.arguments))
+        #expect(modes.count == 12)
+        #expect(Set(modes) == tested)
+        let wrong = try ExampleRunner.run("SeedPrograms", ["no-such-mode"], environment: [:], in: directory)
+        #expect(wrong.status == 2)
+        // Without the watchdog the deadlock would hang: it refuses and says how to run it.
+        let unguarded = try ExampleRunner.run("SeedPrograms", ["deadlock"], environment: [:], in: directory)
+        #expect(unguarded.status == 2)
+        #expect(unguarded.output.contains("SYNCTRACE_WATCHDOG=1 SYNCTRACE_WATCHDOG_ABORT=1"))
+    }
+}
+
+extension Finding {
+    /// A field holding a list of names ("locks", "threads"), or none.
+    func stringsField(_ name: String) -> [String] {
+        if case .strings(let names)? = self.fields[name] { return names }
+        return []
+    }
+}
+
+/// Runs an example executable built beside the tests in a child process.
+enum ExampleRunner {
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    /// Where the examples are built: beside the test bundle (SwiftPM's build directory).
+    static func executable(_ name: String) -> URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("example-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs `program ARGUMENTS` in `directory`, its output going to files there; a run that takes
+    /// longer than `timeout` seconds is killed and fails the test.
+    static func run(
+        _ program: String,
+        _ arguments: [String],
+        environment: [String: String],
+        in directory: URL,
+        timeout: Double = 30
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable(program)
+        process.arguments = arguments
+        var environment = environment
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        let outputPath = directory.appendingPathComponent("stdout.txt")
+        let errorPath = directory.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputPath)
+        let error = try FileHandle(forWritingTo: errorPath)
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(5_000) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("\(program) \(arguments.joined(separator: " ")) ran for more than \(timeout) s: killed")
+        }
+        process.waitUntilExit()
+        try output.close()
+        try error.close()
+        return Result(
+            status: process.terminationStatus,
+            output: try String(contentsOf: outputPath, encoding: .utf8),
+            error: try String(contentsOf: errorPath, encoding: .utf8)
+        )
+    }
+}
