@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "RaceDetector", targets: ["RaceDetector"]),
         .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
         .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
+        .library(name: "SyncTraceCLI", targets: ["SyncTraceCLI"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
     dependencies: [
@@ -76,8 +77,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // The command-line tool.
-        .executableTarget(
-            name: "synctrace",
+        // The command-line tool, as a library (so a custom build can add plugins) and its executable.
+        .target(
+            name: "SyncTraceCLI",
             dependencies: [
                 "SyncTraceFormat",
                 "SyncTraceReplay",
@@ -86,6 +88,11 @@ let package = Package(
                 "LostUpdateCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "synctrace",
+            dependencies: ["SyncTraceCLI"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -108,6 +115,19 @@ let package = Package(
             name: "SeedPrograms",
             dependencies: ["SyncTrace"],
             path: "Examples/SeedPrograms",
+            swiftSettings: strictSwift
+        ),
+        // An example analysis plugin (a lockset checker), and `synctrace` built with it.
+        .target(
+            name: "LocksetPlugin",
+            dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
+            path: "Examples/LocksetPlugin/Plugin",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "synctrace-lockset",
+            dependencies: ["LocksetPlugin", "SyncTraceCLI"],
+            path: "Examples/LocksetPlugin/Tool",
             swiftSettings: strictSwift
         ),
         // A small program the recorder's tests run in a child process: recording switched on by
@@ -156,8 +176,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceCLITests",
-            // Depends on the executable so that it is built before the tests run it.
-            dependencies: ["SyncTraceFormat", "synctrace"],
+            // Depends on the executables so that they are built before the tests run them.
+            dependencies: ["SyncTraceFormat", "synctrace", "synctrace-lockset"],
             swiftSettings: strictSwift
         ),
     ]

@@ -12,7 +12,6 @@ import Darwin
 /// Exit status: 0 on success, 2 for bad usage or an unreadable or malformed input (with a one-line
 /// reason on stderr). A truncated binary trace is not an error: its complete frames are used and a
 /// warning says how much was lost.
-@main
 struct SyncTraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synctrace",
@@ -31,9 +30,9 @@ struct SyncTraceCommand: ParsableCommand {
     )
 
     /// Parses the arguments and runs the verb, mapping every failure to exit status 2.
-    static func main() {
+    static func run(arguments: [String]) -> Never {
         do {
-            var command = try Self.parseAsRoot()
+            var command = try Self.parseAsRoot(arguments)
             try command.run()
         } catch let failure as CommandFailure {
             StandardStream.error.write("synctrace: \(failure.reason)\n")
@@ -48,6 +47,7 @@ struct SyncTraceCommand: ParsableCommand {
             StandardStream.error.write(Self.fullMessage(for: error) + "\n")
             terminate(2)
         }
+        terminate(0)
     }
 }
 

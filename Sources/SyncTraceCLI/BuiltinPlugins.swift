@@ -1,9 +1,11 @@
 import DeadlockDetector
 import LostUpdateCounter
 import RaceDetector
+import Synchronization
 import SyncTraceReplay
 
-/// The analysis plugins that ship with `synctrace`, in the order they run.
+/// The analysis plugins `synctrace` runs: those that ship with it, in the order they run, then
+/// those a custom build added through ``SyncTraceCLI/main(arguments:extraPlugins:)``.
 enum BuiltinPlugins {
     /// A plugin the tool can make, by name.
     struct Entry: Sendable {
@@ -12,11 +14,23 @@ enum BuiltinPlugins {
         var make: @Sendable () -> any AnalysisPlugin
     }
 
-    static let all: [Entry] = [
+    static let shipped: [Entry] = [
         Self.entry { RaceDetector() },
         Self.entry { DeadlockDetector() },
         Self.entry { LostUpdateCounter() },
     ]
+
+    /// Plugins added by a custom build of the tool, set once before the arguments are parsed.
+    private static let extra = Mutex<[Entry]>([])
+
+    /// Every plugin the tool can run.
+    static var all: [Entry] { Self.shipped + Self.extra.withLock { $0 } }
+
+    /// Adds the plugins that `factories` make after the shipped ones.
+    static func add(_ factories: [@Sendable () -> any AnalysisPlugin]) {
+        let entries = factories.map { Self.entry($0) }
+        Self.extra.withLock { $0.append(contentsOf: entries) }
+    }
 
     private static func entry(_ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
         let sample = make()
@@ -25,11 +39,12 @@ enum BuiltinPlugins {
 
     /// Fresh plugins for `names` (all of them when empty), or the reason a name is unknown.
     static func make(_ names: [String]) throws(CommandFailure) -> [any AnalysisPlugin] {
-        guard !names.isEmpty else { return Self.all.map { $0.make() } }
+        let all = Self.all
+        guard !names.isEmpty else { return all.map { $0.make() } }
         var plugins: [any AnalysisPlugin] = []
         for name in names {
-            guard let entry = Self.all.first(where: { $0.name == name }) else {
-                let known = Self.all.map(\.name).joined(separator: ", ")
+            guard let entry = all.first(where: { $0.name == name }) else {
+                let known = all.map(\.name).joined(separator: ", ")
                 throw CommandFailure("unknown plugin '\(name)' (known plugins: \(known))")
             }
             if !plugins.contains(where: { $0.name == name }) { plugins.append(entry.make()) }

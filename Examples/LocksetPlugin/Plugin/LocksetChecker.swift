@@ -1,0 +1,116 @@
+public import SyncTraceFormat
+public import SyncTraceReplay
+
+/// An example analysis plugin: shared variables that several threads access without any lock held in
+/// common (Eraser's lockset discipline).
+///
+/// Unlike the race detector, it ignores happens-before: a variable whose accesses are ordered by a
+/// channel or a join, but not protected by one common lock, is reported too. That is a different
+/// question — "is there a locking discipline?" — with useful answers: a variable that happens not to
+/// race in this run, but whose safety rests on timing or on a hand-off nobody wrote down.
+///
+/// As in Eraser, a variable is exclusive to the first thread that touches it (initialization needs no
+/// lock); from the first access by another thread on, its candidate locks are those held at every
+/// access. Data written once and then only read by others needs no lock either, so a variable is
+/// reported only once it is written while shared (Eraser's shared-modified state) and its candidate
+/// set is empty: once, with that access and the previous access by another thread.
+public final class LocksetChecker: AnalysisPlugin {
+    public let name = "lockset"
+    public let summary = "shared variables accessed by several threads with no lock held in common (Eraser)"
+    public let operations = TraceOperationSet([.acquire, .release, .readAcquire, .readRelease, .read, .write])
+
+    private struct VariableState {
+        var owner: ThreadID
+        /// `nil` while the variable is exclusive to its owner.
+        var candidates: Set<ObjectID>?
+        /// Whether it was written since it became shared.
+        var modifiedWhileShared = false
+        var lastAccess: TraceEvent
+        var lastIndex: UInt64
+        var reported = false
+    }
+
+    /// The locks each thread holds (in either mode), with how many times (for recursive holds).
+    private var held: [ThreadID: [ObjectID: Int]] = [:]
+    private var variables: [ObjectID: VariableState] = [:]
+    private var findings: [Finding] = []
+    private var sharedVariables = 0
+
+    /// Creates a checker for one replay.
+    public init() {}
+
+    public func handle(_ event: TraceEvent, in context: AnalysisContext) {
+        switch event.operation {
+        case .acquire, .readAcquire:
+            self.held[event.thread, default: [:]][event.object, default: 0] += 1
+        case .release, .readRelease:
+            if let count = self.held[event.thread]?[event.object] {
+                self.held[event.thread]![event.object] = count > 1 ? count - 1 : nil
+            }
+        default:
+            self.access(event, in: context)
+        }
+    }
+
+    private func access(_ event: TraceEvent, in context: AnalysisContext) {
+        let locks = Set(self.held[event.thread]?.keys ?? [:].keys)
+        guard var state = self.variables[event.object] else {
+            self.variables[event.object] = VariableState(
+                owner: event.thread,
+                candidates: nil,
+                lastAccess: event,
+                lastIndex: context.eventIndex
+            )
+            return
+        }
+        if state.candidates == nil {
+            if state.owner == event.thread {
+                state.lastAccess = event
+                state.lastIndex = context.eventIndex
+                self.variables[event.object] = state
+                return
+            }
+            // A second thread: the variable is shared from now on.
+            state.candidates = locks
+            self.sharedVariables += 1
+        } else {
+            state.candidates!.formIntersection(locks)
+        }
+        if event.operation == .write { state.modifiedWhileShared = true }
+        if state.modifiedWhileShared && state.candidates!.isEmpty && !state.reported && state.lastAccess.thread != event.thread {
+            state.reported = true
+            self.report(event, previous: state.lastAccess, previousIndex: state.lastIndex, in: context)
+        }
+        state.lastAccess = event
+        state.lastIndex = context.eventIndex
+        self.variables[event.object] = state
+    }
+
+    private func report(_ event: TraceEvent, previous: TraceEvent, previousIndex: UInt64, in context: AnalysisContext) {
+        let name = context.objectName(event.object)
+        let lockNames = { (thread: ThreadID) -> String in
+            let names = (self.held[thread] ?? [:]).keys.map { context.objectName($0) }.sorted()
+            return names.isEmpty ? "no lock" : names.joined(separator: ", ")
+        }
+        let current = context.describe(event, role: event.operation == .write ? "Write" : "Read", index: context.eventIndex)
+        let earlier = context.describe(previous, role: previous.operation == .write ? "Previous write" : "Previous read", index: previousIndex)
+        self.findings.append(
+            Finding(
+                plugin: self.name,
+                kind: "no common lock",
+                title: "NO COMMON LOCK",
+                message: "\(name) is shared by several threads, and no lock is held at all of its accesses",
+                variable: name,
+                objects: [context.object(event.object)],
+                events: [current, earlier],
+                details: ["\(current.thread) held \(lockNames(event.thread)) at this access."]
+            )
+        )
+    }
+
+    public func finish(in context: AnalysisContext) -> [Finding] { self.findings }
+
+    public func summaryLines(in context: AnalysisContext) -> [String] {
+        ["\(self.sharedVariables) shared variable\(self.sharedVariables == 1 ? "" : "s"), \(self.findings.count) without a common lock"]
+    }
+}
