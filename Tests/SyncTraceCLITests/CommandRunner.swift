@@ -30,6 +30,10 @@ enum CommandRunner {
     }
 
     static func run(_ arguments: [String]) throws -> CommandResult {
+        try Self.run(Self.executable, arguments)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
         // Capture into files rather than pipes: a large output cannot block the child, and there is
         // nothing to drain concurrently.
         let directory = try TemporaryDirectory()
@@ -40,7 +44,7 @@ enum CommandRunner {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = output
         process.standardError = error

@@ -37,26 +37,8 @@ struct CustomPluginTests {
 
         """
 
-    static let executable = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("synctrace-lockset")
-
     static func run(_ arguments: String...) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let directory = try TemporaryDirectory()
-        let outputPath = directory.path("stdout")
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        return CommandResult(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOfFile: outputPath, encoding: .utf8),
-            standardError: ""
-        )
+        try CommandRunner.run(CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("synctrace-lockset"), arguments)
     }
 
     @Test("plugins lists the example plugin after the shipped ones")
