@@ -185,13 +185,15 @@ final class RecordingSession: @unchecked Sendable {
         var flushesHandled: UInt64 = 0
         var lastSweep = synctrace_monotonic_nanoseconds()
         while true {
-            let (chunks, flushRequest) = self.queue.takeAll(timeout: 1_000_000)
-            self.tickClock()
+            // Sweep before taking: what the sweep queues is taken in this same pass, so the pass that
+            // finds the queue closed and empty (and ends the loop) cannot leave a swept chunk behind.
             let now = synctrace_monotonic_nanoseconds()
             if now &- lastSweep >= Self.sweepInterval {
                 lastSweep = now
                 self.sweepIdleBuffers()
             }
+            let (chunks, flushRequest) = self.queue.takeAll(timeout: 1_000_000)
+            self.tickClock()
             for chunk in chunks {
                 self.watchdog?.monitor.observe(chunk)
                 if !failed {

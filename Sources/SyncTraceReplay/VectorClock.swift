@@ -58,7 +58,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether every entry of this clock is at most the same entry of `other`.
     public func isBeforeOrEqual(_ other: VectorClock) -> Bool {
-        for (index, value) in self.entries.enumerated() where value > 0 && value > other[ThreadID(UInt32(index))] {
+        for (index, value) in self.entries.enumerated() where value > other[ThreadID(UInt32(index))] {
             return false
         }
         return true

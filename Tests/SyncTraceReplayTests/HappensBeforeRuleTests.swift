@@ -76,5 +76,9 @@ struct HappensBeforeRuleTests {
         #expect(engine.happensBefore(Epoch(thread: t0, clock: 1), t1))
         #expect(!engine.happensBefore(Epoch(thread: t0, clock: 2), t1))
         #expect(engine.clock(of: t1).entries == [1, 1])
+        // T1 now knows T0's first epoch; T0's clock (advanced by its release) is not below T1's.
+        #expect(VectorClock().isBeforeOrEqual(engine.clock(of: t1)))
+        #expect(!engine.clock(of: t0).isBeforeOrEqual(engine.clock(of: t1)))
+        #expect(!engine.clock(of: t1).isBeforeOrEqual(engine.clock(of: t0)))
     }
 }
