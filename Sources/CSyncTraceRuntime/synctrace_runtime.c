@@ -12,6 +12,7 @@
 // another thread would make those reads miss (and the next lock instruction wait for the miss).
 __attribute__((aligned(128))) uint64_t synctrace_session_epoch_storage = 0;
 __attribute__((aligned(128))) uint64_t synctrace_coarse_clock_storage = 0;
+__attribute__((aligned(128))) uint32_t synctrace_task_tracing_storage = 0;
 SYNCTRACE_TLS void *synctrace_thread_recorder_storage = 0;
 SYNCTRACE_TLS uint64_t synctrace_thread_epoch_storage = 0;
 SYNCTRACE_TLS uint32_t synctrace_thread_id_storage = 0;

@@ -290,6 +290,12 @@ final class RecordingSession: @unchecked Sendable {
             recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
             return
         }
+        if status == Int32(SYNCTRACE_TASK_CHANGED) {
+            // Another Swift task runs on this OS thread now: switch logical threads, then record.
+            LogicalThread.synchronize(epoch: epoch)
+            recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
+            return
+        }
         if status == 1, let buffer = synctrace_thread_recorder(epoch) {
             let owner = buffer.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner!
             Unmanaged<ThreadRecorder>.fromOpaque(owner).takeUnretainedValue().handOverFullBuffer()

@@ -18,27 +18,57 @@ final class SessionEncoder {
     private var sites: [SiteKey: StringID] = [:]
     private var lastSite: (key: SiteKey, id: StringID)?
     private var staging: [TraceEvent] = []
+    /// Per OS thread (by its trace id), the logical thread its buffer was running at the end of its
+    /// last chunk, if any, and that logical thread's next event position.
+    private var running: [UInt32: (thread: UInt32, position: UInt64)] = [:]
 
     init(writer: TraceWriter) {
         self.writer = writer
     }
 
-    /// Encodes one chunk of a thread's events as a batch.
+    /// Encodes one chunk of an OS thread's events as a batch.
+    ///
+    /// Switch records in the chunk say which logical thread (a traced task, a dispatched work item)
+    /// the events after them belong to; every run of a logical thread's events starts with a `resume`
+    /// naming its position in that thread's program order, since the OS threads that ran it hand
+    /// their chunks over in any order (see ``TraceOperation/resume``).
     func encode(_ chunk: EventChunk) throws(TraceIOError) {
         try self.declareThreads(through: chunk.thread)
         if chunk.droppedBefore > 0 {
             try self.writer.writeDropped(thread: ThreadID(chunk.thread), count: chunk.droppedBefore)
         }
         self.staging.removeAll(keepingCapacity: true)
-        self.staging.reserveCapacity(chunk.range.count)
-        let thread = ThreadID(chunk.thread)
+        self.staging.reserveCapacity(chunk.range.count + 1)
+        var logical = self.running[chunk.thread]
+        // Whether the staged events end in a run of the current logical thread (which needs no new
+        // `resume` to go on).
+        var inLogicalRun = false
         for index in chunk.range {
             let raw = chunk.storage[index]
+            if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) {
+                logical = raw.sequence == UInt64.max ? nil : (raw.object, raw.sequence)
+                if logical != nil { try self.declareThreads(through: raw.object) }
+                inLogicalRun = false
+                continue
+            }
+            if raw.operation == UInt8(SYNCTRACE_ANNOUNCE_OPERATION) {
+                // A logical thread was just forked: say so where the fork is, so that the replay
+                // knows a join of it must wait for its `exit` (its events may come much later).
+                try self.declareThreads(through: raw.object)
+                self.staging.append(TraceEvent(operation: .resume, thread: ThreadID(raw.object), argument: 0, timestamp: raw.timestamp))
+                inLogicalRun = false
+                continue
+            }
             guard let operation = TraceOperation(rawValue: raw.operation) else { continue }
             switch operation.target {
             case .none: break
             case .thread: try self.declareThreads(through: raw.object)
             case .object: try self.declareObjects(through: raw.object)
+            }
+            let thread = ThreadID(logical?.thread ?? chunk.thread)
+            if let position = logical?.position, !inLogicalRun {
+                self.staging.append(TraceEvent(operation: .resume, thread: thread, argument: Int64(position), timestamp: raw.timestamp))
+                inLogicalRun = true
             }
             self.staging.append(
                 TraceEvent(
@@ -51,7 +81,9 @@ final class SessionEncoder {
                     timestamp: raw.timestamp
                 )
             )
+            if logical != nil { logical!.position += 1 }
         }
+        self.running[chunk.thread] = logical
         try self.writer.write(self.staging)
     }
 

@@ -21,6 +21,9 @@ final class ThreadRecorder: @unchecked Sendable {
     private var retired = false
     /// Events dropped under the drop-on-overflow policy and not yet reported to the writer.
     private var droppedSinceReported: UInt64 = 0
+    /// The logical thread the buffer's events belong to now (nil: this OS thread): the reference that
+    /// keeps alive the counter `buffer.logical` points at. Used by the owning thread only.
+    private(set) var logical: LogicalThread?
 
     init(threadID: UInt32, session: RecordingSession) {
         self.threadID = threadID
@@ -35,7 +38,9 @@ final class ThreadRecorder: @unchecked Sendable {
                 events: session.takeStorage(),
                 count: 0,
                 capacity: UInt64(session.options.bufferCapacity),
-                owner: nil
+                owner: nil,
+                logical: nil,
+                task: nil
             )
         )
         self.buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
@@ -44,6 +49,34 @@ final class ThreadRecorder: @unchecked Sendable {
     deinit {
         if let events = self.buffer.pointee.events { self.session.returnStorage(events) }
         self.buffer.deallocate()
+    }
+
+    /// The trace thread the owner's events belong to now.
+    var currentTraceThread: UInt32 { self.logical?.id ?? self.threadID }
+
+    /// Called by the owner: its next events belong to `logical` (nil: to this OS thread itself), run
+    /// by Swift task `task` (nil: none). Writes a switch record when the trace thread changes.
+    func switchTo(_ logical: LogicalThread?, task: UnsafeRawPointer?) {
+        if logical === self.logical && (logical == nil || logical!.state.pointee.buffer == UnsafeRawPointer(self.buffer)) {
+            self.buffer.pointee.task = task
+            return
+        }
+        let status = synctrace_record_switch(
+            self.buffer,
+            UInt8(SYNCTRACE_SWITCH_OPERATION),
+            logical?.id ?? self.threadID,
+            logical?.events ?? UInt64.max,
+            logical?.state,
+            task
+        )
+        self.logical = logical
+        if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
+    }
+
+    /// Called by the owner: writes that logical thread `child` has just been forked.
+    func announce(_ child: LogicalThread) {
+        let status = synctrace_record_switch(self.buffer, UInt8(SYNCTRACE_ANNOUNCE_OPERATION), child.id, 0, nil, nil)
+        if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
     }
 
     /// Called by the owner when its buffer has just filled: hands a copy of the events to the writer

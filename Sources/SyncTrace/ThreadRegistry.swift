@@ -19,11 +19,11 @@ enum ThreadRegistry {
 
     private static let entries = Mutex<[Entry]>([])
 
-    /// Registers a thread and returns its id.
-    static func register(name: String?, parent: UInt32?, site: CallSite?) -> UInt32 {
+    /// Registers a thread and returns its id; with no `name`, it is called "`kind` N".
+    static func register(name: String?, kind: String = "thread", parent: UInt32?, site: CallSite?) -> UInt32 {
         Self.entries.withLock { entries in
             let id = UInt32(entries.count)
-            entries.append(Entry(name: name ?? "thread \(id)", parent: parent, site: site))
+            entries.append(Entry(name: name ?? "\(kind) \(id)", parent: parent, site: site))
             return id
         }
     }

@@ -68,8 +68,8 @@ public enum TraceRecorder {
         options: TraceRecorderOptions = TraceRecorderOptions(),
         _ body: () throws -> Result
     ) throws -> (result: Result, summary: TraceRecordingSummary) {
-        Self.recordingGate.lock()
-        defer { Self.recordingGate.unlock() }
+        Self.recordingGate.enter()
+        defer { Self.recordingGate.leave() }
         try Self.start(path: path, options: options)
         let result: Result
         do {
@@ -83,8 +83,32 @@ public enum TraceRecorder {
         return (result, summary)
     }
 
-    /// Serializes ``record(to:options:_:)``.
-    private static let recordingGate = PlatformLock()
+    /// Records the asynchronous `body` to `path`, as ``record(to:options:_:)`` does: for code that
+    /// starts tasks (``TracedTask``, ``withTracedTaskGroup(of:returning:isolation:fileID:line:body:)``).
+    public static func record<Result>(
+        to path: String,
+        options: TraceRecorderOptions = TraceRecorderOptions(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> (result: Result, summary: TraceRecordingSummary) {
+        // The gate is not a thread's lock: the task may leave it on another thread than it entered on.
+        Self.recordingGate.enter()
+        defer { Self.recordingGate.leave() }
+        try Self.start(path: path, options: options)
+        let result: Result
+        do {
+            result = try await body()
+        } catch {
+            Self.stop()
+            throw error
+        }
+        let summary = Self.stop() ?? TraceRecordingSummary(path: path, eventCount: 0, droppedEventCount: 0, byteCount: 0, error: nil)
+        return (result, summary)
+    }
+
+    /// Serializes ``record(to:options:_:)``: a flag under a lock rather than the lock itself, so that
+    /// an asynchronous recording may end on another thread than the one it started on.
+    private static let recordingGate = RecordingGate()
 
     /// Stops recording: flushes every thread's events, finishes the trace file and returns what was
     /// written; `nil` when nothing was recording.

@@ -45,7 +45,9 @@ public final class TracedThread: Sendable {
         _ body: @escaping @Sendable () -> Void
     ) -> TracedThread {
         TraceRecorder.startFromEnvironmentOnce()
-        let parent = ThreadRegistry.currentThreadID()
+        // Inside a traced task, the parent is the task's thread, not the OS thread running it.
+        let epoch = currentRecordingEpoch()
+        let parent = (epoch == 0 ? nil : LogicalThread.synchronize(epoch: epoch)?.currentTraceThread) ?? ThreadRegistry.currentThreadID()
         let child = ThreadRegistry.register(name: name, parent: parent, site: CallSite(fileID, line))
         recordEvent(.fork, object: child, sequence: 0, fileID: fileID, line: line)
         guard

@@ -38,7 +38,9 @@ public struct TextFormPrinter: Sendable {
         output += thread
         output += "|"
         output += event.operation.textName
-        if !target.isEmpty {
+        if target.isEmpty && event.operation.hasArgument {
+            output += "(\(event.argument))"
+        } else if !target.isEmpty {
             output += "("
             output += target
             if event.operation.hasArgument {

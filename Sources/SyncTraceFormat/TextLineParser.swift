@@ -80,12 +80,15 @@ enum TextLineParser {
             name = text
         }
         guard let operation = TraceOperation(textName: name) else {
-            let known = TraceOperation.allCases.map(\.textName).joined(separator: ", ")
+            let known = TraceOperation.allCases.filter { !$0.isRecorderOnly }.map(\.textName).joined(separator: ", ")
             throw ParseFailure("unknown operation '\(name)' (expected one of: \(known))")
         }
         var line = ParsedLine(thread: thread, operation: operation, target: "", argument: 0, location: nil)
         switch operation.target {
         case .none:
+            guard !operation.isRecorderOnly else {
+                throw ParseFailure("\(name) is written only by the recorder (it orders a recorded trace's batches); a text trace lists each thread's events in order instead")
+            }
             guard !hasParentheses else { throw ParseFailure("\(name) takes no arguments: write '\(name)'") }
         case .thread:
             guard arguments.count == 1 else {

@@ -57,6 +57,15 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     /// `cwait(K)`: a wait on condition K was woken (acquires K's clock); the waiter's lock is
     /// released before (`rel`) and taken again after (`acq`) as separate events.
     case conditionWait = 26
+    /// `resume(n)`: the thread's next events are its events n, n+1, … in program order. Recorder
+    /// only: a logical thread (a Swift task, a dispatched work item) runs on several OS threads, and
+    /// each OS thread hands its events over on its own schedule, so a recorded trace may hold a
+    /// logical thread's events out of order; each of its batches starts with a `resume` that says
+    /// where the batch belongs. The replay puts the batches back in order and passes no `resume` on.
+    case resume = 27
+    /// `exit`: the thread has finished (its last event). Recorder only: a `join` of a logical thread
+    /// waits for it, since that thread's last events may come later in the file than the join.
+    case exit = 28
 
     /// What an operation names besides its own thread.
     public enum Target: Sendable {
@@ -72,7 +81,7 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     @inlinable public var target: Target {
         switch self {
         case .fork, .join: .thread
-        case .begin, .end: .none
+        case .begin, .end, .resume, .exit: .none
         case .acquire, .release, .readAcquire, .readRelease: .object(.lock)
         case .request: .object(.any)
         case .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite: .object(.memory)
@@ -97,7 +106,13 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
 
     /// Whether the operation carries a numeric argument (a channel's capacity, a wait-group delta).
     @inlinable public var hasArgument: Bool {
-        self == .makeChannel || self == .waitGroupAdd
+        self == .makeChannel || self == .waitGroupAdd || self == .resume
+    }
+
+    /// Whether only the recorder writes the operation (`resume`, `exit`): it orders a recorded trace's
+    /// batches, has no meaning in a text trace, and the replay never hands it to a plugin.
+    @inlinable public var isRecorderOnly: Bool {
+        self == .resume || self == .exit
     }
 
     /// The operation's name in the text form.
@@ -129,6 +144,8 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
         case .conditionSignal: "csignal"
         case .conditionBroadcast: "cbroadcast"
         case .conditionWait: "cwait"
+        case .resume: "resume"
+        case .exit: "exit"
         }
     }
 

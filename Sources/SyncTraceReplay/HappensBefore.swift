@@ -76,7 +76,7 @@ public final class HappensBefore {
     public func apply(_ event: TraceEvent) {
         let thread = event.thread
         switch event.operation {
-        case .read, .write, .request, .begin, .end:
+        case .read, .write, .request, .begin, .end, .resume, .exit:
             return
         case .fork:
             self.threads[event.otherThread.index].join(self.threads[thread.index])

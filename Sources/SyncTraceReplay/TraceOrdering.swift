@@ -52,6 +52,12 @@ public final class TraceOrdering {
     /// Per channel: capacity, and the senders of rendezvous sends not yet received.
     @exclusivity(unchecked) private var channelCapacity: [Int] = []
     private var pendingSenders: [Int: [ThreadID]] = [:]
+    /// Per thread: whether it is a logical thread (its batches carry `resume` positions), and for
+    /// those, where their batches go.
+    @exclusivity(unchecked) private var isLogical: [Bool] = []
+    private var logical: [Int: LogicalThreadSegments] = [:]
+    /// Events of logical threads held back until the events before them in program order arrive.
+    @exclusivity(unchecked) private var heldSegments = 0
 
     /// Consecutive events of one thread in the file: positions `start..<end` of its queue.
     private struct ArrivalRun {
@@ -92,11 +98,11 @@ public final class TraceOrdering {
             let before = events.count
             self.drainReady(into: &events, limit: maximumCount)
             if events.count > before { continue }
-            if !self.inputExhausted && self.buffered < self.readAheadLimit {
+            if !self.inputExhausted && self.buffered + self.heldSegments < self.readAheadLimit {
                 try self.readMore()
                 continue
             }
-            if self.buffered == 0 { break }
+            if self.buffered == 0 && self.heldSegments == 0 { break }
             try self.resolveStall()
         }
         return !events.isEmpty
@@ -115,25 +121,93 @@ public final class TraceOrdering {
             self.arrivals.removeFirst(self.arrivalsHead)
             self.arrivalsHead = 0
         }
-        self.incoming.withUnsafeBufferPointer { incoming in
+        var incoming = self.incoming
+        defer { self.incoming = incoming }
+        try incoming.withUnsafeBufferPointer { (incoming) throws(TraceFormatError) in
             var start = 0
             while start < incoming.count {
                 // A batch holds one thread's events, or runs of several threads' (converted traces).
                 let thread = incoming[start].thread.index
                 var end = start + 1
                 while end < incoming.count && incoming[end].thread.index == thread { end += 1 }
-                self.queues[thread].append(contentsOf: UnsafeBufferPointer(rebasing: incoming[start..<end]))
-                let first = self.appended[thread]
-                self.appended[thread] = first + UInt64(end - start)
-                self.arrivals.append(ArrivalRun(thread: thread, start: first, end: self.appended[thread]))
-                if !self.isActive[thread] {
-                    self.isActive[thread] = true
-                    self.active.append(thread)
+                let run = UnsafeBufferPointer(rebasing: incoming[start..<end])
+                if self.isLogical[thread] || run.contains(where: { $0.operation == .resume }) {
+                    try self.placeLogical(run, of: thread)
+                } else {
+                    self.deliver(run, to: thread)
                 }
                 start = end
             }
         }
-        self.buffered += self.incoming.count
+    }
+
+    /// Appends a thread's next events in program order to its queue.
+    private func deliver(_ events: UnsafeBufferPointer<TraceEvent>, to thread: Int) {
+        guard !events.isEmpty else { return }
+        var events = events
+        if self.isLogical[thread] {
+            self.logical[thread, default: LogicalThreadSegments()].nextPosition += UInt64(events.count)
+            // `exit` only marks the end, for the joins that wait for it: nothing after it, nothing to replay.
+            if events.last?.operation == .exit {
+                self.logical[thread]!.finished = true
+                events = UnsafeBufferPointer(rebasing: events.dropLast())
+                if events.isEmpty { return }
+            }
+        }
+        self.queues[thread].append(contentsOf: events)
+        let first = self.appended[thread]
+        self.appended[thread] = first + UInt64(events.count)
+        self.arrivals.append(ArrivalRun(thread: thread, start: first, end: self.appended[thread]))
+        if !self.isActive[thread] {
+            self.isActive[thread] = true
+            self.active.append(thread)
+        }
+        self.buffered += events.count
+    }
+
+    /// Places a run of a logical thread's events: each `resume` says at which position of the
+    /// thread's program order the events after it belong; those that come too early are held until
+    /// the events before them have arrived.
+    private func placeLogical(_ run: UnsafeBufferPointer<TraceEvent>, of thread: Int) throws(TraceFormatError) {
+        self.isLogical[thread] = true
+        var index = 0
+        while index < run.count {
+            if run[index].operation == .resume {
+                self.logical[thread, default: LogicalThreadSegments()].resume(at: UInt64(clamping: run[index].argument))
+                index += 1
+                continue
+            }
+            var end = index
+            while end < run.count && run[end].operation != .resume { end += 1 }
+            let span = UnsafeBufferPointer(rebasing: run[index..<end])
+            index = end
+            let segments = self.logical[thread, default: LogicalThreadSegments()]
+            if segments.cursor == segments.nextPosition {
+                self.logical[thread]!.cursor += UInt64(span.count)
+                self.deliver(span, to: thread)
+                self.releaseHeld(of: thread)
+            } else if segments.cursor > segments.nextPosition, let key = segments.fillingKey {
+                self.logical[thread]!.held[key, default: []].append(contentsOf: span)
+                self.logical[thread]!.cursor += UInt64(span.count)
+                self.heldSegments += span.count
+            } else {
+                let name = self.source.symbols.threads[thread].name
+                throw TraceFormatError(
+                    file: "",
+                    position: .input,
+                    reason: "\(name)'s events from position \(segments.cursor) appear twice in the trace (it is already at \(segments.nextPosition))"
+                )
+            }
+        }
+    }
+
+    /// Delivers the held runs of a logical thread that now come next in its program order.
+    private func releaseHeld(of thread: Int) {
+        while let next = self.logical[thread]?.nextPosition, let held = self.logical[thread]!.held.removeValue(forKey: next) {
+            self.heldSegments -= held.count
+            if self.logical[thread]!.fillingKey == next { self.logical[thread]!.fillingKey = nil }
+            held.withUnsafeBufferPointer { self.deliver($0, to: thread) }
+        }
     }
 
     private func grow(threads: Int, objects: Int, symbols: TraceSymbols) {
@@ -146,6 +220,7 @@ public final class TraceOrdering {
             // A thread with a known parent was started by a recorded fork: it waits for it.
             self.forked.append(declaration.parent == nil)
             self.blockedInSend.append(false)
+            self.isLogical.append(false)
         }
         if objects > self.objectCount {
             if objects > self.objectCapacity {
@@ -257,9 +332,11 @@ public final class TraceOrdering {
             return event.sequence == self.nextSequence[event.object.index]
         }
         if operation == .join {
-            // Every event of the joined thread goes first. The recorder hands a thread's last events
-            // over before the join that waits for it returns, so they are already read.
-            return self.queues[event.otherThread.index].isEmpty
+            // Every event of the joined thread goes first. The recorder hands an OS thread's last
+            // events over before the join that waits for it returns, so they are already read; a
+            // logical thread's may come later in the file, so its join waits for its `exit`.
+            let joined = event.otherThread.index
+            return self.queues[joined].isEmpty && (!self.isLogical[joined] || self.logical[joined]?.finished == true)
         }
         return true
     }
@@ -310,6 +387,25 @@ public final class TraceOrdering {
                 self.sequenceGaps += 1
                 self.nextSequence[object.index] = head.sequence
                 return
+            }
+        }
+        if self.inputExhausted {
+            // A logical thread with events missing before a held run (dropped under the recorder's
+            // drop policy): go on from the held run.
+            if let (thread, segments) = self.logical.first(where: { !$0.value.held.isEmpty }), let lowest = segments.lowestHeld {
+                self.sequenceGaps += 1
+                self.logical[thread]!.nextPosition = lowest
+                self.releaseHeld(of: thread)
+                return
+            }
+            // A join of a logical thread whose `exit` is not in the trace (the recording was cut).
+            for thread in self.active {
+                guard let head = self.queues[thread].first, head.operation == .join else { continue }
+                let joined = head.otherThread.index
+                if self.isLogical[joined], self.queues[joined].isEmpty, self.logical[joined]?.finished != true {
+                    self.logical[joined, default: LogicalThreadSegments()].finished = true
+                    return
+                }
             }
         }
         // A thread whose fork is not in the trace (lost, or the recording started after it).

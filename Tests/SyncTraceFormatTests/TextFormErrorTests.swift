@@ -28,6 +28,8 @@ struct TextFormErrorTests {
         ("T0|wgwait(W!)", "t.trace:1: invalid wait group name 'W!' in wgwait(…): \(nameRule)"),
         ("T0|lock(L)|3", "t.trace:1: unknown operation 'lock' (expected one of: \(operations))"),
         ("T0|read", "t.trace:1: unknown operation 'read' (expected one of: \(operations))"),
+        ("T0|resume", "t.trace:1: resume is written only by the recorder (it orders a recorded trace's batches); a text trace lists each thread's events in order instead"),
+        ("T0|exit", "t.trace:1: exit is written only by the recorder (it orders a recorded trace's batches); a text trace lists each thread's events in order instead"),
         ("T0|", "t.trace:1: missing operation after 'T0|'"),
         ("T0|acq(L", "t.trace:1: operation 'acq(L' is missing its closing ')'"),
         ("T0|acq(L))", "t.trace:1: operation 'acq(L))' has unbalanced parentheses"),

@@ -12,7 +12,10 @@ struct RecorderTests {}
 
 /// A finished recording read back from its file.
 struct RecordedTrace {
+    /// The events in file order.
     var events: [TraceEvent]
+    /// The events in the replay's order.
+    var ordered: [TraceEvent]
     var symbols: TraceSymbols
     var ending: TraceEnding
     var summary: TraceRecordingSummary
@@ -32,12 +35,21 @@ struct RecordedTrace {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString).synctrace").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let summary = try TraceRecorder.record(to: path, options: options, body).summary
+        return try Self.read(path: path, summary: summary)
+    }
+
+    /// Reads back the trace at `path`, and keeps its events in the replay's order too.
+    static func read(path: String, summary: TraceRecordingSummary) throws -> RecordedTrace {
         let reader = try BinaryTraceReader(path: path)
         var events: [TraceEvent] = []
         var batch: [TraceEvent] = []
         while try reader.nextBatch(into: &batch) { events.append(contentsOf: batch) }
+        let ordering = TraceOrdering(source: try BinaryTraceReader(path: path))
+        var ordered: [TraceEvent] = []
+        while try ordering.nextBatch(into: &batch) { ordered.append(contentsOf: batch) }
         return RecordedTrace(
             events: events,
+            ordered: ordered,
             symbols: reader.symbols,
             ending: reader.ending,
             summary: summary,

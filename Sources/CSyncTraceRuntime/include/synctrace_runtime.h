@@ -72,20 +72,68 @@ typedef struct {
     uint8_t operation;
 } synctrace_event;
 
+/// A logical thread's place in its own program order: how many events it has recorded. A Swift
+/// task or a dispatched work item is one logical thread however many OS threads run it; the OS
+/// thread running it counts its events here, so that whichever OS thread runs it next can say where
+/// its events continue.
+typedef struct {
+    uint64_t events;
+    /// The buffer of the OS thread that last ran it: when another one has run it since, the next
+    /// event writes a fresh switch record, since its events continue at a new position.
+    const void *buffer;
+    uint32_t id;
+} synctrace_logical_thread;
+
 /// A thread's event buffer. Only the owning thread appends; `count` is published with a release
 /// store so that stop() on another thread can take the events written so far.
+///
+/// `logical` is the logical thread the OS thread runs now (NULL: the OS thread itself), and `task`
+/// the Swift task it last saw running (NULL: none); both change only on the owning thread, through a
+/// switch record (see synctrace_record_switch).
 typedef struct {
     synctrace_event *events;
     uint64_t count;
     uint64_t capacity;
     void *owner;
+    synctrace_logical_thread *logical;
+    const void *task;
 } synctrace_thread_buffer;
 
 enum {
     SYNCTRACE_RECORDED = 0,
     SYNCTRACE_BUFFER_FULL = 1,
     SYNCTRACE_NO_BUFFER = 2,
+    /// The Swift task running on this OS thread is not the one the buffer last saw, or its logical
+    /// thread ran on another OS thread since: the caller switches logical threads (a switch record)
+    /// and tries again. Nothing was recorded.
+    SYNCTRACE_TASK_CHANGED = 3,
 };
+
+/// The operation byte of a switch record: never a trace operation (those are 1...63). Its `object`
+/// is the trace thread the following events belong to; its `sequence` that thread's event count so
+/// far (a logical thread), or UINT64_MAX (an OS thread, in file order).
+#define SYNCTRACE_SWITCH_OPERATION 0xFF
+/// The operation byte of an announcement: logical thread `object` exists (it was just forked).
+#define SYNCTRACE_ANNOUNCE_OPERATION 0xFE
+
+/// Nonzero once the program has started a traced task: from then on every event checks which task
+/// runs it (a Swift task moves between OS threads between any two of its events).
+extern uint32_t synctrace_task_tracing_storage;
+
+static inline uint32_t synctrace_task_tracing(void) {
+    return __atomic_load_n(&synctrace_task_tracing_storage, __ATOMIC_RELAXED);
+}
+
+static inline void synctrace_enable_task_tracing(void) {
+    __atomic_store_n(&synctrace_task_tracing_storage, 1, __ATOMIC_RELAXED);
+}
+
+/// The Swift runtime's current task (NULL outside a task): a thread-local read in the runtime.
+extern void *swift_task_getCurrent(void) __attribute__((swiftcall));
+
+static inline const void *synctrace_current_task(void) {
+    return swift_task_getCurrent();
+}
 
 /// Appends an event to this thread's buffer for session `epoch`. Returns SYNCTRACE_RECORDED, or
 /// SYNCTRACE_BUFFER_FULL when the buffer has just filled up (the caller hands it over), or
@@ -95,6 +143,14 @@ static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t o
                                    int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
     synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
     if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
+    if (__builtin_expect(synctrace_task_tracing() != 0, 0)) {
+        if (synctrace_current_task() != buffer->task) return SYNCTRACE_TASK_CHANGED;
+    }
+    synctrace_logical_thread *logical = buffer->logical;
+    if (logical) {
+        if (__builtin_expect(logical->buffer != buffer, 0)) return SYNCTRACE_TASK_CHANGED;
+        logical->events += 1;
+    }
     uint64_t count = buffer->count;
     synctrace_event *event = buffer->events + count;
     event->file = file;
@@ -108,6 +164,31 @@ static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t o
     // Claim the buffer's next lines ahead of time: they were last read by the writer thread on
     // another core, and a store that has to fetch its line stalls the next locked instruction.
     __builtin_prefetch(event + 8, 1, 3);
+    __atomic_store_n(&buffer->count, count + 1, __ATOMIC_RELEASE);
+    return count + 1 == buffer->capacity ? SYNCTRACE_BUFFER_FULL : SYNCTRACE_RECORDED;
+}
+
+/// Appends a switch or announcement record (`operation` SYNCTRACE_SWITCH_OPERATION or
+/// SYNCTRACE_ANNOUNCE_OPERATION) to this thread's buffer; a switch also makes `logical` and `task`
+/// the buffer's current ones. The caller holds the buffer (it is this thread's, for this session).
+/// Returns SYNCTRACE_RECORDED or SYNCTRACE_BUFFER_FULL.
+static inline int synctrace_record_switch(synctrace_thread_buffer *buffer, uint8_t operation, uint32_t thread,
+                                          uint64_t position, synctrace_logical_thread *logical, const void *task) {
+    uint64_t count = buffer->count;
+    synctrace_event *event = buffer->events + count;
+    event->file = 0;
+    event->sequence = position;
+    event->argument = 0;
+    event->timestamp = synctrace_coarse_clock();
+    event->object = thread;
+    event->line = 0;
+    event->file_length = 0;
+    event->operation = operation;
+    if (operation == SYNCTRACE_SWITCH_OPERATION) {
+        buffer->logical = logical;
+        buffer->task = task;
+        if (logical) logical->buffer = buffer;
+    }
     __atomic_store_n(&buffer->count, count + 1, __ATOMIC_RELEASE);
     return count + 1 == buffer->capacity ? SYNCTRACE_BUFFER_FULL : SYNCTRACE_RECORDED;
 }

@@ -1,0 +1,127 @@
+import CSyncTraceRuntime
+
+/// A thread of the trace that is not an OS thread: a traced Swift task (``TracedTask``, a child of
+/// ``TracedTaskGroup``) or a work item of a ``TracedDispatchQueue``.
+///
+/// A task moves between OS threads at every suspension, and an OS thread runs many tasks and work
+/// items; the trace must still show each of them as one thread with its own program order. The OS
+/// thread running a logical thread writes a switch record into its own buffer when it starts running
+/// it, and counts the logical thread's events in ``state`` while it runs it; the writer turns those
+/// into `resume` events that tell the replay where each run of the logical thread's events belongs
+/// (see `TraceOperation.resume`).
+///
+/// A task's logical thread is found through a task-local (``current``) and checked against the task
+/// that owns it, because an untraced child task (`Task {}` inside a traced one) inherits the
+/// task-local but is a thread of its own: its events are recorded as its OS thread's.
+final class LogicalThread: @unchecked Sendable {
+    // Safe to share: `state` is written only by the OS thread running the logical thread, one at a
+    // time (a task or work item runs on one thread at a time, and the hand-over between threads is
+    // ordered by the Swift runtime or Dispatch); `task` is written once, before the first event.
+
+    /// The logical thread of the traced task running now, if the task is traced.
+    @TaskLocal static var current: LogicalThread?
+
+    /// The thread's id in the trace.
+    let id: UInt32
+    /// Its event count, incremented by the recording fast path (`synctrace_record`).
+    let state: UnsafeMutablePointer<synctrace_logical_thread>
+    /// The Swift task that runs it (identity only), or nil for a dispatched work item.
+    var task: UnsafeRawPointer?
+
+    private init(id: UInt32) {
+        self.id = id
+        self.state = UnsafeMutablePointer.allocate(capacity: 1)
+        self.state.initialize(to: synctrace_logical_thread(events: 0, buffer: nil, id: id))
+    }
+
+    deinit {
+        self.state.deallocate()
+    }
+
+    /// How many events it has recorded so far.
+    var events: UInt64 { self.state.pointee.events }
+
+    // MARK: Forking and joining
+
+    /// Records that the calling thread starts a new logical thread (`fork`), if a recording runs.
+    /// Returns nil, recording nothing, when none does: the task or work item then runs untraced.
+    static func fork(name: String?, kind: String, fileID: StaticString, line: UInt) -> LogicalThread? {
+        let epoch = currentRecordingEpoch()
+        guard epoch != 0, let recorder = Self.synchronize(epoch: epoch) else { return nil }
+        let parent = recorder.currentTraceThread
+        let id = ThreadRegistry.register(name: name, kind: kind, parent: parent, site: CallSite(fileID, line))
+        let child = LogicalThread(id: id)
+        recordEvent(epoch: epoch, .fork, object: id, sequence: 0, fileID: fileID, line: line)
+        // The fork may have switched this OS thread's logical thread (a task resumed here): ask again.
+        Self.synchronize(epoch: epoch)?.announce(child)
+        return child
+    }
+
+    /// Records that the calling thread has waited for `child` to finish (`join`).
+    static func join(_ child: LogicalThread?, fileID: StaticString, line: UInt) {
+        guard let child else { return }
+        recordEvent(.join, object: child.id, sequence: 0, fileID: fileID, line: line)
+    }
+
+    /// Records the logical thread's last event (`exit`); a join of it waits for this in the replay.
+    func exit(fileID: StaticString, line: UInt) {
+        recordEvent(.exit, object: 0, sequence: 0, fileID: fileID, line: line)
+    }
+
+    // MARK: Running
+
+    /// Runs `body` as this logical thread on the calling OS thread, then goes back to what the OS
+    /// thread ran before: a dispatched work item, which runs start to finish without suspending.
+    func run<Result>(fileID: StaticString, line: UInt, _ body: () throws -> Result) rethrows -> Result {
+        let epoch = currentRecordingEpoch()
+        guard epoch != 0, let recorder = Self.synchronize(epoch: epoch) else { return try body() }
+        let previous = recorder.logical
+        let task = synctrace_current_task().map { UnsafeRawPointer($0) }
+        recorder.switchTo(self, task: task)
+        defer {
+            self.exit(fileID: fileID, line: line)
+            // Only if the same recording still runs: a new one started its own buffer afresh.
+            if let buffer = synctrace_thread_recorder(epoch),
+                buffer.assumingMemoryBound(to: synctrace_thread_buffer.self) == recorder.buffer
+            {
+                recorder.switchTo(previous, task: task)
+            }
+        }
+        return try body()
+    }
+
+    /// Marks the calling task as the one running this logical thread, and turns on the per-event
+    /// check of which task runs (from now on, for the rest of the process).
+    func adoptCurrentTask() {
+        self.task = synctrace_current_task().map { UnsafeRawPointer($0) }
+        synctrace_enable_task_tracing()
+    }
+
+    // MARK: Which thread runs now
+
+    /// Makes the calling OS thread's buffer for session `epoch` (registering the thread if it has
+    /// none) belong to the trace thread that runs now: the traced task running on it, or the OS
+    /// thread itself. Returns its recorder, or nil when the session is stopping.
+    @discardableResult
+    static func synchronize(epoch: UInt64) -> ThreadRecorder? {
+        if synctrace_thread_recorder(epoch) == nil {
+            guard let session = TraceRecorder.session(epoch: epoch), session.registerCurrentThread() else { return nil }
+        }
+        guard let raw = synctrace_thread_recorder(epoch) else { return nil }
+        let buffer = raw.assumingMemoryBound(to: synctrace_thread_buffer.self)
+        let recorder = Unmanaged<ThreadRecorder>.fromOpaque(buffer.pointee.owner!).takeUnretainedValue()
+        if let logical = recorder.logical, logical.state.pointee.buffer != UnsafeRawPointer(buffer) {
+            // This thread's logical thread ran on another OS thread since its last event here.
+            recorder.switchTo(logical, task: buffer.pointee.task)
+        }
+        guard synctrace_task_tracing() != 0 else { return recorder }
+        let task = synctrace_current_task().map { UnsafeRawPointer($0) }
+        if task == buffer.pointee.task { return recorder }
+        if let task, let logical = Self.current, logical.task == task {
+            recorder.switchTo(logical, task: task)
+        } else {
+            recorder.switchTo(nil, task: task)
+        }
+        return recorder
+    }
+}

@@ -1,0 +1,38 @@
+/// Records an `async let` child task as a thread of its own: a `fork` where it is made, and a `join`
+/// where its value is taken.
+///
+/// `async let` is syntax, so it cannot be wrapped; instead, make one of these just before it, run
+/// the child's work through ``run(_:)``, and pass the awaited value through ``join(_:fileID:line:)``:
+///
+/// ```swift
+/// let left = TracedAsyncLet()
+/// async let leftSum = left.run { await sum(of: firstHalf) }
+/// let total = left.join(await leftSum) + sum(of: secondHalf)
+/// ```
+public struct TracedAsyncLet: Sendable {
+    let thread: LogicalThread?
+
+    /// Records the `fork` of the child about to be created by the next `async let`.
+    ///
+    /// - Parameter name: What reports call the child's thread (by default "task N").
+    public init(name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
+        TraceRecorder.startFromEnvironmentOnce()
+        self.thread = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)
+    }
+
+    /// Runs `operation` as the child: call it in the `async let`'s initializer.
+    public func run<Result>(fileID: StaticString = #fileID, line: UInt = #line, _ operation: () async throws -> Result) async rethrows -> Result {
+        guard let thread = self.thread else { return try await operation() }
+        return try await LogicalThread.$current.withValue(thread) {
+            thread.adoptCurrentTask()
+            defer { thread.exit(fileID: fileID, line: line) }
+            return try await operation()
+        }
+    }
+
+    /// Records the `join` of the child, whose `value` was just awaited, and returns the value.
+    public func join<Value>(_ value: Value, fileID: StaticString = #fileID, line: UInt = #line) -> Value {
+        LogicalThread.join(self.thread, fileID: fileID, line: line)
+        return value
+    }
+}

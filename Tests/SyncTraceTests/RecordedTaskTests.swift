@@ -1,0 +1,186 @@
+import Foundation
+import RaceDetector
+import SyncTrace
+import SyncTraceFormat
+import SyncTraceReplay
+import Synchronization
+import Testing
+
+extension RecordedTrace {
+    /// Records the asynchronous `body` to a temporary file and reads the trace back.
+    static func record(_ body: () async throws -> Void) async throws -> RecordedTrace {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString).synctrace").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let summary = try await TraceRecorder.record(to: path, body).summary
+        return try Self.read(path: path, summary: summary)
+    }
+
+    /// The events in the replay's order (program order per thread, every recorded order respected).
+    var orderedEvents: [TraceEvent] {
+        get throws { try self.ordered }
+    }
+}
+
+extension RecorderTests {
+    /// Swift tasks: each traced task is one thread in the trace however many OS threads run it.
+    @Suite("Recorded tasks")
+    struct RecordedTaskTests {
+        @Test("a task that hops between OS threads keeps its program order in the trace")
+        func taskHoppingThreads() async throws {
+            let hops = 200
+            let executors = [PinnedThreadExecutor(name: "left"), PinnedThreadExecutor(name: "right")]
+            defer { executors.forEach { $0.shutDown() } }
+            let trace = try await RecordedTrace.record {
+                let variables = (0..<hops).map { TracedVar(0, name: "step\($0)") }
+                let task = TracedTask(name: "hopper") {
+                    for (index, variable) in variables.enumerated() {
+                        await withTaskExecutorPreference(executors[index % 2]) {
+                            variable[] = index
+                        }
+                    }
+                }
+                await task.value
+            }
+            let hopper = try trace.thread("hopper")
+            // The recorder wrote the task's events in runs, one per stay on an OS thread.
+            let runs = trace.events.filter { $0.thread == hopper && $0.operation == .resume }.count
+            #expect(runs >= hops / 2)
+            let written = try trace.orderedEvents.filter { $0.thread == hopper && $0.operation == .write }
+            let names = written.map { trace.symbols.objects[$0.object.index].name }
+            #expect(names == (0..<hops).map { "step\($0)" })
+            #expect(trace.racyVariables.isEmpty)
+            #expect(trace.dropped == 0)
+        }
+
+        @Test("what a task writes is ordered before what its awaiter reads after `value`; before it, a race")
+        func taskValueJoins() async throws {
+            let joined = try await RecordedTrace.record {
+                let result = TracedVar(0, name: "result")
+                result[] = 1  // before the fork: ordered
+                let task = TracedTask(name: "worker") { result[] = 2 }
+                await task.value
+                #expect(result[] == 2)
+            }
+            #expect(joined.racyVariables.isEmpty)
+            #expect(try joined.orderedEvents.contains { $0.operation == .join })
+
+            let unjoined = try await RecordedTrace.record {
+                let result = TracedVar(0, name: "result")
+                // An untraced flag: the read below comes after the write in time, but nothing the
+                // replay can see orders them.
+                let written = UntracedFlag()
+                let task = TracedTask(name: "worker") {
+                    result[] = 2
+                    written.set()
+                }
+                while !written.isSet { await Task.yield() }
+                _ = result[]
+                await task.value
+            }
+            #expect(unjoined.racyVariables == ["result"])
+        }
+
+        @Test("a task group writing separate slots: no race; writing one variable: a race")
+        func taskGroupFanOut() async throws {
+            let separate = try await RecordedTrace.record {
+                let slots = (0..<8).map { TracedVar(0, name: "slot\($0)") }
+                let total = await withTracedTaskGroup(of: Int.self) { group in
+                    for (index, slot) in slots.enumerated() {
+                        group.addTask {
+                            slot[] = index
+                            return index
+                        }
+                    }
+                    var total = 0
+                    while let value = await group.next() { total += value }
+                    return total
+                }
+                #expect(total == 28)
+                // After the joins, the parent reads every slot: ordered.
+                #expect(slots.map { $0[] } == Array(0..<8))
+            }
+            #expect(separate.racyVariables.isEmpty)
+            let forks = separate.events.filter { $0.operation == .fork }.count
+            let joins = try separate.orderedEvents.filter { $0.operation == .join }.count
+            #expect(forks == 8)
+            #expect(joins == 8)
+
+            let shared = try await RecordedTrace.record {
+                let sum = TracedVar(0, name: "sum")
+                await withTracedTaskGroup(of: Void.self) { group in
+                    for index in 0..<8 { group.addTask { sum[] += index } }
+                }
+                _ = sum[]
+            }
+            #expect(shared.racyVariables == ["sum"])
+        }
+
+        @Test("async let through TracedAsyncLet: the child's write is ordered before the join")
+        func asyncLetJoins() async throws {
+            let trace = try await RecordedTrace.record {
+                let partial = TracedVar(0, name: "partial")
+                let child = TracedAsyncLet(name: "child")
+                async let done: Bool = child.run {
+                    partial[] = 21
+                    return true
+                }
+                let finished = child.join(await done)
+                #expect(finished)
+                partial[] *= 2
+            }
+            #expect(trace.racyVariables.isEmpty)
+            #expect(try trace.thread("child").index > 0)
+        }
+    }
+}
+
+/// A flag that the recorder does not see.
+final class UntracedFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { self.value.store(true, ordering: .releasing) }
+    var isSet: Bool { self.value.load(ordering: .acquiring) }
+}
+
+/// A task executor that runs every job on one dedicated thread, so that a test can make a task move
+/// between two known OS threads.
+final class PinnedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    // Safe to share: `jobs` and `stopping` are read and written only with `condition` locked.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+
+    init(name: String) {
+        let thread = Thread { [unowned self] in self.runJobs() }
+        thread.name = name
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        self.condition.lock()
+        self.jobs.append(job)
+        self.condition.signal()
+        self.condition.unlock()
+    }
+
+    func shutDown() {
+        self.condition.lock()
+        self.stopping = true
+        self.condition.signal()
+        self.condition.unlock()
+    }
+
+    private func runJobs() {
+        while true {
+            self.condition.lock()
+            while self.jobs.isEmpty && !self.stopping { self.condition.wait() }
+            if self.jobs.isEmpty {
+                self.condition.unlock()
+                return
+            }
+            let job = self.jobs.removeFirst()
+            self.condition.unlock()
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
+    }
+}
