@@ -19,6 +19,10 @@ let package = Package(
         .library(name: "SyncTraceFormat", targets: ["SyncTraceFormat"]),
         .library(name: "SyncTrace", targets: ["SyncTrace"]),
         .library(name: "SyncTraceReplay", targets: ["SyncTraceReplay"]),
+        // The plugin API as a shared library (SyncTraceReplay and SyncTraceFormat): a plugin loaded
+        // at run time (`synctrace analyze --load`) links this product, so that its references to the
+        // plugin protocol and types resolve to the one copy inside `synctrace` (Docs/Plugins.md).
+        .library(name: "SyncTracePluginAPI", type: .dynamic, targets: ["SyncTraceReplay"]),
         .library(name: "RaceDetector", targets: ["RaceDetector"]),
         .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
         .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
@@ -93,7 +97,10 @@ let package = Package(
         .executableTarget(
             name: "synctrace",
             dependencies: ["SyncTraceCLI"],
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            // Exports the tool's symbols, so that a plugin library loaded with `--load` (linked
+            // against SyncTracePluginAPI) binds to this copy of SyncTraceReplay's types and protocol.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]
         ),
         .testTarget(
             name: "SyncTraceFormatTests",
@@ -117,11 +124,14 @@ let package = Package(
             path: "Examples/SeedPrograms",
             swiftSettings: strictSwift
         ),
-        // An example analysis plugin (a lockset checker), and `synctrace` built with it.
+        // An example analysis plugin (a lockset checker), and `synctrace` built with it. Its one
+        // source file lives in the nested package that also builds it as a library loaded at run time
+        // (`synctrace analyze --load`); that package's C entry points stay out of this build.
         .target(
             name: "LocksetPlugin",
             dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
-            path: "Examples/LocksetPlugin/Plugin",
+            path: "Examples/LocksetPlugin/Loadable/Sources/LocksetPlugin",
+            exclude: ["Entry.swift"],
             swiftSettings: strictSwift
         ),
         .executableTarget(

@@ -13,12 +13,18 @@ struct AnalyzeCommand: ParsableCommand {
             `synctrace plugins` lists them). Text output is for people, one block per finding like \
             Go's race detector; JSON output is a stable contract for tools.
 
+            --load adds the plugins of a plugin library, a shared library built against the \
+            SyncTracePluginAPI product (Docs/Plugins.md): they run with the built-in ones, or when \
+            named with --plugin. A library runs its code in this process: load only what you would link.
+
             Exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable or malformed trace.
 
             Examples:
               synctrace analyze app.synctrace
               synctrace analyze app.synctrace --plugin race --format json
               synctrace analyze racy-counter.std
+              synctrace analyze app.synctrace --load .build/debug/libMyPlugin.so
+              synctrace analyze app.synctrace --load libMyPlugin.so --plugin my-plugin
             """
     )
 
@@ -30,13 +36,16 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "The trace to analyse (binary or text).")
     var trace: String
 
-    @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: all built-in plugins).")
+    @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: all built-in and loaded plugins).")
     var plugins: [String] = []
+
+    @OptionGroup var libraries: PluginLibraryOptions
 
     @Option(help: "Output format: text for people, json for tools.")
     var format: Format = .text
 
     func run() throws {
+        try self.libraries.load()
         let plugins = try BuiltinPlugins.make(self.plugins)
         let report: AnalysisReport
         do {
@@ -55,24 +64,5 @@ struct AnalyzeCommand: ParsableCommand {
             StandardStream.warn("\(self.trace) is incomplete: the recorder dropped \(report.trace.droppedEvents) events")
         }
         if !report.findings.isEmpty { throw ExitCode(1) }
-    }
-}
-
-/// `synctrace plugins`: list the built-in analysis plugins.
-struct PluginsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "plugins",
-        abstract: "List the built-in analysis plugins.",
-        discussion: """
-            Example:
-              synctrace plugins
-            """
-    )
-
-    func run() throws {
-        let width = BuiltinPlugins.all.map(\.name.count).max() ?? 0
-        for entry in BuiltinPlugins.all {
-            StandardStream.output.write(entry.name + String(repeating: " ", count: width - entry.name.count) + "  \(entry.summary)\n")
-        }
     }
 }

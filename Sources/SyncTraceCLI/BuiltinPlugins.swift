@@ -5,22 +5,27 @@ import Synchronization
 import SyncTraceReplay
 
 /// The analysis plugins `synctrace` runs: those that ship with it, in the order they run, then
-/// those a custom build added through ``SyncTraceCLI/main(arguments:extraPlugins:)``.
+/// those a custom build added through ``SyncTraceCLI/main(arguments:extraPlugins:)``, then those of
+/// the plugin libraries loaded with `--load`.
 enum BuiltinPlugins {
     /// A plugin the tool can make, by name.
     struct Entry: Sendable {
         var name: String
         var summary: String
+        /// Where the plugin comes from, for a clash of names: "built in", "compiled in" (a custom
+        /// build's), or the path of the library it was loaded from.
+        var origin: String
         var make: @Sendable () -> any AnalysisPlugin
     }
 
     static let shipped: [Entry] = [
-        Self.entry { RaceDetector() },
-        Self.entry { DeadlockDetector() },
-        Self.entry { LostUpdateCounter() },
+        Self.entry(origin: "built in") { RaceDetector() },
+        Self.entry(origin: "built in") { DeadlockDetector() },
+        Self.entry(origin: "built in") { LostUpdateCounter() },
     ]
 
-    /// Plugins added by a custom build of the tool, set once before the arguments are parsed.
+    /// Plugins added by a custom build of the tool (set once before the arguments are parsed) and by
+    /// the plugin libraries that `--load` names.
     private static let extra = Mutex<[Entry]>([])
 
     /// Every plugin the tool can run.
@@ -28,13 +33,26 @@ enum BuiltinPlugins {
 
     /// Adds the plugins that `factories` make after the shipped ones.
     static func add(_ factories: [@Sendable () -> any AnalysisPlugin]) {
-        let entries = factories.map { Self.entry($0) }
+        let entries = factories.map { Self.entry(origin: "compiled in", $0) }
         Self.extra.withLock { $0.append(contentsOf: entries) }
     }
 
-    private static func entry(_ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
+    /// Adds the plugins of the library at `path`, refusing one whose name the tool already has:
+    /// `--plugin NAME` must select one plugin, and findings are told apart by their plugin's name.
+    static func add(_ factories: [@Sendable () -> any AnalysisPlugin], loadedFrom path: String) throws(CommandFailure) {
+        for entry in factories.map({ Self.entry(origin: path, $0) }) {
+            if let existing = Self.all.first(where: { $0.name == entry.name }) {
+                throw CommandFailure(
+                    "\(path) offers a plugin named '\(entry.name)', but synctrace already has one (\(existing.origin)): rename one of them"
+                )
+            }
+            Self.extra.withLock { $0.append(entry) }
+        }
+    }
+
+    private static func entry(origin: String, _ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
         let sample = make()
-        return Entry(name: sample.name, summary: sample.summary, make: make)
+        return Entry(name: sample.name, summary: sample.summary, origin: origin, make: make)
     }
 
     /// Fresh plugins for `names` (all of them when empty), or the reason a name is unknown.

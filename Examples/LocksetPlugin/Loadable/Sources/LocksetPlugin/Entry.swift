@@ -1,0 +1,16 @@
+// The two C entry points through which `synctrace analyze --load libLocksetPlugin.so` finds the
+// plugin (see SyncTracePluginAPI in Sources/SyncTraceReplay/PluginLibrary.swift). Public, so that
+// they are exported from the library.
+import SyncTraceReplay
+
+/// The plugin API version this library was compiled against (compiled in, not asked of the tool).
+@_cdecl("synctrace_plugin_api_version")
+public func synctracePluginAPIVersion() -> Int32 {
+    SyncTracePluginAPI.version
+}
+
+/// The library's plugins, as a `PluginLibraryExport` retained once for the tool.
+@_cdecl("synctrace_plugin_entry")
+public func synctracePluginEntry() -> UnsafeMutableRawPointer {
+    PluginLibraryExport(plugins: [{ LocksetChecker() }]).retainedPointer()
+}
