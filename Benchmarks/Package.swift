@@ -40,6 +40,19 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
+        // What tracing costs a program of a million tiny tasks, traced against untraced.
+        .executableTarget(
+            name: "TaskBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SyncTrace", package: "SyncTrace"),
+            ],
+            path: "Benchmarks/TaskBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
         // Single-threaded replay (ordering, happens-before, race detection) of synthetic traces of
         // 1M, 10M and 100M events: throughput and peak memory.
         .executableTarget(

@@ -64,9 +64,22 @@ final class LogicalThread: @unchecked Sendable {
     }
 
     /// Records the logical thread's last event (`exit`); a join of it waits for this in the replay.
+    ///
+    /// Then forgets the task on this OS thread: its address may soon belong to another task, which
+    /// must not be taken for this one. (Other OS threads that ran it notice on their own: the logical
+    /// thread's last buffer is not theirs.)
     func exit(fileID: StaticString, line: UInt) {
-        recordEvent(.exit, object: 0, sequence: 0, fileID: fileID, line: line)
+        let epoch = currentRecordingEpoch()
+        guard epoch != 0 else { return }
+        recordEvent(epoch: epoch, .exit, object: 0, sequence: 0, fileID: fileID, line: line)
+        if let raw = synctrace_thread_recorder(epoch) {
+            let buffer = raw.assumingMemoryBound(to: synctrace_thread_buffer.self)
+            if buffer.pointee.logical == self.state { buffer.pointee.task = Self.uncachedTask }
+        }
     }
+
+    /// A task value no task has: a buffer holding it checks which task runs at its next event.
+    nonisolated(unsafe) static let uncachedTask = UnsafeRawPointer(bitPattern: 1)
 
     // MARK: Running
 
@@ -110,17 +123,18 @@ final class LogicalThread: @unchecked Sendable {
         guard let raw = synctrace_thread_recorder(epoch) else { return nil }
         let buffer = raw.assumingMemoryBound(to: synctrace_thread_buffer.self)
         let recorder = Unmanaged<ThreadRecorder>.fromOpaque(buffer.pointee.owner!).takeUnretainedValue()
-        if let logical = recorder.logical, logical.state.pointee.buffer != UnsafeRawPointer(buffer) {
-            // This thread's logical thread ran on another OS thread since its last event here.
-            recorder.switchTo(logical, task: buffer.pointee.task)
-        }
-        guard synctrace_task_tracing() != 0 else { return recorder }
-        let task = synctrace_current_task().map { UnsafeRawPointer($0) }
-        if task == buffer.pointee.task { return recorder }
+        let task = synctrace_task_tracing() == 0 ? nil : synctrace_current_task().map { UnsafeRawPointer($0) }
+        // The buffer's view still holds if the same task runs and its logical thread ran nowhere else
+        // since. A task pointer is cached only while its traced task lives (see `exit`), so a new task
+        // at a freed task's address cannot be taken for it.
+        let logicalStayed = recorder.logical.map { $0.state.pointee.buffer == UnsafeRawPointer(buffer) } ?? true
+        if task == buffer.pointee.task && logicalStayed { return recorder }
         if let task, let logical = Self.current, logical.task == task {
             recorder.switchTo(logical, task: task)
         } else {
-            recorder.switchTo(nil, task: task)
+            // Not a traced task (or none): the OS thread's own events. An untraced task's pointer is
+            // not cached, since nothing tells when it ends and its address is reused.
+            recorder.switchTo(nil, task: task == nil ? nil : Self.uncachedTask)
         }
         return recorder
     }

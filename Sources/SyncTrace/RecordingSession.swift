@@ -292,8 +292,21 @@ final class RecordingSession: @unchecked Sendable {
         }
         if status == Int32(SYNCTRACE_TASK_CHANGED) {
             // Another Swift task runs on this OS thread now: switch logical threads, then record.
-            LogicalThread.synchronize(epoch: epoch)
-            recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
+            guard LogicalThread.synchronize(epoch: epoch) != nil else { return }
+            let status = synctrace_record_switched(
+                epoch,
+                operation.rawValue,
+                object,
+                sequence,
+                argument,
+                UnsafeRawPointer(fileID.utf8Start),
+                UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
+                UInt32(truncatingIfNeeded: line)
+            )
+            if status == Int32(SYNCTRACE_BUFFER_FULL), let buffer = synctrace_thread_recorder(epoch) {
+                let owner = buffer.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner!
+                Unmanaged<ThreadRecorder>.fromOpaque(owner).takeUnretainedValue().handOverFullBuffer()
+            }
             return
         }
         if status == 1, let buffer = synctrace_thread_recorder(epoch) {

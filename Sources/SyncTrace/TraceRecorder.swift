@@ -85,6 +85,9 @@ public enum TraceRecorder {
 
     /// Records the asynchronous `body` to `path`, as ``record(to:options:_:)`` does: for code that
     /// starts tasks (``TracedTask``, ``withTracedTaskGroup(of:returning:isolation:fileID:line:body:)``).
+    /// `body` runs as a traced task of its own, "main task" (see
+    /// ``withTracedTask(name:isolation:fileID:line:_:)``), so that its events form one thread in the
+    /// trace whichever OS threads run it.
     public static func record<Result>(
         to path: String,
         options: TraceRecorderOptions = TraceRecorderOptions(),
@@ -97,7 +100,7 @@ public enum TraceRecorder {
         try Self.start(path: path, options: options)
         let result: Result
         do {
-            result = try await body()
+            result = try await withTracedTask(name: "main task") { try await body() }
         } catch {
             Self.stop()
             throw error

@@ -97,3 +97,35 @@ extension TracedTask where Failure == any Error {
         return try await self.task.value
     }
 }
+
+/// Runs `body` in the calling task as a traced task of its own: recorded like a ``TracedTask`` that
+/// the calling thread starts and at once waits for, but without starting a task.
+///
+/// A task that is not traced is recorded as whichever OS threads run it, which suits threads but not
+/// a task that awaits between traced operations: after an `await` it may go on on another OS thread,
+/// where nothing orders its events after its own earlier ones. Wrap the top of such code — an `async`
+/// `main`, a test — in this, and its events form one thread in the trace.
+///
+/// ```swift
+/// @main struct App {
+///     static func main() async {
+///         await withTracedTask(name: "main") { await run() }
+///     }
+/// }
+/// ```
+public func withTracedTask<Result>(
+    name: String? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    fileID: StaticString = #fileID,
+    line: UInt = #line,
+    _ body: () async throws -> Result
+) async rethrows -> Result {
+    TraceRecorder.startFromEnvironmentOnce()
+    guard let thread = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line) else { return try await body() }
+    defer { LogicalThread.join(thread, fileID: fileID, line: line) }
+    return try await LogicalThread.$current.withValue(thread) {
+        thread.adoptCurrentTask()
+        defer { thread.exit(fileID: fileID, line: line) }
+        return try await body()
+    }
+}

@@ -100,8 +100,10 @@ extension RecorderTests {
                 #expect(slots.map { $0[] } == Array(0..<8))
             }
             #expect(separate.racyVariables.isEmpty)
-            let forks = separate.events.filter { $0.operation == .fork }.count
-            let joins = try separate.orderedEvents.filter { $0.operation == .join }.count
+            // The recording's body runs as "main task", which forks and joins each child.
+            let main = try separate.thread("main task")
+            let forks = separate.events.filter { $0.operation == .fork && $0.thread == main }.count
+            let joins = try separate.orderedEvents.filter { $0.operation == .join && $0.thread == main }.count
             #expect(forks == 8)
             #expect(joins == 8)
 

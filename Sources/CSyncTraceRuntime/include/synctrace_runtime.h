@@ -139,13 +139,8 @@ static inline const void *synctrace_current_task(void) {
 /// SYNCTRACE_BUFFER_FULL when the buffer has just filled up (the caller hands it over), or
 /// SYNCTRACE_NO_BUFFER when the thread has no buffer for this session yet (nothing was recorded;
 /// the caller registers the thread and tries again).
-static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t object, uint64_t sequence,
+static inline int synctrace_append(synctrace_thread_buffer *buffer, uint8_t operation, uint32_t object, uint64_t sequence,
                                    int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
-    synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
-    if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
-    if (__builtin_expect(synctrace_task_tracing() != 0, 0)) {
-        if (synctrace_current_task() != buffer->task) return SYNCTRACE_TASK_CHANGED;
-    }
     synctrace_logical_thread *logical = buffer->logical;
     if (logical) {
         if (__builtin_expect(logical->buffer != buffer, 0)) return SYNCTRACE_TASK_CHANGED;
@@ -166,6 +161,25 @@ static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t o
     __builtin_prefetch(event + 8, 1, 3);
     __atomic_store_n(&buffer->count, count + 1, __ATOMIC_RELEASE);
     return count + 1 == buffer->capacity ? SYNCTRACE_BUFFER_FULL : SYNCTRACE_RECORDED;
+}
+
+static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t object, uint64_t sequence,
+                                   int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
+    synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
+    if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
+    if (__builtin_expect(synctrace_task_tracing() != 0, 0)) {
+        if (synctrace_current_task() != buffer->task) return SYNCTRACE_TASK_CHANGED;
+    }
+    return synctrace_append(buffer, operation, object, sequence, argument, file, file_length, line);
+}
+
+/// Like synctrace_record, right after the caller made the buffer's logical thread the one running
+/// now (so it does not check the task again: an untraced task never matches the buffer's).
+static inline int synctrace_record_switched(uint64_t epoch, uint8_t operation, uint32_t object, uint64_t sequence,
+                                            int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
+    synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
+    if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
+    return synctrace_append(buffer, operation, object, sequence, argument, file, file_length, line);
 }
 
 /// Appends a switch or announcement record (`operation` SYNCTRACE_SWITCH_OPERATION or
