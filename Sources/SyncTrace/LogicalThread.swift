@@ -1,4 +1,5 @@
 import CSyncTraceRuntime
+import Synchronization
 
 /// A thread of the trace that is not an OS thread: a traced Swift task (``TracedTask``, a child of
 /// ``TracedTaskGroup``) or a work item of a ``TracedDispatchQueue``.
@@ -21,18 +22,40 @@ final class LogicalThread: @unchecked Sendable {
     /// The logical thread of the traced task running now, if the task is traced.
     @TaskLocal static var current: LogicalThread?
 
-    /// The thread's id in the trace.
+    /// The flag that sets logical threads' ids apart from OS threads' (``ThreadRegistry``'s).
+    static let idFlag: UInt32 = 0x8000_0000
+    /// Numbers logical threads without a lock: forking one is on the path of every task creation.
+    private static let numbers = Atomic<UInt32>(0)
+
+    /// The thread's id for the recorder: `idFlag` and its number (each trace renumbers the threads
+    /// it names).
     let id: UInt32
+    /// What reports call it, if the program named it; else "`kind` N".
+    let name: String?
+    let kind: String
+    /// Where it was forked, and the id of the thread that forked it (and that thread, if logical: the
+    /// writer may meet the child before the parent, and declares the parent first).
+    let site: CallSite
+    let parent: UInt32
+    let parentThread: LogicalThread?
     /// Its event count, incremented by the recording fast path (`synctrace_record`).
     let state: UnsafeMutablePointer<synctrace_logical_thread>
     /// The Swift task that runs it (identity only), or nil for a dispatched work item.
     var task: UnsafeRawPointer?
 
-    private init(id: UInt32) {
-        self.id = id
+    private init(name: String?, kind: String, parent: UInt32, parentThread: LogicalThread?, site: CallSite) {
+        self.id = Self.idFlag | (Self.numbers.wrappingAdd(1, ordering: .relaxed).oldValue & ~Self.idFlag)
+        self.name = name
+        self.kind = kind
+        self.parent = parent
+        self.parentThread = parentThread
+        self.site = site
         self.state = UnsafeMutablePointer.allocate(capacity: 1)
-        self.state.initialize(to: synctrace_logical_thread(events: 0, buffer: nil, id: id))
+        self.state.initialize(to: synctrace_logical_thread(events: 0, buffer: nil, id: self.id))
     }
+
+    /// The name reports show.
+    var displayName: String { self.name ?? "\(self.kind) \(self.id & ~Self.idFlag)" }
 
     deinit {
         self.state.deallocate()
@@ -48,12 +71,17 @@ final class LogicalThread: @unchecked Sendable {
     static func fork(name: String?, kind: String, fileID: StaticString, line: UInt) -> LogicalThread? {
         let epoch = currentRecordingEpoch()
         guard epoch != 0, let recorder = Self.synchronize(epoch: epoch) else { return nil }
-        let parent = recorder.currentTraceThread
-        let id = ThreadRegistry.register(name: name, kind: kind, parent: parent, site: CallSite(fileID, line))
-        let child = LogicalThread(id: id)
-        recordEvent(epoch: epoch, .fork, object: id, sequence: 0, fileID: fileID, line: line)
-        // The fork may have switched this OS thread's logical thread (a task resumed here): ask again.
-        Self.synchronize(epoch: epoch)?.announce(child)
+        let child = LogicalThread(
+            name: name,
+            kind: kind,
+            parent: recorder.currentTraceThread,
+            parentThread: recorder.logical,
+            site: CallSite(fileID, line)
+        )
+        // The announcement first: it carries what the writer needs to declare the child, which the
+        // fork names.
+        recorder.announce(child)
+        recordEvent(epoch: epoch, .fork, object: child.id, sequence: 0, fileID: fileID, line: line)
         return child
     }
 

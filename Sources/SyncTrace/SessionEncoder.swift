@@ -13,14 +13,16 @@ final class SessionEncoder {
     }
 
     let writer: TraceWriter
-    private var declaredThreads = 0
+    /// The trace's id of each thread it has declared, by recorder id (an OS thread's registry id, or a
+    /// logical thread's flagged one): a trace declares only the threads it names, numbered from zero.
+    private var threadIDs: [UInt32: ThreadID] = [:]
     private var declaredObjects = 0
     private var sites: [SiteKey: StringID] = [:]
     private var lastSite: (key: SiteKey, id: StringID)?
     private var staging: [TraceEvent] = []
-    /// Per OS thread (by its trace id), the logical thread its buffer was running at the end of its
-    /// last chunk, if any, and that logical thread's next event position.
-    private var running: [UInt32: (thread: UInt32, position: UInt64)] = [:]
+    /// Per OS thread (by its registry id), the logical thread its buffer was running at the end of
+    /// its last chunk, if any (by trace id), and that logical thread's next event position.
+    private var running: [UInt32: (thread: ThreadID, position: UInt64)] = [:]
 
     init(writer: TraceWriter) {
         self.writer = writer
@@ -33,9 +35,9 @@ final class SessionEncoder {
     /// naming its position in that thread's program order, since the OS threads that ran it hand
     /// their chunks over in any order (see ``TraceOperation/resume``).
     func encode(_ chunk: EventChunk) throws(TraceIOError) {
-        try self.declareThreads(through: chunk.thread)
+        let osThread = try self.traceThread(chunk.thread)
         if chunk.droppedBefore > 0 {
-            try self.writer.writeDropped(thread: ThreadID(chunk.thread), count: chunk.droppedBefore)
+            try self.writer.writeDropped(thread: osThread, count: chunk.droppedBefore)
         }
         self.staging.removeAll(keepingCapacity: true)
         self.staging.reserveCapacity(chunk.range.count + 1)
@@ -45,27 +47,28 @@ final class SessionEncoder {
         var inLogicalRun = false
         for index in chunk.range {
             let raw = chunk.storage[index]
-            if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) {
-                logical = raw.sequence == UInt64.max ? nil : (raw.object, raw.sequence)
-                if logical != nil { try self.declareThreads(through: raw.object) }
+            if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) || raw.operation == UInt8(SYNCTRACE_ANNOUNCE_OPERATION) {
+                // The record holds a reference to the logical thread, retained for the writer.
+                let owner = raw.file.map { Unmanaged<LogicalThread>.fromOpaque($0).takeRetainedValue() }
                 inLogicalRun = false
-                continue
-            }
-            if raw.operation == UInt8(SYNCTRACE_ANNOUNCE_OPERATION) {
-                // A logical thread was just forked: say so where the fork is, so that the replay
-                // knows a join of it must wait for its `exit` (its events may come much later).
-                try self.declareThreads(through: raw.object)
-                self.staging.append(TraceEvent(operation: .resume, thread: ThreadID(raw.object), argument: 0, timestamp: raw.timestamp))
-                inLogicalRun = false
+                if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) {
+                    logical = raw.sequence == UInt64.max ? nil : (try self.traceThread(raw.object, owner), raw.sequence)
+                } else {
+                    // A logical thread was just forked: say so where the fork is, so that the replay
+                    // knows a join of it must wait for its `exit` (its events may come much later).
+                    let child = try self.traceThread(raw.object, owner)
+                    self.staging.append(TraceEvent(operation: .resume, thread: child, argument: 0, timestamp: raw.timestamp))
+                }
                 continue
             }
             guard let operation = TraceOperation(rawValue: raw.operation) else { continue }
+            var target = raw.object
             switch operation.target {
             case .none: break
-            case .thread: try self.declareThreads(through: raw.object)
+            case .thread: target = try self.traceThread(raw.object).rawValue
             case .object: try self.declareObjects(through: raw.object)
             }
-            let thread = ThreadID(logical?.thread ?? chunk.thread)
+            let thread = logical?.thread ?? osThread
             if let position = logical?.position, !inLogicalRun {
                 self.staging.append(TraceEvent(operation: .resume, thread: thread, argument: Int64(position), timestamp: raw.timestamp))
                 inLogicalRun = true
@@ -74,7 +77,7 @@ final class SessionEncoder {
                 TraceEvent(
                     operation: operation,
                     thread: thread,
-                    target: raw.object,
+                    target: target,
                     location: try self.site(file: raw.file, length: raw.file_length, line: raw.line),
                     argument: raw.argument,
                     sequence: raw.sequence,
@@ -85,6 +88,35 @@ final class SessionEncoder {
         }
         self.running[chunk.thread] = logical
         try self.writer.write(self.staging)
+    }
+
+    /// The trace's id of recorder thread `id`, declaring the thread the first time: an OS thread from
+    /// the registry, a logical thread from `logical` (what its switch or announcement record carries).
+    private func traceThread(_ id: UInt32, _ logical: LogicalThread? = nil) throws(TraceIOError) -> ThreadID {
+        if let known = self.threadIDs[id] { return known }
+        let name: String
+        var parent: ThreadID?
+        var site: CallSite?
+        if id & LogicalThread.idFlag != 0 {
+            name = logical?.displayName ?? "task \(id & ~LogicalThread.idFlag)"
+            // The child's chunk may come before the parent's: declare the parent first.
+            if let logical {
+                parent = try self.traceThread(logical.parent, logical.parentThread)
+            }
+            site = logical?.site
+        } else {
+            let entry = ThreadRegistry.entry(id)
+            name = entry?.name ?? "thread \(id)"
+            if let parentID = entry?.parent {
+                // A TracedThread spawned by a task: the task forked it, so it is declared already.
+                parent = parentID & LogicalThread.idFlag != 0 ? self.threadIDs[parentID] : try self.traceThread(parentID)
+            }
+            site = entry?.site
+        }
+        let location = try site.map { (site) throws(TraceIOError) in try self.writer.intern(site.text) }
+        let declared = try self.writer.declareThread(name: name, parent: parent, location: location)
+        self.threadIDs[id] = declared
+        return declared
     }
 
     private func site(file: UnsafeRawPointer?, length: UInt32, line: UInt32) throws(TraceIOError) -> StringID? {
@@ -102,15 +134,6 @@ final class SessionEncoder {
         }
         self.lastSite = (key, id)
         return id
-    }
-
-    private func declareThreads(through id: UInt32) throws(TraceIOError) {
-        guard Int(id) >= self.declaredThreads else { return }
-        for entry in ThreadRegistry.entries(self.declaredThreads..<(Int(id) + 1)) {
-            let location = try entry.site.map { (site) throws(TraceIOError) in try self.writer.intern(site.text) }
-            _ = try self.writer.declareThread(name: entry.name, parent: entry.parent.map { ThreadID($0) }, location: location)
-        }
-        self.declaredThreads = Int(id) + 1
     }
 
     private func declareObjects(through id: UInt32) throws(TraceIOError) {

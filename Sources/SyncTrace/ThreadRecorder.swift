@@ -67,7 +67,8 @@ final class ThreadRecorder: @unchecked Sendable {
             logical?.id ?? self.threadID,
             logical?.events ?? UInt64.max,
             logical?.state,
-            task
+            task,
+            logical.map { UnsafeRawPointer(Unmanaged.passRetained($0).toOpaque()) }
         )
         self.logical = logical
         if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
@@ -75,7 +76,8 @@ final class ThreadRecorder: @unchecked Sendable {
 
     /// Called by the owner: writes that logical thread `child` has just been forked.
     func announce(_ child: LogicalThread) {
-        let status = synctrace_record_switch(self.buffer, UInt8(SYNCTRACE_ANNOUNCE_OPERATION), child.id, 0, nil, nil)
+        let owner = UnsafeRawPointer(Unmanaged.passRetained(child).toOpaque())
+        let status = synctrace_record_switch(self.buffer, UInt8(SYNCTRACE_ANNOUNCE_OPERATION), child.id, 0, nil, nil, owner)
         if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
     }
 

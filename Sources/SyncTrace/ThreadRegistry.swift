@@ -8,8 +8,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Every thread the process has shown the recorder, numbered densely: threads started with
+/// Every OS thread the process has shown the recorder, numbered densely: threads started with
 /// ``TracedThread`` at their spawn, other threads the first time they touch a traced object.
+/// (Logical threads — tasks, work items — are not here: ``LogicalThread`` numbers them without a
+/// lock, and each trace declares only the threads it names, under ids of its own.)
 enum ThreadRegistry {
     struct Entry: Sendable {
         var name: String
@@ -26,6 +28,11 @@ enum ThreadRegistry {
             entries.append(Entry(name: name ?? "\(kind) \(id)", parent: parent, site: site))
             return id
         }
+    }
+
+    /// The entry of thread `id`, if it is registered.
+    static func entry(_ id: UInt32) -> Entry? {
+        Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }
 
     /// The entries with ids in `range`.

@@ -110,8 +110,9 @@ enum {
 };
 
 /// The operation byte of a switch record: never a trace operation (those are 1...63). Its `object`
-/// is the trace thread the following events belong to; its `sequence` that thread's event count so
-/// far (a logical thread), or UINT64_MAX (an OS thread, in file order).
+/// is the thread the following events belong to (an OS thread's id, or a logical thread's with the
+/// high bit set); its `sequence` that thread's event count so far (a logical thread), or UINT64_MAX
+/// (an OS thread, in file order).
 #define SYNCTRACE_SWITCH_OPERATION 0xFF
 /// The operation byte of an announcement: logical thread `object` exists (it was just forked).
 #define SYNCTRACE_ANNOUNCE_OPERATION 0xFE
@@ -184,13 +185,15 @@ static inline int synctrace_record_switched(uint64_t epoch, uint8_t operation, u
 
 /// Appends a switch or announcement record (`operation` SYNCTRACE_SWITCH_OPERATION or
 /// SYNCTRACE_ANNOUNCE_OPERATION) to this thread's buffer; a switch also makes `logical` and `task`
-/// the buffer's current ones. The caller holds the buffer (it is this thread's, for this session).
+/// the buffer's current ones. `owner` (a retained reference the writer releases, or NULL) goes in the
+/// record's `file` slot: what the writer needs to declare the logical thread. The caller holds the buffer (it is this thread's, for this session).
 /// Returns SYNCTRACE_RECORDED or SYNCTRACE_BUFFER_FULL.
 static inline int synctrace_record_switch(synctrace_thread_buffer *buffer, uint8_t operation, uint32_t thread,
-                                          uint64_t position, synctrace_logical_thread *logical, const void *task) {
+                                          uint64_t position, synctrace_logical_thread *logical, const void *task,
+                                          const void *owner) {
     uint64_t count = buffer->count;
     synctrace_event *event = buffer->events + count;
-    event->file = 0;
+    event->file = owner;
     event->sequence = position;
     event->argument = 0;
     event->timestamp = synctrace_coarse_clock();
