@@ -98,13 +98,27 @@ final class RecordingSession: @unchecked Sendable {
         let dropWhenFull = self.options.overflowPolicy == .dropEvents
         if self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) { return true }
         if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.range.count), ordering: .relaxed) }
-        self.release(chunk)
+        self.discard(chunk)
         return false
     }
 
     /// Hands over a thread's last events (at its exit, or at stop) without waiting.
     func submitFinal(_ chunk: EventChunk) {
-        if !self.queue.enqueueUnbounded(chunk) { self.release(chunk) }
+        if !self.queue.enqueueUnbounded(chunk) { self.discard(chunk) }
+    }
+
+    /// Frees a chunk that will not be written, with the references its switch records hold for the
+    /// writer.
+    private func discard(_ chunk: EventChunk) {
+        for index in chunk.range {
+            let raw = chunk.storage[index]
+            if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) || raw.operation == UInt8(SYNCTRACE_ANNOUNCE_OPERATION),
+                let owner = raw.file
+            {
+                Unmanaged<LogicalThread>.fromOpaque(owner).release()
+            }
+        }
+        self.release(chunk)
     }
 
     // MARK: Threads

@@ -74,6 +74,20 @@ final class ThreadRecorder: @unchecked Sendable {
         if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
     }
 
+    /// Writes a switch record to the logical thread the buffer runs now, without checking whether
+    /// it changed: after events were dropped, the writer may not know.
+    private func restateLogicalThread() {
+        _ = synctrace_record_switch(
+            self.buffer,
+            UInt8(SYNCTRACE_SWITCH_OPERATION),
+            self.logical?.id ?? self.threadID,
+            self.logical?.events ?? UInt64.max,
+            self.logical?.state,
+            self.buffer.pointee.task,
+            self.logical.map { UnsafeRawPointer(Unmanaged.passRetained($0).toOpaque()) }
+        )
+    }
+
     /// Called by the owner: writes that logical thread `child` has just been forked.
     func announce(_ child: LogicalThread) {
         let owner = UnsafeRawPointer(Unmanaged.passRetained(child).toOpaque())
@@ -112,6 +126,8 @@ final class ThreadRecorder: @unchecked Sendable {
             self.droppedSinceReported = 0
         } else {
             self.droppedSinceReported += UInt64(chunk.range.count)
+            // The dropped events may have held switch records: say again whose events follow.
+            self.restateLogicalThread()
         }
     }
 
