@@ -150,7 +150,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceTests",
-            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "RecorderProbe"],
+            dependencies: [
+                "SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "DeadlockDetector",
+                "RecorderProbe",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

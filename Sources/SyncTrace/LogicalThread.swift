@@ -88,7 +88,12 @@ final class LogicalThread: @unchecked Sendable {
     /// Records that the calling thread has waited for `child` to finish (`join`).
     static func join(_ child: LogicalThread?, fileID: StaticString, line: UInt) {
         guard let child else { return }
-        recordEvent(.join, object: child.id, sequence: 0, fileID: fileID, line: line)
+        let epoch = currentRecordingEpoch()
+        guard epoch != 0, let recorder = Self.synchronize(epoch: epoch) else { return }
+        // The joining task may have moved to another OS thread since the fork: the writer may meet
+        // this join before the fork's announcement, so the join's own buffer says who the child is.
+        recorder.declare(child)
+        recordEvent(epoch: epoch, .join, object: child.id, sequence: 0, fileID: fileID, line: line)
     }
 
     /// Records the logical thread's last event (`exit`); a join of it waits for this in the replay.
@@ -97,8 +102,12 @@ final class LogicalThread: @unchecked Sendable {
     /// must not be taken for this one. (Other OS threads that ran it notice on their own: the logical
     /// thread's last buffer is not theirs.)
     func exit(fileID: StaticString, line: UInt) {
-        let epoch = currentRecordingEpoch()
-        guard epoch != 0 else { return }
+        self.exit(epoch: currentRecordingEpoch(), fileID: fileID, line: line)
+    }
+
+    /// Records the `exit` in recording `epoch` only (nothing if another one runs now).
+    func exit(epoch: UInt64, fileID: StaticString, line: UInt) {
+        guard epoch != 0, epoch == currentRecordingEpoch() else { return }
         recordEvent(epoch: epoch, .exit, object: 0, sequence: 0, fileID: fileID, line: line)
         if let raw = synctrace_thread_recorder(epoch) {
             let buffer = raw.assumingMemoryBound(to: synctrace_thread_buffer.self)
@@ -120,11 +129,12 @@ final class LogicalThread: @unchecked Sendable {
         let task = synctrace_current_task().map { UnsafeRawPointer($0) }
         recorder.switchTo(self, task: task)
         defer {
-            self.exit(fileID: fileID, line: line)
-            // Only if the same recording still runs: a new one started its own buffer afresh.
+            // Only if the same recording still runs: a new one started its own buffer afresh, and
+            // this thread's end belongs to the trace it started in.
             if let buffer = synctrace_thread_recorder(epoch),
                 buffer.assumingMemoryBound(to: synctrace_thread_buffer.self) == recorder.buffer
             {
+                self.exit(epoch: epoch, fileID: fileID, line: line)
                 recorder.switchTo(previous, task: task)
             }
         }

@@ -112,8 +112,7 @@ final class RecordingSession: @unchecked Sendable {
     private func discard(_ chunk: EventChunk) {
         for index in chunk.range {
             let raw = chunk.storage[index]
-            if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) || raw.operation == UInt8(SYNCTRACE_ANNOUNCE_OPERATION),
-                let owner = raw.file
+            if raw.operation >= UInt8(SYNCTRACE_DECLARE_OPERATION), let owner = raw.file
             {
                 Unmanaged<LogicalThread>.fromOpaque(owner).release()
             }

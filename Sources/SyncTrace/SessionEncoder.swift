@@ -47,9 +47,14 @@ final class SessionEncoder {
         var inLogicalRun = false
         for index in chunk.range {
             let raw = chunk.storage[index]
-            if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) || raw.operation == UInt8(SYNCTRACE_ANNOUNCE_OPERATION) {
-                // The record holds a reference to the logical thread, retained for the writer.
+            if raw.operation >= UInt8(SYNCTRACE_DECLARE_OPERATION) {
+                // Switch, announcement or declaration: the record holds a reference to the logical
+                // thread, retained for the writer.
                 let owner = raw.file.map { Unmanaged<LogicalThread>.fromOpaque($0).takeRetainedValue() }
+                if raw.operation == UInt8(SYNCTRACE_DECLARE_OPERATION) {
+                    _ = try self.traceThread(raw.object, owner)
+                    continue
+                }
                 inLogicalRun = false
                 if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) {
                     logical = raw.sequence == UInt64.max ? nil : (try self.traceThread(raw.object, owner), raw.sequence)

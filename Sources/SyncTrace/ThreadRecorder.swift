@@ -90,8 +90,18 @@ final class ThreadRecorder: @unchecked Sendable {
 
     /// Called by the owner: writes that logical thread `child` has just been forked.
     func announce(_ child: LogicalThread) {
-        let owner = UnsafeRawPointer(Unmanaged.passRetained(child).toOpaque())
-        let status = synctrace_record_switch(self.buffer, UInt8(SYNCTRACE_ANNOUNCE_OPERATION), child.id, 0, nil, nil, owner)
+        self.writeMarker(UInt8(SYNCTRACE_ANNOUNCE_OPERATION), for: child)
+    }
+
+    /// Called by the owner: writes what the writer needs to declare `thread`, which the owner's next
+    /// event names (the writer may meet that event before the fork, recorded on another OS thread).
+    func declare(_ thread: LogicalThread) {
+        self.writeMarker(UInt8(SYNCTRACE_DECLARE_OPERATION), for: thread)
+    }
+
+    private func writeMarker(_ operation: UInt8, for thread: LogicalThread) {
+        let owner = UnsafeRawPointer(Unmanaged.passRetained(thread).toOpaque())
+        let status = synctrace_record_switch(self.buffer, operation, thread.id, 0, nil, nil, owner)
         if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
     }
 

@@ -116,6 +116,9 @@ enum {
 #define SYNCTRACE_SWITCH_OPERATION 0xFF
 /// The operation byte of an announcement: logical thread `object` exists (it was just forked).
 #define SYNCTRACE_ANNOUNCE_OPERATION 0xFE
+/// The operation byte of a declaration: what the writer needs to declare logical thread `object`,
+/// ahead of an event that names it (a join recorded on another OS thread than the fork was).
+#define SYNCTRACE_DECLARE_OPERATION 0xFD
 
 /// Nonzero once the program has started a traced task: from then on every event checks which task
 /// runs it (a Swift task moves between OS threads between any two of its events).
