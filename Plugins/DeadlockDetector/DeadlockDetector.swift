@@ -146,6 +146,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         )
         guard !self.graph.contains(key) else { return }
         if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
+        let slot = self.syncOrder.slot(of: event.thread)
         let edge = LockOrderEdge(
             from: holding.lock,
             to: event.object,
@@ -155,7 +156,8 @@ public final class DeadlockDetector: AnalysisPlugin {
             held: holding.acquisition,
             request: request,
             gates: gates,
-            clock: self.syncOrder.clock(of: event.thread)
+            clock: self.syncOrder.clock(of: event.thread),
+            slot: slot
         )
         self.graph.insert(edge, key: key)
     }

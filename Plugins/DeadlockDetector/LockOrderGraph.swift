@@ -21,13 +21,15 @@ struct LockOrderEdge {
     var request: IndexedEvent
     /// The other locks the thread held at the request (`lock << 1 | reading`), sorted.
     var gates: [UInt64]
-    /// Happens-before without lock edges at the request (``DeadlockDetector`` keeps that order).
+    /// Happens-before without lock edges at the request (``DeadlockDetector`` keeps that order), and
+    /// the clock entry that counts the thread's epochs.
     var clock: VectorClock
+    var slot: Int
 
     /// Whether this edge's request happens before `other`'s, by synchronization other than locks.
     func requestHappensBefore(_ other: LockOrderEdge) -> Bool {
-        let epoch = self.clock[self.thread]
-        return epoch > 0 && other.clock[self.thread] >= epoch
+        let epoch = self.clock[slot: self.slot]
+        return epoch > 0 && other.clock[slot: self.slot] >= epoch
     }
 }
 

@@ -12,4 +12,12 @@ struct EventChunk: @unchecked Sendable {
     /// Whether `storage` is a full-size buffer of the session's pool (else it was allocated to fit,
     /// for a partial flush, and is freed after writing).
     var pooled = true
+
+    /// How many of the chunk's records are events (not switch, announcement or declaration records):
+    /// what dropping the chunk loses, as the trace counts it.
+    var eventCount: Int {
+        var count = 0
+        for index in self.range where self.storage[index].operation < UInt8(SYNCTRACE_DECLARE_OPERATION) { count += 1 }
+        return count
+    }
 }

@@ -97,7 +97,7 @@ final class RecordingSession: @unchecked Sendable {
     func submit(_ chunk: EventChunk) -> Bool {
         let dropWhenFull = self.options.overflowPolicy == .dropEvents
         if self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) { return true }
-        if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.range.count), ordering: .relaxed) }
+        if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.eventCount), ordering: .relaxed) }
         self.discard(chunk)
         return false
     }

@@ -24,6 +24,8 @@ final class ThreadRecorder: @unchecked Sendable {
     /// The logical thread the buffer's events belong to now (nil: this OS thread): the reference that
     /// keeps alive the counter `buffer.logical` points at. Used by the owning thread only.
     private(set) var logical: LogicalThread?
+    /// Whether the buffer ever ran a logical thread (wrote a switch record).
+    private var hasSwitched = false
 
     init(threadID: UInt32, session: RecordingSession) {
         self.threadID = threadID
@@ -71,6 +73,7 @@ final class ThreadRecorder: @unchecked Sendable {
             logical.map { UnsafeRawPointer(Unmanaged.passRetained($0).toOpaque()) }
         )
         self.logical = logical
+        self.hasSwitched = true
         if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
     }
 
@@ -135,9 +138,9 @@ final class ThreadRecorder: @unchecked Sendable {
         if self.session.submit(chunk) {
             self.droppedSinceReported = 0
         } else {
-            self.droppedSinceReported += UInt64(chunk.range.count)
+            self.droppedSinceReported += UInt64(chunk.eventCount)
             // The dropped events may have held switch records: say again whose events follow.
-            self.restateLogicalThread()
+            if self.hasSwitched { self.restateLogicalThread() }
         }
     }
 

@@ -12,8 +12,26 @@ public final class HappensBefore {
     // One replay drives this engine from one thread, and plugins only read it between events: no two
     // accesses to these arrays can overlap, so the runtime's exclusivity checks (a call and a
     // thread-local lookup per access, on every event) are switched off.
-    @exclusivity(unchecked) @usableFromInline var threads: [VectorClock] = []
+
+    /// Per thread (by index), its slot: the clock entry that counts its epochs. A thread keeps its
+    /// slot for good; a slot serves several threads, one after another (see ``fork(_:_:)``).
+    @exclusivity(unchecked) @usableFromInline var slotOf: [UInt32] = []
+    /// Per slot, the clock of the thread that holds it now.
+    @exclusivity(unchecked) @usableFromInline var clocks: [VectorClock] = []
+    /// Per slot, the index of the thread that holds it now.
+    @exclusivity(unchecked) private var holder: [Int] = []
     @exclusivity(unchecked) private var objects: [ObjectClocks] = []
+    /// Slots whose thread has exited, with the highest epoch it used there: another thread may take
+    /// one over once the thread that starts it knows that whole history.
+    private var exitedSlots = ExitedSlots()
+    /// The last clocks of threads whose slot went to another thread, for a join that comes late (the
+    /// most recent ones; see ``join(_:_:)``).
+    private var retired: [Int: VectorClock] = [:]
+    private var retiredOrder: [Int] = []
+    /// Per thread (by index), the last epoch it used, once another thread has taken its slot.
+    @exclusivity(unchecked) private var lastEpochs: [UInt32] = []
+    private static let retiredLimit = 1024
+    private static let unassigned = UInt32.max
 
     /// What one object keeps: the clock its releases published, and for channels the clocks of the
     /// sends and receives still to be matched.
@@ -36,10 +54,23 @@ public final class HappensBefore {
     /// Creates an engine with no threads yet.
     public init() {}
 
-    /// The current clock of `thread`.
+    /// The current clock of `thread` (its last clock, once it has finished). Entries are by slot.
     public func clock(of thread: ThreadID) -> VectorClock {
-        thread.index < self.threads.count ? self.threads[thread.index] : VectorClock()
+        guard thread.index < self.slotOf.count, self.slotOf[thread.index] != Self.unassigned else { return VectorClock() }
+        let slot = Int(self.slotOf[thread.index])
+        if self.holder[slot] == thread.index { return self.clocks[slot] }
+        return self.retired[thread.index] ?? VectorClock()
     }
+
+    /// The clock entry (slot) that counts `thread`'s epochs, for comparing clocks taken at different
+    /// times (`clock[slot: slot(of: thread)]`); gives the thread one if it has none yet.
+    public func slot(of thread: ThreadID) -> Int {
+        self.slot(thread)
+    }
+
+    /// How many clock entries threads share: at most the number of threads, fewer when finished and
+    /// joined threads hand their slot on. Clocks are this wide.
+    public var slotCount: Int { self.clocks.count }
 
     /// The current epoch of `thread`: its own entry of its own clock.
     @inlinable public func epoch(of thread: ThreadID) -> Epoch {
@@ -51,18 +82,20 @@ public final class HappensBefore {
         epoch.clock <= self.entry(epoch.thread, of: thread)
     }
 
-    /// Entry `entry` of `thread`'s clock.
+    /// Entry `entry` of `thread`'s clock (`thread` running: it has a slot, and holds it).
     @inlinable func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
-        self.threads[thread.index][entry]
+        self.clocks[Int(self.slotOf[thread.index])][slot: Int(self.slotOf[entry.index])]
     }
 
     /// Declares threads and objects up to the counts `symbols` holds (channel capacities included).
     public func grow(to symbols: TraceSymbols) {
-        while self.threads.count < symbols.threads.count {
-            var clock = VectorClock()
-            // Epochs start at 1, so that 0 means "nothing known".
-            clock.set(ThreadID(UInt32(self.threads.count)), to: 1)
-            self.threads.append(clock)
+        while self.slotOf.count < symbols.threads.count {
+            let thread = self.slotOf.count
+            self.slotOf.append(Self.unassigned)
+            self.lastEpochs.append(0)
+            // A thread nobody forks has a slot from the start; a forked one gets one at its fork,
+            // perhaps one a finished thread has handed on.
+            if symbols.threads[thread].parent == nil { _ = self.assignNewSlot(thread) }
         }
         while self.objects.count < symbols.objects.count {
             var clocks = ObjectClocks()
@@ -71,43 +104,68 @@ public final class HappensBefore {
         }
     }
 
+    /// The slot of `thread`, giving it a new one if it has none (a thread seen before any fork of it).
+    @inline(__always)
+    private func slot(_ thread: ThreadID) -> Int {
+        let slot = self.slotOf[thread.index]
+        if slot != Self.unassigned { return Int(slot) }
+        return self.assignNewSlot(thread.index)
+    }
+
+    private func assignNewSlot(_ thread: Int) -> Int {
+        let slot = self.clocks.count
+        var clock = VectorClock()
+        // Epochs start at 1, so that 0 means "nothing known".
+        clock.set(slot: slot, to: 1)
+        self.clocks.append(clock)
+        self.holder.append(thread)
+        self.slotOf[thread] = UInt32(slot)
+        return slot
+    }
+
     /// Applies one event's rule. Events must come in an order that respects happens-before (a
     /// ``TraceOrdering``'s, or a text trace's), and ``grow(to:)`` must cover them.
     public func apply(_ event: TraceEvent) {
         let thread = event.thread
         switch event.operation {
-        case .read, .write, .request, .begin, .end, .resume, .exit:
-            return
+        case .read, .write, .request, .begin, .end, .resume:
+            // No rule, but plugins ask for the thread's epoch next: it needs a slot.
+            if self.slotOf[thread.index] == Self.unassigned { _ = self.assignNewSlot(thread.index) }
+        case .exit:
+            let slot = self.slot(thread)
+            if self.holder[slot] == thread.index { self.exitedSlots.append((UInt32(slot), self.clocks[slot][slot: slot])) }
         case .fork:
-            self.threads[event.otherThread.index].join(self.threads[thread.index])
-            self.threads[thread.index].tick(thread)
+            self.fork(thread, event.otherThread)
         case .join:
-            self.threads[thread.index].join(self.threads[event.otherThread.index])
+            self.join(thread, event.otherThread)
         case .acquire:
+            let slot = self.slot(thread)
             let object = event.object.index
             // A thread taking again the lock it released last learns nothing from that release.
             if self.objects[object].releasedOnlyBy != Int32(truncatingIfNeeded: thread.rawValue) {
-                self.threads[thread.index].join(self.objects[object].released)
+                self.clocks[slot].join(self.objects[object].released)
             }
             if !self.objects[object].readReleased.entries.isEmpty {
-                self.threads[thread.index].join(self.objects[object].readReleased)
+                self.clocks[slot].join(self.objects[object].readReleased)
             }
         case .readAcquire:
-            self.threads[thread.index].join(self.objects[event.object.index].released)
+            self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
         case .release:
+            let slot = self.slot(thread)
             // Copied into the object's own storage, so that the thread's tick does not copy its clock.
-            self.objects[event.object.index].released.assign(self.threads[thread.index])
+            self.objects[event.object.index].released.assign(self.clocks[slot])
             self.objects[event.object.index].releasedOnlyBy = Int32(truncatingIfNeeded: thread.rawValue)
-            self.threads[thread.index].tick(thread)
+            self.clocks[slot].tick(slot: slot)
         case .readRelease:
-            self.objects[event.object.index].readReleased.join(self.threads[thread.index])
-            self.threads[thread.index].tick(thread)
+            let slot = self.slot(thread)
+            self.objects[event.object.index].readReleased.join(self.clocks[slot])
+            self.clocks[slot].tick(slot: slot)
         case .atomicLoad, .semaphoreWait, .conditionWait, .waitGroupWait:
-            self.threads[thread.index].join(self.objects[event.object.index].released)
+            self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
         case .atomicStore, .semaphoreSignal, .conditionSignal, .conditionBroadcast, .waitGroupDone:
             self.publish(thread, into: event.object.index)
         case .atomicReadModifyWrite:
-            self.threads[thread.index].join(self.objects[event.object.index].released)
+            self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
             self.publish(thread, into: event.object.index)
         case .waitGroupAdd:
             if event.argument < 0 { self.publish(thread, into: event.object.index) }
@@ -118,50 +176,150 @@ public final class HappensBefore {
         case .receive:
             self.receive(event)
         case .close:
-            self.objects[event.object.index].closed = self.threads[thread.index]
-            self.threads[thread.index].tick(thread)
+            let slot = self.slot(thread)
+            self.objects[event.object.index].closed = self.clocks[slot]
+            self.clocks[slot].tick(slot: slot)
+        }
+    }
+
+    /// `parent` starts `child`: the child's clock begins as the parent's.
+    ///
+    /// The child takes over the slot of an exited thread when the parent's clock covers that thread's
+    /// whole history (the parent joined it, or joined someone who did): the child's epochs there start
+    /// above every epoch the exited thread used, so a clock that knows the child's events knows the
+    /// other's too — right, since the other happened before the child started — and a clock that
+    /// knew only the other's still knows exactly those. Nothing is lost, and clocks stay as wide as
+    /// the threads that overlap (a task group's children, say) instead of as all the threads there were.
+    private func fork(_ parent: ThreadID, _ child: ThreadID) {
+        let parentSlot = self.slot(parent)
+        if self.slotOf[child.index] == Self.unassigned {
+            let slot = self.takeExitedSlot(knownTo: parentSlot) ?? self.assignNewSlot(child.index)
+            self.slotOf[child.index] = UInt32(slot)
+            self.holder[slot] = child.index
+            let start = self.clocks[parentSlot][slot: slot] + 1
+            self.clocks[slot].assign(self.clocks[parentSlot])
+            self.clocks[slot].set(slot: slot, to: start)
+        } else {
+            let slot = self.slot(child)
+            self.clocks[slot].join(self.clocks[parentSlot])
+        }
+        self.clocks[parentSlot].tick(slot: parentSlot)
+    }
+
+    /// An exited thread's slot whose whole history the clock of `slot` covers, if there is one; its
+    /// last clock is kept aside for joins of it still to come.
+    ///
+    /// Looks at a few of the longest-exited threads first (those the parent has most likely joined by
+    /// now); the ones it does not know yet go to the back, so that a thread nobody ever joins (a
+    /// dispatched work item, say) does not stand in the way. A few compares per fork, whatever the
+    /// number of exited threads.
+    private func takeExitedSlot(knownTo slot: Int) -> Int? {
+        var looked = 0
+        while looked < 64, let candidate = self.exitedSlots.popFirst() {
+            if self.clocks[slot][slot: Int(candidate.slot)] >= candidate.final {
+                let reused = Int(candidate.slot)
+                self.retire(self.holder[reused], clock: self.clocks[reused])
+                return reused
+            }
+            self.exitedSlots.append(candidate)
+            looked += 1
+            if looked >= self.exitedSlots.count { break }
+        }
+        return nil
+    }
+
+    private func retire(_ thread: Int, clock: VectorClock) {
+        self.lastEpochs[thread] = clock[slot: Int(self.slotOf[thread])]
+        if self.retiredOrder.count == Self.retiredLimit {
+            self.retired[self.retiredOrder.removeFirst()] = nil
+        }
+        self.retired[thread] = clock
+        self.retiredOrder.append(thread)
+    }
+
+    /// `thread` has waited for `joined` to finish: it learns the joined thread's last clock. A thread
+    /// joined long after another took its slot (and after its last clock was let go) contributes its
+    /// own epochs only, not what it had learned from others: a join of it may then miss order that
+    /// came through it (reports could name a race that is not one), which only a program that joins
+    /// the same finished thread again, more than a thousand thread exits later, can meet.
+    private func join(_ thread: ThreadID, _ joined: ThreadID) {
+        let slot = self.slot(thread)
+        guard joined.index < self.slotOf.count, self.slotOf[joined.index] != Self.unassigned else { return }
+        let joinedSlot = Int(self.slotOf[joined.index])
+        if self.holder[joinedSlot] == joined.index {
+            self.clocks[slot].join(self.clocks[joinedSlot])
+        } else if let last = self.retired[joined.index] {
+            self.clocks[slot].join(last)
+        } else if self.lastEpochs[joined.index] > self.clocks[slot][slot: joinedSlot] {
+            self.clocks[slot].set(slot: joinedSlot, to: self.lastEpochs[joined.index])
         }
     }
 
     /// A release that accumulates: every earlier release of the object stays known to its acquirers.
     private func publish(_ thread: ThreadID, into object: Int) {
-        self.objects[object].released.join(self.threads[thread.index])
+        let slot = self.slot(thread)
+        self.objects[object].released.join(self.clocks[slot])
         self.objects[object].releasedOnlyBy = -1
-        self.threads[thread.index].tick(thread)
+        self.clocks[slot].tick(slot: slot)
     }
 
     private func send(_ event: TraceEvent) {
         let thread = event.thread
+        let slot = self.slot(thread)
         let object = event.object.index
         let capacity = self.objects[object].capacity
         // Capacity C: the k-th receive happens before the (k+C)-th send completes.
         if capacity > 0 && self.objects[object].sendCount >= capacity, let receive = self.objects[object].receives.popFirst() {
-            self.threads[thread.index].join(receive.clock)
+            self.clocks[slot].join(receive.clock)
         }
         self.objects[object].sendCount += 1
-        self.objects[object].sends.append(self.threads[thread.index], thread: thread)
-        self.threads[thread.index].tick(thread)
+        self.objects[object].sends.append(self.clocks[slot], thread: thread)
+        self.clocks[slot].tick(slot: slot)
     }
 
     private func receive(_ event: TraceEvent) {
         let thread = event.thread
+        let slot = self.slot(thread)
         let object = event.object.index
         guard let send = self.objects[object].sends.popFirst() else {
             // No send left to take: the receive found the channel closed (and empty).
-            if let closed = self.objects[object].closed { self.threads[thread.index].join(closed) }
+            if let closed = self.objects[object].closed { self.clocks[slot].join(closed) }
             return
         }
         // The i-th send happens before the i-th receive completes.
-        self.threads[thread.index].join(send.clock)
+        self.clocks[slot].join(send.clock)
         if self.objects[object].capacity == 0 {
             // A rendezvous: the sender waited from its send until this receive, so what the
             // receiver did up to here happens before what the sender does next.
-            self.threads[send.thread.index].join(self.threads[thread.index])
-            self.threads[send.thread.index].tick(send.thread)
+            let senderSlot = self.slot(send.thread)
+            self.clocks[senderSlot].join(self.clocks[slot])
+            self.clocks[senderSlot].tick(slot: senderSlot)
         } else {
-            self.objects[object].receives.append(self.threads[thread.index], thread: thread)
+            self.objects[object].receives.append(self.clocks[slot], thread: thread)
         }
-        self.threads[thread.index].tick(thread)
+        self.clocks[slot].tick(slot: slot)
+    }
+}
+
+/// Slots of exited threads, longest-exited first, with the last epoch each thread used there.
+struct ExitedSlots {
+    private var items: [(slot: UInt32, final: UInt32)] = []
+    private var head = 0
+
+    var count: Int { self.items.count - self.head }
+
+    mutating func append(_ item: (slot: UInt32, final: UInt32)) {
+        if self.head > 64 && self.head * 2 > self.items.count {
+            self.items.removeFirst(self.head)
+            self.head = 0
+        }
+        self.items.append(item)
+    }
+
+    mutating func popFirst() -> (slot: UInt32, final: UInt32)? {
+        guard self.head < self.items.count else { return nil }
+        defer { self.head += 1 }
+        return self.items[self.head]
     }
 }
 

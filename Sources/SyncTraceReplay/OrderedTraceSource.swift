@@ -23,7 +23,11 @@ public final class OrderedTraceSource: TraceEventSource {
     public var recordByteCount: Int? { self.source.recordByteCount }
 
     public func nextBatch(into events: inout [TraceEvent]) throws(TraceFormatError) -> Bool {
-        guard try self.ordering.nextBatch(into: &events) else { return false }
+        repeat {
+            guard try self.ordering.nextBatch(into: &events) else { return false }
+            // A logical thread's `exit` ordered the file's batches; in order, it says nothing more.
+            events.removeAll { $0.operation.isRecorderOnly }
+        } while events.isEmpty
         self.eventCount += UInt64(events.count)
         return true
     }

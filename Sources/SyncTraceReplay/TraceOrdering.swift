@@ -144,15 +144,10 @@ public final class TraceOrdering {
     /// Appends a thread's next events in program order to its queue.
     private func deliver(_ events: UnsafeBufferPointer<TraceEvent>, to thread: Int) {
         guard !events.isEmpty else { return }
-        var events = events
         if self.isLogical[thread] {
             self.logical[thread, default: LogicalThreadSegments()].nextPosition += UInt64(events.count)
-            // `exit` only marks the end, for the joins that wait for it: nothing after it, nothing to replay.
-            if events.last?.operation == .exit {
-                self.logical[thread]!.finished = true
-                events = UnsafeBufferPointer(rebasing: events.dropLast())
-                if events.isEmpty { return }
-            }
+            // A join of the thread goes out after its `exit` does (the queue is empty by then).
+            if events.last?.operation == .exit { self.logical[thread]!.finished = true }
         }
         self.queues[thread].append(contentsOf: events)
         let first = self.appended[thread]

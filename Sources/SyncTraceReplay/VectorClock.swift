@@ -3,8 +3,12 @@ public import SyncTraceFormat
 /// A vector clock: for each thread, how many of its synchronization epochs are known to have
 /// happened before. Entries beyond `entries.count` are zero, so clocks grow only as far as the
 /// highest thread they have heard of.
+///
+/// In ``HappensBefore``, entries are by slot rather than by thread: a thread that starts after
+/// another has finished (and been joined) may count its epochs in that thread's slot, above every
+/// epoch the other used, which keeps clocks as wide as the threads that overlap.
 public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
-    /// The entries, indexed by ``ThreadID/index``.
+    /// The entries, indexed by ``ThreadID/index`` (or by slot, in ``HappensBefore``).
     public private(set) var entries: [UInt32]
 
     /// An empty clock (every entry zero).
@@ -16,6 +20,23 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     @inlinable public subscript(thread: ThreadID) -> UInt32 {
         let index = thread.index
         return index < self.entries.count ? self.entries[index] : 0
+    }
+
+    /// The entry at `slot` (see ``HappensBefore/slot(of:)``).
+    @inlinable public subscript(slot slot: Int) -> UInt32 {
+        slot < self.entries.count ? self.entries[slot] : 0
+    }
+
+    /// Sets the entry at `slot`.
+    mutating func set(slot: Int, to value: UInt32) {
+        self.grow(to: slot + 1)
+        self.entries[slot] = value
+    }
+
+    /// Advances the entry at `slot` by one.
+    mutating func tick(slot: Int) {
+        self.grow(to: slot + 1)
+        self.entries[slot] &+= 1
     }
 
     /// Sets the entry of `thread`.

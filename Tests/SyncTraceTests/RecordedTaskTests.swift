@@ -41,7 +41,10 @@ extension RecorderTests {
                 }
                 await task.value
             }
-            let hopper = try trace.thread("hopper")
+            let hopper = try #require(
+                trace.symbols.threads.last { $0.name == "hopper" }?.id,
+                "threads: \(trace.symbols.threads.map { "\($0.name)<-\($0.parent.map { String($0.rawValue) } ?? "-")" })"
+            )
             // The recorder wrote the task's events in runs, one per stay on an OS thread.
             let runs = trace.events.filter { $0.thread == hopper && $0.operation == .resume }.count
             #expect(runs >= hops / 2)
