@@ -46,6 +46,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SyncTrace", package: "SyncTrace"),
+                .product(name: "SyncTraceReplay", package: "SyncTrace"),
+                .product(name: "RaceDetector", package: "SyncTrace"),
             ],
             path: "Benchmarks/TaskBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

@@ -15,8 +15,6 @@ struct LogicalThreadSegments {
     var fillingKey: UInt64?
     /// Runs that came too early, by the position of their first event.
     var held: [UInt64: [TraceEvent]] = [:]
-    /// Whether the thread's `exit` went out: a join of it may go.
-    var finished = false
 
     /// The thread's next events in the file are its events from `position` on.
     mutating func resume(at position: UInt64) {

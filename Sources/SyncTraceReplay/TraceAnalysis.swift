@@ -83,6 +83,10 @@ public enum TraceAnalysis {
                     index += 1
                 }
             }
+            // Let go of the names before reading on: the reader appends the next batch's declarations
+            // to its own copy, which must not be shared then (a trace declaring a million tasks would
+            // copy them all at every batch).
+            context.symbols = TraceSymbols()
         }
         context.symbols = source.symbols
         context.eventIndex = index

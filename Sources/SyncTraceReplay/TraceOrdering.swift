@@ -27,6 +27,11 @@ public final class TraceOrdering {
     /// Threads with a non-empty queue.
     @exclusivity(unchecked) private var active: [Int] = []
     @exclusivity(unchecked) private var isActive: [Bool] = []
+    /// Threads with events that wait for their `fork` to go out (they are not in ``active``
+    /// meanwhile): a list, whose entries are stale once the flag is cleared.
+    @exclusivity(unchecked) private var awaitingFork: [Int] = []
+    @exclusivity(unchecked) private var isAwaitingFork: [Bool] = []
+    @exclusivity(unchecked) private var awaitingForkCount = 0
     @exclusivity(unchecked) private var buffered = 0
     /// The buffered events in file order, as runs of consecutive events of one thread (a batch's),
     /// each run by its thread and the positions of its events in that thread's queue; and per thread,
@@ -55,6 +60,8 @@ public final class TraceOrdering {
     /// Per thread: whether it is a logical thread (its batches carry `resume` positions), and for
     /// those, where their batches go.
     @exclusivity(unchecked) private var isLogical: [Bool] = []
+    /// Per thread: whether its `exit` went out (a join of it may go then).
+    @exclusivity(unchecked) private var isFinished: [Bool] = []
     private var logical: [Int: LogicalThreadSegments] = [:]
     /// Events of logical threads held back until the events before them in program order arrive.
     @exclusivity(unchecked) private var heldSegments = 0
@@ -147,7 +154,7 @@ public final class TraceOrdering {
         if self.isLogical[thread] {
             self.logical[thread, default: LogicalThreadSegments()].nextPosition += UInt64(events.count)
             // A join of the thread goes out after its `exit` does (the queue is empty by then).
-            if events.last?.operation == .exit { self.logical[thread]!.finished = true }
+            if events.last?.operation == .exit { self.isFinished[thread] = true }
         }
         self.queues[thread].append(contentsOf: events)
         let first = self.appended[thread]
@@ -155,7 +162,16 @@ public final class TraceOrdering {
         self.arrivals.append(ArrivalRun(thread: thread, start: first, end: self.appended[thread]))
         if !self.isActive[thread] {
             self.isActive[thread] = true
-            self.active.append(thread)
+            // A thread waiting for its fork cannot go on: it waits aside, so that the search for a
+            // ready thread does not look at it again and again (a task group's children, whose events
+            // may all come before the fork that starts them).
+            if self.forked[thread] {
+                self.active.append(thread)
+            } else {
+                self.isAwaitingFork[thread] = true
+                self.awaitingFork.append(thread)
+                self.awaitingForkCount += 1
+            }
         }
         self.buffered += events.count
     }
@@ -177,6 +193,10 @@ public final class TraceOrdering {
             let span = UnsafeBufferPointer(rebasing: run[index..<end])
             index = end
             let segments = self.logical[thread, default: LogicalThreadSegments()]
+            if self.isFinished[thread] && segments.held.isEmpty {
+                let name = self.source.symbols.threads[thread].name
+                throw TraceFormatError(file: "", position: .input, reason: "\(name) has events after its exit")
+            }
             if segments.cursor == segments.nextPosition {
                 self.logical[thread]!.cursor += UInt64(span.count)
                 self.deliver(span, to: thread)
@@ -193,6 +213,10 @@ public final class TraceOrdering {
                     reason: "\(name)'s events from position \(segments.cursor) appear twice in the trace (it is already at \(segments.nextPosition))"
                 )
             }
+        }
+        // A finished thread's runs are all in: what is left to know of it is that it finished.
+        if self.isFinished[thread], self.logical[thread]?.held.isEmpty ?? false {
+            self.logical[thread] = nil
         }
     }
 
@@ -216,6 +240,8 @@ public final class TraceOrdering {
             self.forked.append(declaration.parent == nil)
             self.blockedInSend.append(false)
             self.isLogical.append(false)
+            self.isAwaitingFork.append(false)
+            self.isFinished.append(false)
         }
         if objects > self.objectCount {
             if objects > self.objectCapacity {
@@ -331,7 +357,7 @@ public final class TraceOrdering {
             // events over before the join that waits for it returns, so they are already read; a
             // logical thread's may come later in the file, so its join waits for its `exit`.
             let joined = event.otherThread.index
-            return self.queues[joined].isEmpty && (!self.isLogical[joined] || self.logical[joined]?.finished == true)
+            return self.queues[joined].isEmpty && (!self.isLogical[joined] || self.isFinished[joined])
         }
         return true
     }
@@ -356,7 +382,19 @@ public final class TraceOrdering {
                 break
             }
         } else if operation == .fork {
-            self.forked[event.otherThread.index] = true
+            self.startForked(event.otherThread.index)
+        }
+    }
+
+    /// `thread`'s fork went out (or will never come): its events may go.
+    private func startForked(_ thread: Int) {
+        self.forked[thread] = true
+        guard self.isAwaitingFork[thread] else { return }
+        self.isAwaitingFork[thread] = false
+        self.awaitingForkCount -= 1
+        self.active.append(thread)
+        if self.awaitingFork.count > 64 && self.awaitingFork.count > 2 * self.awaitingForkCount {
+            self.awaitingFork.removeAll { !self.isAwaitingFork[$0] }
         }
     }
 
@@ -397,15 +435,15 @@ public final class TraceOrdering {
             for thread in self.active {
                 guard let head = self.queues[thread].first, head.operation == .join else { continue }
                 let joined = head.otherThread.index
-                if self.isLogical[joined], self.queues[joined].isEmpty, self.logical[joined]?.finished != true {
-                    self.logical[joined, default: LogicalThreadSegments()].finished = true
+                if self.isLogical[joined], self.queues[joined].isEmpty, !self.isFinished[joined] {
+                    self.isFinished[joined] = true
                     return
                 }
             }
         }
         // A thread whose fork is not in the trace (lost, or the recording started after it).
-        if self.inputExhausted, let thread = self.active.first(where: { !self.forked[$0] }) {
-            self.forked[thread] = true
+        if self.inputExhausted, let thread = self.awaitingFork.first(where: { self.isAwaitingFork[$0] }) {
+            self.startForked(thread)
             return
         }
         throw self.contradiction()
@@ -414,7 +452,7 @@ public final class TraceOrdering {
     private func contradiction() -> TraceFormatError {
         let symbols = self.source.symbols
         var lines: [String] = []
-        for thread in self.active.sorted().prefix(8) {
+        for thread in (self.active + self.awaitingFork.filter { self.isAwaitingFork[$0] }).sorted().prefix(8) {
             guard let head = self.queues[thread].first else { continue }
             let threadName = symbols.threads[thread].name
             var line = "\(threadName) waits to \(head.operation.textName)"

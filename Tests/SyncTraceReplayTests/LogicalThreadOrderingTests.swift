@@ -96,4 +96,18 @@ struct LogicalThreadOrderingTests {
         #expect(events == ["fork", "a", "d"])
         #expect(ordering.sequenceGaps == 1)
     }
+
+    @Test("events of a logical thread after its exit are a malformed trace")
+    func eventsAfterExit() throws {
+        let bytes = try self.trace([
+            [TraceEvent(operation: .fork, thread: self.main, target: self.task.rawValue)],
+            [self.resume(0), self.step(0), TraceEvent(operation: .exit, thread: self.task)],
+            [self.resume(2), self.step(1)],
+        ])
+        #expect {
+            _ = try self.ordered(bytes)
+        } throws: { error in
+            "\(error)".contains("task has events after its exit")
+        }
+    }
 }

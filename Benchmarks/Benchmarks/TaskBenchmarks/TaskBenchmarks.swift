@@ -1,7 +1,9 @@
 import Benchmark
 import Foundation
 import Synchronization
+import RaceDetector
 import SyncTrace
+import SyncTraceReplay
 
 // What tracing costs a program made of many tiny tasks: a million child tasks, each bumping a
 // shared counter once, in a task group (a thousand at a time, as a program fanning out work does),
@@ -80,4 +82,48 @@ let benchmarks: @Sendable () -> Void = {
         precondition(summary.droppedEventCount == 0)
         try? FileManager.default.removeItem(atPath: taskTracePath)
     }
+
+    // Replaying such a trace: a million logical threads, each forked, joined, and touching one atomic.
+    // Finished, joined threads hand their clock slot on, so clocks stay as wide as the thousand
+    // children of one round; the iteration is the whole `synctrace analyze` work with the race detector.
+    Benchmark(
+        "Replay of the 1M-task trace (ordering, happens-before, RaceDetector)",
+        configuration: .init(
+            metrics: [.wallClock, .peakMemoryResident],
+            timeUnits: .milliseconds,
+            scalingFactor: .one,
+            maxDuration: .seconds(60),
+            maxIterations: 5
+        ),
+        closure: { benchmark in
+            benchmark.startMeasurement()
+            let report = try TraceAnalysis.run(path: taskReplayPath, plugins: [RaceDetector()])
+            benchmark.stopMeasurement()
+            precondition(report.findings.isEmpty && report.trace.threads > taskCount)
+        },
+        setup: { await recordTaskTrace(to: taskReplayPath) },
+        teardown: { try? FileManager.default.removeItem(atPath: taskReplayPath) }
+    )
+}
+
+let taskReplayPath = FileManager.default.temporaryDirectory.appendingPathComponent("task-replay-benchmark.synctrace").path
+
+/// Records the million-task program once, for the replay benchmark.
+func recordTaskTrace(to path: String) async {
+    let counter = TracedAtomic(0)
+    do {
+        try TraceRecorder.start(path: path)
+    } catch {
+        fatalError("cannot start recording: \(error)")
+    }
+    await withTracedTask(name: "main") {
+        for _ in 0..<(taskCount / tasksPerRound) {
+            await withTracedTaskGroup(of: Void.self) { group in
+                for _ in 0..<tasksPerRound {
+                    group.addTask { counter.wrappingAdd(1) }
+                }
+            }
+        }
+    }
+    TraceRecorder.stop()
 }
