@@ -124,6 +124,13 @@ let package = Package(
             path: "Examples/SeedPrograms",
             swiftSettings: strictSwift
         ),
+        // Swift's own concurrency recorded: actors, task groups, Dispatch queues, async streams.
+        .executableTarget(
+            name: "SwiftConcurrency",
+            dependencies: ["SyncTrace"],
+            path: "Examples/SwiftConcurrency",
+            swiftSettings: strictSwift
+        ),
         // An example analysis plugin (a lockset checker), and `synctrace` built with it. Its one
         // source file lives in the nested package that also builds it as a library loaded at run time
         // (`synctrace analyze --load`); that package's C entry points stay out of this build.
@@ -183,7 +190,7 @@ let package = Package(
             name: "SyncTraceExamplesTests",
             dependencies: [
                 "SyncTraceReplay", "RaceDetector", "DeadlockDetector", "LostUpdateCounter", "SyncTraceFormat",
-                "RacyCounter", "SeedPrograms",
+                "RacyCounter", "SeedPrograms", "SwiftConcurrency",
             ],
             swiftSettings: strictSwift
         ),

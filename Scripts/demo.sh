@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: builds the tool and an example program, records the seed's racy
+# The main job on a fresh machine: builds the tool and the example programs, records the seed's racy
 # counter (1000 threads doing counter += 1 without a lock) and its mutex fix by switching recording
-# on with SYNCTRACE_OUTPUT, analyses both (a data race in the first, nothing in the fix) and shows
-# what the traces hold; then converts and analyses the shipped text trace.
+# on with SYNCTRACE_OUTPUT, analyses both (a data race in the first, nothing in the fix), then an
+# actor whose balance is read before an await and written after it (a lost update, no data race)
+# and its fix; shows what the traces hold; then converts and analyses the shipped text trace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/bootstrap.sh
 
 swift build --product synctrace
 swift build --product RacyCounter
+swift build --product SwiftConcurrency
 bin="$(swift build --show-bin-path)"
 out="${TMPDIR:-/tmp}/synctrace-demo"
 mkdir -p "$out"
@@ -26,6 +28,18 @@ status=0
 echo
 echo "== synctrace analyze $out/fixed.synctrace   (exit status 0: no findings)"
 "$bin/synctrace" analyze "$out/fixed.synctrace"
+echo
+echo "== SYNCTRACE_OUTPUT=$out/actor.synctrace SwiftConcurrency actor-reentrancy   (an actor's balance read before an await, written after it)"
+SYNCTRACE_OUTPUT="$out/actor.synctrace" "$bin/SwiftConcurrency" actor-reentrancy
+echo
+echo "== synctrace analyze $out/actor.synctrace   (exit status 1: a lost update, and no data race)"
+status=0
+"$bin/synctrace" analyze "$out/actor.synctrace" || status=$?
+[ "$status" -eq 1 ] || { echo "demo: expected the actor example to report a lost update (exit 1), got $status" >&2; exit 1; }
+echo
+echo "== SYNCTRACE_OUTPUT=$out/actor-fixed.synctrace SwiftConcurrency actor-fixed && synctrace analyze it   (exit status 0)"
+SYNCTRACE_OUTPUT="$out/actor-fixed.synctrace" "$bin/SwiftConcurrency" actor-fixed
+"$bin/synctrace" analyze "$out/actor-fixed.synctrace"
 echo
 echo "== synctrace stats $out/racy.synctrace"
 "$bin/synctrace" stats "$out/racy.synctrace"

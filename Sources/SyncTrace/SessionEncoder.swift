@@ -35,9 +35,11 @@ final class SessionEncoder {
     /// naming its position in that thread's program order, since the OS threads that ran it hand
     /// their chunks over in any order (see ``TraceOperation/resume``).
     func encode(_ chunk: EventChunk) throws(TraceIOError) {
-        let osThread = try self.traceThread(chunk.thread)
+        // Declared when one of its own events comes: a pool thread that only ran tasks is no thread
+        // of the trace.
+        var osThread: ThreadID?
         if chunk.droppedBefore > 0 {
-            try self.writer.writeDropped(thread: osThread, count: chunk.droppedBefore)
+            try self.writer.writeDropped(thread: try self.traceThread(chunk.thread), count: chunk.droppedBefore)
         }
         self.staging.removeAll(keepingCapacity: true)
         self.staging.reserveCapacity(chunk.range.count + 1)
@@ -73,7 +75,13 @@ final class SessionEncoder {
             case .thread: target = try self.traceThread(raw.object).rawValue
             case .object: try self.declareObjects(through: raw.object)
             }
-            let thread = logical?.thread ?? osThread
+            let thread: ThreadID
+            if let logical {
+                thread = logical.thread
+            } else {
+                if osThread == nil { osThread = try self.traceThread(chunk.thread) }
+                thread = osThread!
+            }
             if let position = logical?.position, !inLogicalRun {
                 self.staging.append(TraceEvent(operation: .resume, thread: thread, argument: Int64(position), timestamp: raw.timestamp))
                 inLogicalRun = true

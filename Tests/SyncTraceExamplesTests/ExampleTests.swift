@@ -66,6 +66,22 @@ struct ExampleTests {
             program: "SeedPrograms", arguments: ["check-then-act"],
             prints: "balance after withdrawing 10 and 20 from 100: ", lost: ["balance": 1]
         ),
+        ExampleCase(
+            program: "SwiftConcurrency", arguments: ["actor-reentrancy"],
+            prints: "balance after withdrawing 100 and 200 from 1000: ", lost: ["balance": 1]
+        ),
+        ExampleCase(
+            program: "SwiftConcurrency", arguments: ["actor-fixed"],
+            prints: "balance after withdrawing 100 and 200 from 1000: 700"
+        ),
+        ExampleCase(
+            program: "SwiftConcurrency", arguments: ["task-group-shared"], prints: "count from 8 children: ", races: ["count"],
+            lostByPrinted: ("count", "count from 8 children: ", 8)
+        ),
+        ExampleCase(program: "SwiftConcurrency", arguments: ["task-group-slots"], prints: "sum of 1...8 from 8 slots: 36"),
+        ExampleCase(program: "SwiftConcurrency", arguments: ["serial-queue"], prints: "counter after 100 items on a serial queue: 100"),
+        ExampleCase(program: "SwiftConcurrency", arguments: ["concurrent-queue"], prints: "cache after two unsynchronized fills: ", races: ["cache"]),
+        ExampleCase(program: "SwiftConcurrency", arguments: ["async-stream"], prints: "consumer received item 0, item 1, item 2, item 3"),
     ]
 
     @Test("the example's trace has exactly the expected findings", arguments: Self.cases)
@@ -125,6 +141,22 @@ struct ExampleTests {
         let unguarded = try ExampleRunner.run("SeedPrograms", ["deadlock"], environment: [:], in: directory)
         #expect(unguarded.status == 2)
         #expect(unguarded.output.contains("SYNCTRACE_WATCHDOG=1 SYNCTRACE_WATCHDOG_ABORT=1"))
+    }
+
+    @Test("every mode SwiftConcurrency lists has a case above, and a wrong mode is refused")
+    func everyConcurrencyModeIsTested() throws {
+        let directory = try ExampleRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let listing = try ExampleRunner.run("SwiftConcurrency", [], environment: [:], in: directory)
+        #expect(listing.status == 0)
+        let modes = listing.output.split(separator: "\n").dropFirst().compactMap { line in
+            line.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
+        }
+        let tested = Set(Self.cases.filter { $0.program == "SwiftConcurrency" }.flatMap(\.arguments))
+        #expect(modes.count == 7)
+        #expect(Set(modes) == tested)
+        let wrong = try ExampleRunner.run("SwiftConcurrency", ["no-such-mode"], environment: [:], in: directory)
+        #expect(wrong.status == 2)
     }
 }
 

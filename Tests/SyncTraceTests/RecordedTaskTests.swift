@@ -14,11 +14,6 @@ extension RecordedTrace {
         let summary = try await TraceRecorder.record(to: path, body).summary
         return try Self.read(path: path, summary: summary)
     }
-
-    /// The events in the replay's order (program order per thread, every recorded order respected).
-    var orderedEvents: [TraceEvent] {
-        get throws { try self.ordered }
-    }
 }
 
 extension RecorderTests {
@@ -48,7 +43,7 @@ extension RecorderTests {
             // The recorder wrote the task's events in runs, one per stay on an OS thread.
             let runs = trace.events.filter { $0.thread == hopper && $0.operation == .resume }.count
             #expect(runs >= hops / 2)
-            let written = try trace.orderedEvents.filter { $0.thread == hopper && $0.operation == .write }
+            let written = trace.ordered.filter { $0.thread == hopper && $0.operation == .write }
             let names = written.map { trace.symbols.objects[$0.object.index].name }
             #expect(names == (0..<hops).map { "step\($0)" })
             #expect(trace.racyVariables.isEmpty)
@@ -65,7 +60,7 @@ extension RecorderTests {
                 #expect(result[] == 2)
             }
             #expect(joined.racyVariables.isEmpty)
-            #expect(try joined.orderedEvents.contains { $0.operation == .join })
+            #expect(joined.ordered.contains { $0.operation == .join })
 
             let unjoined = try await RecordedTrace.record {
                 let result = TracedVar(0, name: "result")
@@ -106,7 +101,7 @@ extension RecorderTests {
             // The recording's body runs as "main task", which forks and joins each child.
             let main = try separate.thread("main task")
             let forks = separate.events.filter { $0.operation == .fork && $0.thread == main }.count
-            let joins = try separate.orderedEvents.filter { $0.operation == .join && $0.thread == main }.count
+            let joins = separate.ordered.filter { $0.operation == .join && $0.thread == main }.count
             #expect(forks == 8)
             #expect(joins == 8)
 
