@@ -63,6 +63,12 @@ final class ThreadRecorder: @unchecked Sendable {
             self.buffer.pointee.task = task
             return
         }
+        if self.writeSwitch(to: logical, task: task) == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
+    }
+
+    /// Writes a switch record to `logical` (the writer declares it from the reference the record
+    /// carries) and makes it the buffer's; returns `synctrace_record_switch`'s status.
+    private func writeSwitch(to logical: LogicalThread?, task: UnsafeRawPointer?) -> Int32 {
         let status = synctrace_record_switch(
             self.buffer,
             UInt8(SYNCTRACE_SWITCH_OPERATION),
@@ -74,21 +80,7 @@ final class ThreadRecorder: @unchecked Sendable {
         )
         self.logical = logical
         self.hasSwitched = true
-        if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
-    }
-
-    /// Writes a switch record to the logical thread the buffer runs now, without checking whether
-    /// it changed: after events were dropped, the writer may not know.
-    private func restateLogicalThread() {
-        _ = synctrace_record_switch(
-            self.buffer,
-            UInt8(SYNCTRACE_SWITCH_OPERATION),
-            self.logical?.id ?? self.threadID,
-            self.logical?.events ?? UInt64.max,
-            self.logical?.state,
-            self.buffer.pointee.task,
-            self.logical.map { UnsafeRawPointer(Unmanaged.passRetained($0).toOpaque()) }
-        )
+        return status
     }
 
     /// Called by the owner: writes that logical thread `child` has just been forked.
@@ -139,8 +131,9 @@ final class ThreadRecorder: @unchecked Sendable {
             self.droppedSinceReported = 0
         } else {
             self.droppedSinceReported += UInt64(chunk.eventCount)
-            // The dropped events may have held switch records: say again whose events follow.
-            if self.hasSwitched { self.restateLogicalThread() }
+            // The dropped events may have held switch records: say again whose events follow (into
+            // the buffer just emptied, which one record cannot fill).
+            if self.hasSwitched { _ = self.writeSwitch(to: self.logical, task: self.buffer.pointee.task) }
         }
     }
 

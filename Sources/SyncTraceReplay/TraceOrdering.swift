@@ -128,9 +128,7 @@ public final class TraceOrdering {
             self.arrivals.removeFirst(self.arrivalsHead)
             self.arrivalsHead = 0
         }
-        var incoming = self.incoming
-        defer { self.incoming = incoming }
-        try incoming.withUnsafeBufferPointer { (incoming) throws(TraceFormatError) in
+        try self.incoming.withUnsafeBufferPointer { (incoming) throws(TraceFormatError) in
             var start = 0
             while start < incoming.count {
                 // A batch holds one thread's events, or runs of several threads' (converted traces).
@@ -192,18 +190,20 @@ public final class TraceOrdering {
             while end < run.count && run[end].operation != .resume { end += 1 }
             let span = UnsafeBufferPointer(rebasing: run[index..<end])
             index = end
-            let segments = self.logical[thread, default: LogicalThreadSegments()]
+            var segments = self.logical[thread] ?? LogicalThreadSegments()
             if self.isFinished[thread] && segments.held.isEmpty {
                 let name = self.source.symbols.threads[thread].name
                 throw TraceFormatError(file: "", position: .input, reason: "\(name) has events after its exit")
             }
             if segments.cursor == segments.nextPosition {
-                self.logical[thread]!.cursor += UInt64(span.count)
+                segments.cursor += UInt64(span.count)
+                self.logical[thread] = segments
                 self.deliver(span, to: thread)
                 self.releaseHeld(of: thread)
             } else if segments.cursor > segments.nextPosition, let key = segments.fillingKey {
-                self.logical[thread]!.held[key, default: []].append(contentsOf: span)
-                self.logical[thread]!.cursor += UInt64(span.count)
+                segments.held[key, default: []].append(contentsOf: span)
+                segments.cursor += UInt64(span.count)
+                self.logical[thread] = segments
                 self.heldSegments += span.count
             } else {
                 let name = self.source.symbols.threads[thread].name
