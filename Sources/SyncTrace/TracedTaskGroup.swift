@@ -5,7 +5,7 @@
 /// let total = await withTracedTaskGroup(of: Int.self) { group in
 ///     for slot in slots { group.addTask { slot.update { $0 + 1 } } }
 ///     var sum = 0
-///     while let value = await group.next() { sum += value }
+///     for await value in group { sum += value }   // or `while let value = await group.next()`
 ///     return sum
 /// }
 /// ```
@@ -70,6 +70,29 @@ public struct TracedTaskGroup<ChildTaskResult: Sendable> {
     /// Cancels every child.
     public func cancelAll() {
         self.group.cancelAll()
+    }
+}
+
+extension TracedTaskGroup: AsyncSequence {
+    /// Iterates the group's results as its children finish, recording the `join` of each:
+    /// `for await value in group { … }`.
+    public struct Iterator: AsyncIteratorProtocol {
+        var group: TracedTaskGroup<ChildTaskResult>
+
+        /// The next child's result, or nil when no child is left.
+        public mutating func next() async -> ChildTaskResult? {
+            await self.group.next(isolation: nil, fileID: "", line: 0)
+        }
+
+        /// The next child's result, or nil when no child is left, on the caller's actor.
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> ChildTaskResult? {
+            await self.group.next(isolation: actor, fileID: "", line: 0)
+        }
+    }
+
+    /// An iterator over the results.
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(group: self)
     }
 }
 

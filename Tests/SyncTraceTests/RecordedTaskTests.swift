@@ -90,7 +90,7 @@ extension RecorderTests {
                         }
                     }
                     var total = 0
-                    while let value = await group.next() { total += value }
+                    for await value in group { total += value }
                     return total
                 }
                 #expect(total == 28)
