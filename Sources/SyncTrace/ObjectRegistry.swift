@@ -4,9 +4,9 @@ import SyncTraceFormat
 /// Every traced object the process has created, numbered densely in creation order.
 ///
 /// Objects register when they are created, recording or not, so that a recording started later can
-/// still declare them; the writer thread declares them in a trace the first time an event names
-/// them (with every lower id, since trace ids are dense). Creating an object takes a lock; using one
-/// never does.
+/// still declare them; the writer thread declares one in a trace the first time an event names it,
+/// under the trace's own id (each trace numbers only the objects it names, from zero). Creating an
+/// object takes a lock; using one never does.
 enum ObjectRegistry {
     struct Entry: Sendable {
         var kind: ObjectKind
@@ -36,6 +36,11 @@ enum ObjectRegistry {
             entries.append(entry)
             return UInt32(entries.count - 1)
         }
+    }
+
+    /// The entry of object `id`, if it is registered.
+    static func entry(_ id: UInt32) -> Entry? {
+        Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }
 
     /// The entries with ids in `range`.

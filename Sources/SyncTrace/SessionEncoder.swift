@@ -16,7 +16,9 @@ final class SessionEncoder {
     /// The trace's id of each thread it has declared, by recorder id (an OS thread's registry id, or a
     /// logical thread's flagged one): a trace declares only the threads it names, numbered from zero.
     private var threadIDs: [UInt32: ThreadID] = [:]
-    private var declaredObjects = 0
+    /// Per registry id, the trace's id of each object it has declared, plus one (0: not declared
+    /// yet): a trace declares only the objects it names, numbered from zero in first-use order.
+    private var objectIDs: [UInt32] = []
     private var sites: [SiteKey: StringID] = [:]
     private var lastSite: (key: SiteKey, id: StringID)?
     private var staging: [TraceEvent] = []
@@ -73,7 +75,7 @@ final class SessionEncoder {
             switch operation.target {
             case .none: break
             case .thread: target = try self.traceThread(raw.object).rawValue
-            case .object: try self.declareObjects(through: raw.object)
+            case .object: target = try self.traceObject(raw.object)
             }
             let thread: ThreadID
             if let logical {
@@ -149,17 +151,22 @@ final class SessionEncoder {
         return id
     }
 
-    private func declareObjects(through id: UInt32) throws(TraceIOError) {
-        guard Int(id) >= self.declaredObjects else { return }
-        for entry in ObjectRegistry.entries(self.declaredObjects..<(Int(id) + 1)) {
-            let location = try self.writer.intern(entry.site.text)
-            _ = try self.writer.declareObject(
-                kind: entry.kind,
-                name: entry.displayName,
-                location: location,
-                capacity: entry.capacity
-            )
+    /// The trace's id of registry object `id`, declaring the object the first time an event names it.
+    private func traceObject(_ id: UInt32) throws(TraceIOError) -> UInt32 {
+        let index = Int(id)
+        if index < self.objectIDs.count, self.objectIDs[index] != 0 { return self.objectIDs[index] - 1 }
+        let entry = ObjectRegistry.entry(id)
+        let location = try entry.map { (entry) throws(TraceIOError) in try self.writer.intern(entry.site.text) }
+        let declared = try self.writer.declareObject(
+            kind: entry?.kind ?? .variable,
+            name: entry?.displayName ?? "object \(id)",
+            location: location,
+            capacity: entry?.capacity ?? 0
+        )
+        if index >= self.objectIDs.count {
+            self.objectIDs.append(contentsOf: repeatElement(0, count: max(index + 1, self.objectIDs.count * 2) - self.objectIDs.count))
         }
-        self.declaredObjects = Int(id) + 1
+        self.objectIDs[index] = declared.rawValue + 1
+        return declared.rawValue
     }
 }

@@ -58,8 +58,7 @@ struct RecordedTrace {
         )
     }
 
-    /// The id of the object declared under `name`: the latest, since a trace declares every object
-    /// the process created before the ones it uses, earlier tests' included.
+    /// The id of the object declared under `name` (the latest, should a program reuse a name).
     func object(_ name: String) throws -> ObjectID {
         try #require(self.symbols.objects.last { $0.name == name }).id
     }

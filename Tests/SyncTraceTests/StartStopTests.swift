@@ -60,6 +60,25 @@ extension RecorderTests {
                 #expect(trace.analysis.trace.sequenceGaps == 0)
             }
         }
+
+        @Test("a trace declares only the threads and objects it names, numbered from zero")
+        func onlyWhatTheTraceNames() throws {
+            // Objects and threads made before (and not used in) the recording stay out of its trace.
+            let unused = (0..<50).map { TracedVar(0, name: "unused \($0)") }
+            let idle = TracedThread.spawn(name: "idle") {}
+            idle.join()
+            let trace = try RecordedTrace.record {
+                let used = TracedVar(0, name: "used")
+                let worker = TracedThread.spawn(name: "worker") { used[] = 1 }
+                worker.join()
+            }
+            #expect(trace.symbols.objects.map(\.name) == ["used"])
+            #expect(trace.symbols.objects.first?.id == ObjectID(0))
+            #expect(Set(trace.symbols.threads.map(\.name)).isDisjoint(with: ["idle"]))
+            #expect(trace.symbols.threads.contains { $0.name == "worker" })
+            #expect(trace.symbols.threads.count == 2)
+            _ = unused
+        }
     }
 }
 
