@@ -18,10 +18,13 @@ final class SessionEncoder {
     private var threadIDs: [UInt32: ThreadID] = [:]
     /// Per registry id, the trace's id of each object it has declared, plus one (0: not declared
     /// yet): a trace declares only the objects it names, numbered from zero in first-use order.
-    private var objectIDs: [UInt32] = []
+    // Read for every event: only the writer thread reaches it, so the runtime's exclusivity check
+    // (a call per access) is switched off.
+    @exclusivity(unchecked) private var objectIDs: [UInt32] = []
     private var sites: [SiteKey: StringID] = [:]
-    private var lastSite: (key: SiteKey, id: StringID)?
-    private var staging: [TraceEvent] = []
+    // Also read for every event, by the writer thread only (see `objectIDs`).
+    @exclusivity(unchecked) private var lastSite: (key: SiteKey, id: StringID)?
+    @exclusivity(unchecked) private var staging: [TraceEvent] = []
     /// Per OS thread (by its registry id), the logical thread its buffer was running at the end of
     /// its last chunk, if any (by trace id), and that logical thread's next event position.
     private var running: [UInt32: (thread: ThreadID, position: UInt64)] = [:]
@@ -75,7 +78,13 @@ final class SessionEncoder {
             switch operation.target {
             case .none: break
             case .thread: target = try self.traceThread(raw.object).rawValue
-            case .object: target = try self.traceObject(raw.object)
+            case .object:
+                let index = Int(raw.object)
+                if index < self.objectIDs.count, self.objectIDs[index] != 0 {
+                    target = self.objectIDs[index] - 1
+                } else {
+                    target = try self.traceObject(raw.object)
+                }
             }
             let thread: ThreadID
             if let logical {
