@@ -93,13 +93,15 @@ final class RecordingSession: @unchecked Sendable {
     }
 
     /// Hands a full buffer to the writer, waiting (or, under the drop policy, dropping it) when the
-    /// writer is behind; `false` when the events were dropped.
-    func submit(_ chunk: EventChunk) -> Bool {
+    /// writer is behind; nil when it went to the writer, else how many events were dropped (counted
+    /// here: the chunk's storage goes back to the pool).
+    func submit(_ chunk: EventChunk) -> UInt64? {
         let dropWhenFull = self.options.overflowPolicy == .dropEvents
-        if self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) { return true }
-        if !self.queue.isClosed { self.droppedEvents.add(UInt64(chunk.eventCount), ordering: .relaxed) }
+        if self.queue.enqueue(chunk, dropWhenFull: dropWhenFull) { return nil }
+        let dropped = UInt64(chunk.eventCount)
+        if !self.queue.isClosed { self.droppedEvents.add(dropped, ordering: .relaxed) }
         self.discard(chunk)
-        return false
+        return dropped
     }
 
     /// Hands over a thread's last events (at its exit, or at stop) without waiting.

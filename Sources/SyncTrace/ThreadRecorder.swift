@@ -127,13 +127,13 @@ final class ThreadRecorder: @unchecked Sendable {
         self.flushed = 0
         // The owner is the only writer of `count`; resetting it here is ordered before its next append.
         self.buffer.pointee.count = 0
-        if self.session.submit(chunk) {
-            self.droppedSinceReported = 0
-        } else {
-            self.droppedSinceReported += UInt64(chunk.eventCount)
+        if let dropped = self.session.submit(chunk) {
+            self.droppedSinceReported += dropped
             // The dropped events may have held switch records: say again whose events follow (into
             // the buffer just emptied, which one record cannot fill).
             if self.hasSwitched { _ = self.writeSwitch(to: self.logical, task: self.buffer.pointee.task) }
+        } else {
+            self.droppedSinceReported = 0
         }
     }
 

@@ -386,6 +386,25 @@ public final class TraceOrdering {
         }
     }
 
+    /// Per object, the lowest number among the events read but not gone out: in the queues, in the
+    /// queues of threads waiting for their fork, and in logical threads' held runs.
+    private func lowestPendingNumbers() -> [Int: UInt64] {
+        var lowest: [Int: UInt64] = [:]
+        func note(_ events: some Sequence<TraceEvent>) {
+            for event in events where event.operation.hasSequence {
+                let object = event.object.index
+                if let known = lowest[object], known <= event.sequence { continue }
+                lowest[object] = event.sequence
+            }
+        }
+        for thread in self.active { note(self.queues[thread].pending) }
+        for thread in self.awaitingFork where self.isAwaitingFork[thread] { note(self.queues[thread].pending) }
+        for segments in self.logical.values {
+            for run in segments.held.values { note(run) }
+        }
+        return lowest
+    }
+
     /// `thread`'s fork went out (or will never come): its events may go.
     private func startForked(_ thread: Int) {
         self.forked[thread] = true
@@ -401,36 +420,35 @@ public final class TraceOrdering {
     /// Nothing can go out and nothing more can be read: resume an object past a gap in its numbers,
     /// or report the contradiction.
     private func resolveStall() throws(TraceFormatError) {
-        // A head that waits only for its object's numbering, and holds that object's lowest pending
-        // number: everything before it is missing from the trace, so it may go. Its own queue has
-        // nothing lower on the object (a thread's operations on an object follow the object's order);
-        // only the other queues need looking at.
+        // Once the whole file is read, a logical thread with events missing before a held run (they
+        // were dropped under the recorder's drop policy) goes on from the held run. First: the held
+        // events may hold numbers the objects' gaps below would otherwise skip.
+        if self.inputExhausted, let (thread, segments) = self.logical.first(where: { !$0.value.held.isEmpty }),
+            let lowest = segments.lowestHeld
+        {
+            self.sequenceGaps += 1
+            self.logical[thread]!.nextPosition = lowest
+            self.releaseHeld(of: thread)
+            return
+        }
+        // Heads that wait only for their object's numbering, each holding its object's lowest pending
+        // number: everything before it is missing from the trace, so it may go. One pass over what is
+        // held finds every object's lowest pending number, and every such head goes at once.
+        let lowest = self.lowestPendingNumbers()
+        var resumed = false
         for thread in self.active {
             guard let head = self.queues[thread].first, head.operation.hasSequence,
                 !self.blockedInSend[thread], self.forked[thread]
             else { continue }
-            let object = head.object
-            let next = self.nextSequence[object.index]
-            guard head.sequence > next else { continue }
-            let lowest = self.active.allSatisfy { other in
-                other == thread
-                    || !self.queues[other].pending.contains { $0.operation.hasSequence && $0.object == object && $0.sequence < head.sequence }
-            }
-            if lowest {
+            let object = head.object.index
+            if head.sequence > self.nextSequence[object] && lowest[object] == head.sequence {
                 self.sequenceGaps += 1
-                self.nextSequence[object.index] = head.sequence
-                return
+                self.nextSequence[object] = head.sequence
+                resumed = true
             }
         }
+        if resumed { return }
         if self.inputExhausted {
-            // A logical thread with events missing before a held run (dropped under the recorder's
-            // drop policy): go on from the held run.
-            if let (thread, segments) = self.logical.first(where: { !$0.value.held.isEmpty }), let lowest = segments.lowestHeld {
-                self.sequenceGaps += 1
-                self.logical[thread]!.nextPosition = lowest
-                self.releaseHeld(of: thread)
-                return
-            }
             // A join of a logical thread whose `exit` is not in the trace (the recording was cut).
             for thread in self.active {
                 guard let head = self.queues[thread].first, head.operation == .join else { continue }

@@ -8,10 +8,13 @@ import Testing
 
 extension RecordedTrace {
     /// Records the asynchronous `body` to a temporary file and reads the trace back.
-    static func record(_ body: () async throws -> Void) async throws -> RecordedTrace {
+    static func record(
+        options: TraceRecorderOptions = TraceRecorderOptions(),
+        _ body: () async throws -> Void
+    ) async throws -> RecordedTrace {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString).synctrace").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let summary = try await TraceRecorder.record(to: path, body).summary
+        let summary = try await TraceRecorder.record(to: path, options: options, body).summary
         return try Self.read(path: path, summary: summary)
     }
 }
@@ -130,6 +133,28 @@ extension RecorderTests {
             }
             #expect(trace.racyVariables.isEmpty)
             #expect(try trace.thread("child").index > 0)
+        }
+    
+        @Test("under the drop policy, tasks' dropped events leave a trace the replay still orders")
+        func droppedTaskEvents() async throws {
+            let options = TraceRecorderOptions(bufferCapacity: 16, maximumQueuedBuffers: 2, overflowPolicy: .dropEvents)
+            let trace = try await RecordedTrace.record(options: options) {
+                let variables = (0..<4).map { TracedVar(0, name: "v\($0)") }
+                for _ in 0..<20 {
+                    await withTracedTaskGroup(of: Void.self) { group in
+                        for index in 0..<50 {
+                            group.addTask {
+                                for _ in 0..<10 { variables[index % 4][] = index }
+                            }
+                        }
+                    }
+                }
+            }
+            // Whatever was dropped, what is left is ordered (the analysis ran) and accounted for.
+            #expect(trace.summary.droppedEventCount > 0)
+            #expect(trace.ordered.count > 0)
+            #expect(trace.dropped == trace.summary.droppedEventCount)
+            #expect(trace.analysis.trace.events > 0)
         }
     }
 }
