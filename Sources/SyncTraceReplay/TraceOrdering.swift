@@ -386,9 +386,9 @@ public final class TraceOrdering {
         }
     }
 
-    /// Per object, the lowest number among the events read but not gone out: in the queues, in the
-    /// queues of threads waiting for their fork, and in logical threads' held runs.
-    private func lowestPendingNumbers() -> [Int: UInt64] {
+    /// Per object, the lowest number among the events read but not gone out: in the queues (but
+    /// `skipped`'s), in the queues of threads waiting for their fork, and in logical threads' held runs.
+    private func lowestPendingNumbers(skipping skipped: Int?) -> [Int: UInt64] {
         var lowest: [Int: UInt64] = [:]
         func note(_ events: some Sequence<TraceEvent>) {
             for event in events where event.operation.hasSequence {
@@ -397,7 +397,7 @@ public final class TraceOrdering {
                 lowest[object] = event.sequence
             }
         }
-        for thread in self.active { note(self.queues[thread].pending) }
+        for thread in self.active where thread != skipped { note(self.queues[thread].pending) }
         for thread in self.awaitingFork where self.isAwaitingFork[thread] { note(self.queues[thread].pending) }
         for segments in self.logical.values {
             for run in segments.held.values { note(run) }
@@ -434,14 +434,20 @@ public final class TraceOrdering {
         // Heads that wait only for their object's numbering, each holding its object's lowest pending
         // number: everything before it is missing from the trace, so it may go. One pass over what is
         // held finds every object's lowest pending number, and every such head goes at once.
-        let lowest = self.lowestPendingNumbers()
-        var resumed = false
-        for thread in self.active {
+        let candidates = self.active.filter { thread in
             guard let head = self.queues[thread].first, head.operation.hasSequence,
                 !self.blockedInSend[thread], self.forked[thread]
-            else { continue }
+            else { return false }
+            return head.sequence > self.nextSequence[head.object.index]
+        }
+        // The candidate's own queue holds nothing lower on its object (program order), so with one
+        // candidate the pass leaves its queue out: a lone thread with many gaps (drops) costs little.
+        let lowest = candidates.isEmpty ? [:] : self.lowestPendingNumbers(skipping: candidates.count == 1 ? candidates[0] : nil)
+        var resumed = false
+        for thread in candidates {
+            let head = self.queues[thread].first!
             let object = head.object.index
-            if head.sequence > self.nextSequence[object] && lowest[object] == head.sequence {
+            if lowest[object].map({ $0 >= head.sequence }) ?? true {
                 self.sequenceGaps += 1
                 self.nextSequence[object] = head.sequence
                 resumed = true
