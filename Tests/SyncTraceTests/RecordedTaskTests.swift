@@ -156,6 +156,40 @@ extension RecorderTests {
             #expect(trace.dropped == trace.summary.droppedEventCount)
             #expect(trace.analysis.trace.events > 0)
         }
+    
+        @Test("a throwing task group joins the child that threw as well as those that returned")
+        func throwingGroupJoinsFailures() async throws {
+            struct Failure: Error {}
+            let trace = try await RecordedTrace.record {
+                let written = (0..<4).map { TracedVar(0, name: "written\($0)") }
+                var failures = 0
+                var sum = 0
+                try await withThrowingTracedTaskGroup(of: Int.self) { group in
+                    for index in 0..<4 {
+                        group.addTask {
+                            written[index][] = index
+                            if index % 2 == 1 { throw Failure() }
+                            return index
+                        }
+                    }
+                    while true {
+                        do {
+                            guard let value = try await group.next() else { break }
+                            sum += value
+                        } catch is Failure {
+                            failures += 1
+                        }
+                    }
+                }
+                #expect(failures == 2)
+                #expect(sum == 2)
+                // Every child was joined, those that threw too: reading what they wrote is ordered.
+                #expect(written.map { $0[] } == [0, 1, 2, 3])
+            }
+            #expect(trace.racyVariables.isEmpty)
+            let main = try trace.thread("main task")
+            #expect(trace.ordered.filter { $0.operation == .join && $0.thread == main }.count == 4)
+        }
     }
 }
 
