@@ -1,5 +1,5 @@
-public import SyncTraceFormat
-public import SyncTraceReplay
+import SyncTraceFormat
+import SyncTraceReplay
 
 /// An event as the detector remembers it: the event and its position in the replay.
 struct IndexedEvent {

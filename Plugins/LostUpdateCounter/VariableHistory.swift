@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// What the lost-update counter keeps per variable: O(threads) whatever the trace's length.
 ///

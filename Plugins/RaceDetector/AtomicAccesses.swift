@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// What the race detector keeps of a variable's atomic accesses, once it has had any: an atomic
 /// access does not race with another atomic access, but a plain access that conflicts with a

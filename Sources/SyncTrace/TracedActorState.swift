@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// An actor's state, traced: every access is recorded as an access to a shared variable made while
 /// holding the actor's lock, so that the replay sees what the actor guarantees — no data race — and

@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// A first-in-first-out queue of events with O(1) append and pop, reusing its storage.
 struct EventQueue {

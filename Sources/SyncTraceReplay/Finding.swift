@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// What a plugin found: a data race, a deadlock, lost updates — with the objects involved and the
 /// events that explain it, ready to be rendered for people or as JSON.

@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// Renders a report as JSON, the contract tools rely on:
 ///

@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// Where a logical thread's batches go while ``TraceOrdering`` puts them back in program order.
 ///

@@ -67,7 +67,7 @@ enum Conformance {
         environment[self.childOutputVariable] = path
         process.environment = environment
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
