@@ -32,4 +32,4 @@ guard let program = programs.first(where: { $0.mode == mode }) else {
     exit(mode == nil ? 0 : 2)
 }
 // The top-level code is a task too: traced, so that its events keep their order across its awaits.
-await withTracedTask(name: "main") { await program.run() }
+await withTracedTask(name: "main task") { await program.run() }
