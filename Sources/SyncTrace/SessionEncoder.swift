@@ -15,7 +15,7 @@ final class SessionEncoder {
     let writer: TraceWriter
     /// The trace's id of each thread it has declared, by recorder id (an OS thread's registry id, or a
     /// logical thread's flagged one): a trace declares only the threads it names, numbered from zero.
-    private var threadIDs: [UInt32: ThreadID] = [:]
+    private var threadIDs = ThreadIDTable()
     /// Per registry id, the trace's id of each object it has declared, plus one (0: not declared
     /// yet): a trace declares only the objects it names, numbered from zero in first-use order.
     // Read for every event: only the writer thread reaches it, so the runtime's exclusivity check
@@ -177,5 +177,38 @@ final class SessionEncoder {
         }
         self.objectIDs[index] = declared.rawValue + 1
         return declared.rawValue
+    }
+}
+
+/// The trace's id of each recorder thread a trace has declared: two arrays indexed by the recorder's
+/// dense numbers (OS threads' registry ids, logical threads' numbers), read for every chunk and
+/// switch, so no hashing.
+struct ThreadIDTable {
+    private var osThreads: [UInt32] = []
+    private var logicalThreads: [UInt32] = []
+
+    /// The trace's id of recorder thread `id` (plus one in storage: 0 is "not declared").
+    subscript(id: UInt32) -> ThreadID? {
+        get {
+            let index = Int(id & ~LogicalThread.idFlag)
+            let table = id & LogicalThread.idFlag != 0 ? self.logicalThreads : self.osThreads
+            return index < table.count && table[index] != 0 ? ThreadID(table[index] - 1) : nil
+        }
+        set {
+            let index = Int(id & ~LogicalThread.idFlag)
+            let value = newValue.map { $0.rawValue + 1 } ?? 0
+            if id & LogicalThread.idFlag != 0 {
+                Self.store(value, at: index, in: &self.logicalThreads)
+            } else {
+                Self.store(value, at: index, in: &self.osThreads)
+            }
+        }
+    }
+
+    private static func store(_ value: UInt32, at index: Int, in table: inout [UInt32]) {
+        if index >= table.count {
+            table.append(contentsOf: repeatElement(0, count: max(index + 1, table.count * 2) - table.count))
+        }
+        table[index] = value
     }
 }
