@@ -42,8 +42,16 @@ final class LogicalThread: @unchecked Sendable {
     let state: UnsafeMutablePointer<synctrace_logical_thread>
     /// The Swift task that runs it (identity only), or nil for a dispatched work item.
     var task: UnsafeRawPointer?
+    /// The recording it was forked in: in a later one (it outlived a `stop()`), it has no parent.
+    let forkEpoch: UInt64
+    /// The recording its positions count in, and its event count when that recording first saw it:
+    /// each trace numbers a thread's events from zero. Written by the OS thread running it, at a switch.
+    var positionEpoch: UInt64 = 0
+    var positionBase: UInt64 = 0
 
-    private init(name: String?, kind: String, parent: UInt32, parentThread: LogicalThread?, site: CallSite) {
+    private init(name: String?, kind: String, parent: UInt32, parentThread: LogicalThread?, site: CallSite, epoch: UInt64) {
+        self.forkEpoch = epoch
+        self.positionEpoch = epoch
         self.id = Self.idFlag | (Self.numbers.wrappingAdd(1, ordering: .relaxed).oldValue & ~Self.idFlag)
         self.name = name
         self.kind = kind
@@ -64,6 +72,16 @@ final class LogicalThread: @unchecked Sendable {
     /// How many events it has recorded so far.
     var events: UInt64 { self.state.pointee.events }
 
+    /// Its position in its program order as recording `epoch` counts it: events it recorded in that
+    /// recording so far. Called by the OS thread about to run it.
+    func position(in epoch: UInt64) -> UInt64 {
+        if self.positionEpoch != epoch {
+            self.positionEpoch = epoch
+            self.positionBase = self.events
+        }
+        return self.events - self.positionBase
+    }
+
     // MARK: Forking and joining
 
     /// Records that the calling thread starts a new logical thread (`fork`), if a recording runs.
@@ -76,7 +94,8 @@ final class LogicalThread: @unchecked Sendable {
             kind: kind,
             parent: recorder.currentTraceThread,
             parentThread: recorder.logical,
-            site: CallSite(fileID, line)
+            site: CallSite(fileID, line),
+            epoch: epoch
         )
         // The announcement first: it carries what the writer needs to declare the child, which the
         // fork names.

@@ -48,7 +48,7 @@ final class RecordingSession: @unchecked Sendable {
             clockResolution: 1000
         )
         do {
-            self.encoder = SessionEncoder(writer: try TraceWriter(path: path, header: header))
+            self.encoder = SessionEncoder(writer: try TraceWriter(path: path, header: header), epoch: epoch)
         } catch {
             throw .cannotCreate(path: path, reason: error.reason.replacing("cannot create \(path): ", with: ""))
         }

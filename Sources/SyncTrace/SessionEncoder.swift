@@ -29,8 +29,12 @@ final class SessionEncoder {
     /// its last chunk, if any (by trace id), and that logical thread's next event position.
     private var running: [UInt32: (thread: ThreadID, position: UInt64)] = [:]
 
-    init(writer: TraceWriter) {
+    /// The recording this encoder writes.
+    let epoch: UInt64
+
+    init(writer: TraceWriter, epoch: UInt64) {
         self.writer = writer
+        self.epoch = epoch
     }
 
     /// Encodes one chunk of an OS thread's events as a batch.
@@ -123,8 +127,9 @@ final class SessionEncoder {
         var site: CallSite?
         if id & LogicalThread.idFlag != 0 {
             name = logical?.displayName ?? "task \(id & ~LogicalThread.idFlag)"
-            // The child's chunk may come before the parent's: declare the parent first.
-            if let logical {
+            // The child's chunk may come before the parent's: declare the parent first. A thread
+            // forked in an earlier recording (it outlived a stop) starts this one without a fork.
+            if let logical, logical.forkEpoch == self.epoch {
                 parent = try self.traceThread(logical.parent, logical.parentThread)
             }
             site = logical?.site

@@ -73,7 +73,7 @@ final class ThreadRecorder: @unchecked Sendable {
             self.buffer,
             UInt8(SYNCTRACE_SWITCH_OPERATION),
             logical?.id ?? self.threadID,
-            logical?.events ?? UInt64.max,
+            logical?.position(in: self.session.epoch) ?? UInt64.max,
             logical?.state,
             task,
             logical.map { UnsafeRawPointer(Unmanaged.passRetained($0).toOpaque()) }

@@ -190,6 +190,47 @@ extension RecorderTests {
             let main = try trace.thread("main task")
             #expect(trace.ordered.filter { $0.operation == .join && $0.thread == main }.count == 4)
         }
+    
+        @Test("a task that outlives a recording starts the next one as a thread of its own, from position zero")
+        func taskAcrossRecordings() async throws {
+            let first = FileManager.default.temporaryDirectory.appendingPathComponent("first-\(UUID().uuidString).synctrace").path
+            let second = FileManager.default.temporaryDirectory.appendingPathComponent("second-\(UUID().uuidString).synctrace").path
+            defer {
+                try? FileManager.default.removeItem(atPath: first)
+                try? FileManager.default.removeItem(atPath: second)
+            }
+            let before = TracedVar(0, name: "before")
+            let after = TracedVar(0, name: "after")
+            let firstDone = UntracedFlag()
+            let secondStarted = UntracedFlag()
+            var task: TracedTask<Void, Never>?
+            _ = try await TraceRecorder.record(to: first) {
+                task = TracedTask(name: "long-lived") {
+                    before[] = 1
+                    firstDone.set()
+                    while !secondStarted.isSet { await Task.yield() }
+                    after[] = 2
+                }
+                while !firstDone.isSet { await Task.yield() }
+            }
+            _ = try await TraceRecorder.record(to: second) {
+                secondStarted.set()
+                await task!.value
+                _ = after[]
+            }
+            let reader = try BinaryTraceReader(path: second)
+            var events: [TraceEvent] = []
+            var batch: [TraceEvent] = []
+            while try reader.nextBatch(into: &batch) { events.append(contentsOf: batch) }
+            let thread = try #require(reader.symbols.threads.first { $0.name == "long-lived" })
+            // No fork of it in this trace, so no parent; its events here count from zero.
+            #expect(thread.parent == nil)
+            let positions = events.filter { $0.thread == thread.id && $0.operation == .resume }.map(\.argument)
+            #expect(positions.min() == 0)
+            let report = try TraceAnalysis.run(path: second, plugins: [RaceDetector()])
+            #expect(report.trace.sequenceGaps == 0)
+            #expect(report.findings.isEmpty, "the join orders the write before the read")
+        }
     }
 }
 
