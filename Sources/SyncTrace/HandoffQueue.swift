@@ -45,7 +45,11 @@ final class HandoffQueue: @unchecked Sendable {
     /// Takes every queued chunk, waiting up to `timeout` nanoseconds for one to arrive, and the
     /// number of the latest flush asked for: once the writer has written the chunks, it flushes and
     /// reports that number to ``finishedFlush(_:)``.
-    func takeAll(timeout: UInt64) -> (chunks: [EventChunk], flush: UInt64) {
+    ///
+    /// `closed` says whether the queue was closed when the chunks were taken: then nothing can be
+    /// queued after them, and an empty take means the end. (Asking ``isClosed`` after the take would
+    /// not do: a last chunk queued just before the close, between the two, would be left behind.)
+    func takeAll(timeout: UInt64) -> (chunks: [EventChunk], flush: UInt64, closed: Bool) {
         self.lock.lock()
         defer { self.lock.unlock() }
         if self.chunks.isEmpty && !self.closed && self.flushesRequested == self.flushesDone {
@@ -54,7 +58,7 @@ final class HandoffQueue: @unchecked Sendable {
         let taken = self.chunks
         self.chunks.removeAll(keepingCapacity: true)
         self.lock.broadcast()
-        return (taken, self.flushesRequested)
+        return (taken, self.flushesRequested, self.closed)
     }
 
     /// Asks the writer to write everything queued so far and flush it to the file, and waits until

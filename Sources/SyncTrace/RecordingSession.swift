@@ -207,7 +207,7 @@ final class RecordingSession: @unchecked Sendable {
                 lastSweep = now
                 self.sweepIdleBuffers()
             }
-            let (chunks, flushRequest) = self.queue.takeAll(timeout: 1_000_000)
+            let (chunks, flushRequest, closed) = self.queue.takeAll(timeout: 1_000_000)
             self.tickClock()
             for chunk in chunks {
                 self.watchdog?.monitor.observe(chunk)
@@ -234,7 +234,7 @@ final class RecordingSession: @unchecked Sendable {
                 flushesHandled = flushRequest
                 self.queue.finishedFlush(flushRequest)
             }
-            if chunks.isEmpty && self.queue.isClosed { break }
+            if chunks.isEmpty && closed { break }
         }
         if !failed {
             do {

@@ -30,6 +30,13 @@ public final class HappensBefore {
     private var retiredOrder: [Int] = []
     /// Per thread (by index), the last epoch it used, once another thread has taken its slot.
     @exclusivity(unchecked) private var lastEpochs: [UInt32] = []
+    /// Per slot, whether its thread made an access since its clock last advanced (an access made
+    /// then has the current epoch; without one, its last epoch is the one before).
+    @exclusivity(unchecked) private var accessedSinceTick: [Bool] = []
+    /// Threads forked but not started: the clock each starts from. A thread takes its slot at its
+    /// first event, when it may know more than at its fork (a dispatched work item learns the item
+    /// before it from the queue's lock), so that it can take over more finished threads' slots.
+    private var unstarted: [Int: VectorClock] = [:]
     private static let retiredLimit = 1024
     private static let unassigned = UInt32.max
 
@@ -55,17 +62,27 @@ public final class HappensBefore {
     public init() {}
 
     /// The current clock of `thread` (its last clock, once it has finished). Entries are by slot.
+    ///
+    /// A plugin that keeps a running thread's clock keeps its current epoch: the thread then counts
+    /// as having used it, and a thread that takes over its slot later starts above it.
     public func clock(of thread: ThreadID) -> VectorClock {
-        guard thread.index < self.slotOf.count, self.slotOf[thread.index] != Self.unassigned else { return VectorClock() }
+        guard thread.index < self.slotOf.count else { return VectorClock() }
+        guard self.slotOf[thread.index] != Self.unassigned else { return self.unstarted[thread.index] ?? VectorClock() }
         let slot = Int(self.slotOf[thread.index])
-        if self.holder[slot] == thread.index { return self.clocks[slot] }
+        if self.holder[slot] == thread.index {
+            self.accessedSinceTick[slot] = true
+            return self.clocks[slot]
+        }
         return self.retired[thread.index] ?? VectorClock()
     }
 
     /// The clock entry (slot) that counts `thread`'s epochs, for comparing clocks taken at different
     /// times (`clock[slot: slot(of: thread)]`); gives the thread one if it has none yet.
     public func slot(of thread: ThreadID) -> Int {
-        self.slot(thread)
+        let slot = self.slot(thread)
+        // Asked for to read its epochs later: its current epoch counts as used (see `clock(of:)`).
+        if self.holder[slot] == thread.index { self.accessedSinceTick[slot] = true }
+        return slot
     }
 
     /// How many clock entries threads share: at most the number of threads, fewer when finished and
@@ -82,9 +99,18 @@ public final class HappensBefore {
         epoch.clock <= self.entry(epoch.thread, of: thread)
     }
 
-    /// Entry `entry` of `thread`'s clock (`thread` running: it has a slot, and holds it).
+    /// Entry `entry` of `thread`'s clock (`thread` running, or about to: it is given its slot now if
+    /// it has none yet). A thread that has not started has no epochs in anyone's clock.
     @inlinable func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
-        self.clocks[Int(self.slotOf[thread.index])][slot: Int(self.slotOf[entry.index])]
+        let slot = self.slotOf[thread.index]
+        let clock = slot != UInt32.max ? Int(slot) : self.startForQuery(thread)
+        let entrySlot = self.slotOf[entry.index]
+        return entrySlot != UInt32.max ? self.clocks[clock][slot: Int(entrySlot)] : 0
+    }
+
+    /// Gives `thread` its slot for a query made before its first event.
+    @usableFromInline func startForQuery(_ thread: ThreadID) -> Int {
+        self.slot(thread)
     }
 
     /// Declares threads and objects up to the counts `symbols` holds (channel capacities included).
@@ -109,7 +135,31 @@ public final class HappensBefore {
     private func slot(_ thread: ThreadID) -> Int {
         let slot = self.slotOf[thread.index]
         if slot != Self.unassigned { return Int(slot) }
-        return self.assignNewSlot(thread.index)
+        return self.start(thread.index)
+    }
+
+    /// Gives a thread seen for the first time its slot: for a forked thread, one an exited thread
+    /// handed on if the clock it starts from covers that thread's whole history (see ``fork(_:_:)``),
+    /// else a new one.
+    private func start(_ thread: Int) -> Int {
+        guard let clock = self.unstarted.removeValue(forKey: thread) else { return self.assignNewSlot(thread) }
+        let slot = self.takeExitedSlot(knownTo: clock) ?? self.assignNewSlot(thread)
+        self.slotOf[thread] = UInt32(slot)
+        self.holder[slot] = thread
+        // Its epochs start above every epoch used in the slot that its clock knows of: above all
+        // of a previous holder's, when the slot was handed on.
+        let first = max(clock[slot: slot] + 1, 1)
+        self.clocks[slot].assign(clock)
+        self.clocks[slot].set(slot: slot, to: first)
+        self.accessedSinceTick[slot] = false
+        return slot
+    }
+
+    /// Advances `slot`'s own entry, after a release of what its thread did so far.
+    @inline(__always)
+    private func tick(_ slot: Int) {
+        self.clocks[slot].tick(slot: slot)
+        self.accessedSinceTick[slot] = false
     }
 
     private func assignNewSlot(_ thread: Int) -> Int {
@@ -119,6 +169,7 @@ public final class HappensBefore {
         clock.set(slot: slot, to: 1)
         self.clocks.append(clock)
         self.holder.append(thread)
+        self.accessedSinceTick.append(false)
         self.slotOf[thread] = UInt32(slot)
         return slot
     }
@@ -128,19 +179,31 @@ public final class HappensBefore {
     public func apply(_ event: TraceEvent) {
         let thread = event.thread
         switch event.operation {
-        case .read, .write, .request, .begin, .end, .resume:
+        case .read, .write:
             // No rule, but plugins ask for the thread's epoch next: it needs a slot.
-            if self.slotOf[thread.index] == Self.unassigned { _ = self.assignNewSlot(thread.index) }
+            self.accessedSinceTick[self.slot(thread)] = true
+        case .request, .begin, .end, .resume:
+            return
         case .exit:
             let slot = self.slot(thread)
-            if self.holder[slot] == thread.index { self.exitedSlots.append((UInt32(slot), self.clocks[slot][slot: slot])) }
+            guard self.holder[slot] == thread.index else { return }
+            // The last epoch the thread used: the current one if it accessed anything since its last
+            // release, else the one that release published (what took that release knows it all).
+            let current = self.clocks[slot][slot: slot]
+            self.exitedSlots.append((UInt32(slot), self.accessedSinceTick[slot] ? current : current - 1))
         case .fork:
             self.fork(thread, event.otherThread)
         case .join:
             self.join(thread, event.otherThread)
         case .acquire:
-            let slot = self.slot(thread)
             let object = event.object.index
+            if self.slotOf[thread.index] == Self.unassigned, self.unstarted[thread.index] != nil {
+                // A thread starting with a lock (a dispatched work item, after the item before it):
+                // it starts knowing what the lock's last holders did.
+                self.unstarted[thread.index]!.join(self.objects[object].released)
+                self.unstarted[thread.index]!.join(self.objects[object].readReleased)
+            }
+            let slot = self.slot(thread)
             // A thread taking again the lock it released last learns nothing from that release.
             if self.objects[object].releasedOnlyBy != Int32(truncatingIfNeeded: thread.rawValue) {
                 self.clocks[slot].join(self.objects[object].released)
@@ -149,18 +212,25 @@ public final class HappensBefore {
                 self.clocks[slot].join(self.objects[object].readReleased)
             }
         case .readAcquire:
+            if self.slotOf[thread.index] == Self.unassigned, self.unstarted[thread.index] != nil {
+                self.unstarted[thread.index]!.join(self.objects[event.object.index].released)
+            }
             self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
         case .release:
             let slot = self.slot(thread)
             // Copied into the object's own storage, so that the thread's tick does not copy its clock.
             self.objects[event.object.index].released.assign(self.clocks[slot])
             self.objects[event.object.index].releasedOnlyBy = Int32(truncatingIfNeeded: thread.rawValue)
-            self.clocks[slot].tick(slot: slot)
+            self.tick(slot)
         case .readRelease:
             let slot = self.slot(thread)
             self.objects[event.object.index].readReleased.join(self.clocks[slot])
-            self.clocks[slot].tick(slot: slot)
-        case .atomicLoad, .semaphoreWait, .conditionWait, .waitGroupWait:
+            self.tick(slot)
+        case .atomicLoad:
+            let slot = self.slot(thread)
+            self.clocks[slot].join(self.objects[event.object.index].released)
+            self.accessedSinceTick[slot] = true
+        case .semaphoreWait, .conditionWait, .waitGroupWait:
             self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
         case .atomicStore, .semaphoreSignal, .conditionSignal, .conditionBroadcast, .waitGroupDone:
             self.publish(thread, into: event.object.index)
@@ -178,7 +248,7 @@ public final class HappensBefore {
         case .close:
             let slot = self.slot(thread)
             self.objects[event.object.index].closed = self.clocks[slot]
-            self.clocks[slot].tick(slot: slot)
+            self.tick(slot)
         }
     }
 
@@ -193,30 +263,26 @@ public final class HappensBefore {
     private func fork(_ parent: ThreadID, _ child: ThreadID) {
         let parentSlot = self.slot(parent)
         if self.slotOf[child.index] == Self.unassigned {
-            let slot = self.takeExitedSlot(knownTo: parentSlot) ?? self.assignNewSlot(child.index)
-            self.slotOf[child.index] = UInt32(slot)
-            self.holder[slot] = child.index
-            let start = self.clocks[parentSlot][slot: slot] + 1
-            self.clocks[slot].assign(self.clocks[parentSlot])
-            self.clocks[slot].set(slot: slot, to: start)
+            // The child takes its slot at its first event (``start(_:)``).
+            self.unstarted[child.index, default: VectorClock()].join(self.clocks[parentSlot])
         } else {
             let slot = self.slot(child)
             self.clocks[slot].join(self.clocks[parentSlot])
         }
-        self.clocks[parentSlot].tick(slot: parentSlot)
+        self.tick(parentSlot)
     }
 
-    /// An exited thread's slot whose whole history the clock of `slot` covers, if there is one; its
-    /// last clock is kept aside for joins of it still to come.
+    /// An exited thread's slot whose whole history `clock` covers, if there is one; its last clock
+    /// is kept aside for joins of it still to come.
     ///
     /// Looks at a few of the longest-exited threads first (those the parent has most likely joined by
     /// now); the ones it does not know yet go to the back, so that a thread nobody ever joins (a
     /// dispatched work item, say) does not stand in the way. A few compares per fork, whatever the
     /// number of exited threads.
-    private func takeExitedSlot(knownTo slot: Int) -> Int? {
+    private func takeExitedSlot(knownTo clock: VectorClock) -> Int? {
         var looked = 0
         while looked < 64, let candidate = self.exitedSlots.popFirst() {
-            if self.clocks[slot][slot: Int(candidate.slot)] >= candidate.final {
+            if clock[slot: Int(candidate.slot)] >= candidate.final {
                 let reused = Int(candidate.slot)
                 self.retire(self.holder[reused], clock: self.clocks[reused])
                 return reused
@@ -244,7 +310,12 @@ public final class HappensBefore {
     /// the same finished thread again, more than a thousand thread exits later, can meet.
     private func join(_ thread: ThreadID, _ joined: ThreadID) {
         let slot = self.slot(thread)
-        guard joined.index < self.slotOf.count, self.slotOf[joined.index] != Self.unassigned else { return }
+        guard joined.index < self.slotOf.count else { return }
+        guard self.slotOf[joined.index] != Self.unassigned else {
+            // Joined before it did anything: its clock is the one it would have started from.
+            if let clock = self.unstarted[joined.index] { self.clocks[slot].join(clock) }
+            return
+        }
         let joinedSlot = Int(self.slotOf[joined.index])
         if self.holder[joinedSlot] == joined.index {
             self.clocks[slot].join(self.clocks[joinedSlot])
@@ -260,7 +331,7 @@ public final class HappensBefore {
         let slot = self.slot(thread)
         self.objects[object].released.join(self.clocks[slot])
         self.objects[object].releasedOnlyBy = -1
-        self.clocks[slot].tick(slot: slot)
+        self.tick(slot)
     }
 
     private func send(_ event: TraceEvent) {
@@ -274,7 +345,7 @@ public final class HappensBefore {
         }
         self.objects[object].sendCount += 1
         self.objects[object].sends.append(self.clocks[slot], thread: thread)
-        self.clocks[slot].tick(slot: slot)
+        self.tick(slot)
     }
 
     private func receive(_ event: TraceEvent) {
@@ -293,11 +364,11 @@ public final class HappensBefore {
             // receiver did up to here happens before what the sender does next.
             let senderSlot = self.slot(send.thread)
             self.clocks[senderSlot].join(self.clocks[slot])
-            self.clocks[senderSlot].tick(slot: senderSlot)
+            self.tick(senderSlot)
         } else {
             self.objects[object].receives.append(self.clocks[slot], thread: thread)
         }
-        self.clocks[slot].tick(slot: slot)
+        self.tick(slot)
     }
 }
 

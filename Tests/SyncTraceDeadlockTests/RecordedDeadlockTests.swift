@@ -59,7 +59,10 @@ struct RecordedDeadlockTests {
         #expect(result.output.contains("lock wait done"))
         #expect(report.findings.isEmpty)
         let text = result.error
-        #expect(text.components(separatedBy: "SyncTrace watchdog: thread").count == 2)
+        // One report for the lock wait (a loaded machine may add one for the join that follows,
+        // if the holder is slow to finish: that is the watchdog doing its job, not a second report
+        // of the same wait).
+        #expect(text.components(separatedBy: "has waited for lock \"slow\"").count == 2, "\(text)")
         #expect(text.contains("thread \"main\" has waited for lock \"slow\" for more than 0.2 s"))
         #expect(text.contains("thread \"holder\": holds lock \"slow\""))
         #expect(text.contains("waits for lock \"slow\""))

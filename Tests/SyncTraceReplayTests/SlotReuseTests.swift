@@ -15,6 +15,7 @@ struct SlotReuseTests {
     func engine() -> HappensBefore {
         let engine = HappensBefore()
         var symbols = TraceSymbols()
+        symbols.objects = [ObjectDeclaration(id: ObjectID(0), kind: .lock, name: "L")]
         symbols.threads = [
             ThreadDeclaration(id: self.t0, name: "T0"),
             ThreadDeclaration(id: self.t1, name: "T1", parent: self.t0),
@@ -34,10 +35,13 @@ struct SlotReuseTests {
         let engine = self.engine()
         let slotsBefore = engine.slotCount
         self.apply(engine, .fork, self.t0, self.t1)
+        // T1 accesses something: what a plugin then remembers is its epoch.
+        self.apply(engine, .write, self.t1)
         let first = engine.epoch(of: self.t1)
         self.apply(engine, .exit, self.t1)
         self.apply(engine, .join, self.t0, self.t1)
         self.apply(engine, .fork, self.t0, self.t2)
+        self.apply(engine, .write, self.t2)
         #expect(engine.slotCount == slotsBefore + 1, "T2 took T1's slot")
         #expect(engine.slot(of: self.t2) == engine.slot(of: self.t1))
         // T1 happened before T2 started, through the join and the fork.
@@ -57,9 +61,12 @@ struct SlotReuseTests {
         let engine = self.engine()
         let slotsBefore = engine.slotCount
         self.apply(engine, .fork, self.t0, self.t1)
+        // T1 accesses something: what a plugin then remembers is its epoch.
+        self.apply(engine, .write, self.t1)
         let first = engine.epoch(of: self.t1)
         self.apply(engine, .exit, self.t1)
         self.apply(engine, .fork, self.t0, self.t2)
+        self.apply(engine, .write, self.t2)
         #expect(engine.slotCount == slotsBefore + 2)
         #expect(!engine.happensBefore(first, self.t2))
     }
@@ -68,14 +75,38 @@ struct SlotReuseTests {
     func lateJoinOfARetiredThread() {
         let engine = self.engine()
         self.apply(engine, .fork, self.t0, self.t1)
+        // T1 accesses something: what a plugin then remembers is its epoch.
+        self.apply(engine, .write, self.t1)
         let first = engine.epoch(of: self.t1)
         self.apply(engine, .exit, self.t1)
         self.apply(engine, .join, self.t0, self.t1)
         self.apply(engine, .fork, self.t0, self.t2)
+        self.apply(engine, .write, self.t2)
         let second = engine.epoch(of: self.t2)
         #expect(!engine.happensBefore(first, self.late))
         self.apply(engine, .join, self.late, self.t1)
         #expect(engine.happensBefore(first, self.late))
         #expect(!engine.happensBefore(second, self.late))
+    }
+
+    @Test("a thread whose first step takes the lock an exited thread released last takes its slot (work items on a serial queue)")
+    func slotHandedOnThroughALock() {
+        let engine = self.engine()
+        let lock = ObjectID(0)
+        let slotsBefore = engine.slotCount
+        self.apply(engine, .fork, self.t0, self.t1)
+        engine.apply(TraceEvent(.acquire, thread: self.t1, object: lock))
+        self.apply(engine, .write, self.t1)
+        let first = engine.epoch(of: self.t1)
+        engine.apply(TraceEvent(.release, thread: self.t1, object: lock))
+        self.apply(engine, .exit, self.t1)
+        // T0 never waits for T1; T2 starts by taking the lock T1 released.
+        self.apply(engine, .fork, self.t0, self.t2)
+        engine.apply(TraceEvent(.acquire, thread: self.t2, object: lock))
+        #expect(engine.slotCount == slotsBefore + 1, "T2 took T1's slot")
+        #expect(engine.happensBefore(first, self.t2))
+        self.apply(engine, .write, self.t2)
+        #expect(engine.epoch(of: self.t2).clock > first.clock)
+        #expect(!engine.happensBefore(engine.epoch(of: self.t2), self.t0))
     }
 }
