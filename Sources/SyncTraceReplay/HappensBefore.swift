@@ -32,7 +32,8 @@ public final class HappensBefore {
     @exclusivity(unchecked) private var lastEpochs: [UInt32] = []
     /// Per slot, whether its thread made an access since its clock last advanced (an access made
     /// then has the current epoch; without one, its last epoch is the one before).
-    @exclusivity(unchecked) private var accessedSinceTick: [Bool] = []
+    @exclusivity(unchecked) @usableFromInline var accessedSinceTick = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
+    @exclusivity(unchecked) private var accessedCapacity = 0
     /// Threads forked but not started: the clock each starts from. A thread takes its slot at its
     /// first event, when it may know more than at its fork (a dispatched work item learns the item
     /// before it from the queue's lock), so that it can take over more finished threads' slots.
@@ -60,6 +61,10 @@ public final class HappensBefore {
 
     /// Creates an engine with no threads yet.
     public init() {}
+
+    deinit {
+        self.accessedSinceTick.deallocate()
+    }
 
     /// The current clock of `thread` (its last clock, once it has finished). Entries are by slot.
     ///
@@ -90,8 +95,13 @@ public final class HappensBefore {
     public var slotCount: Int { self.clocks.count }
 
     /// The current epoch of `thread`: its own entry of its own clock.
+    ///
+    /// A plugin that keeps the epoch may compare it later: the thread then counts as having used it,
+    /// so that no thread taking over its slot starts at or below it.
     @inlinable public func epoch(of thread: ThreadID) -> Epoch {
-        Epoch(thread: thread, clock: self.entry(thread, of: thread))
+        let epoch = Epoch(thread: thread, clock: self.entry(thread, of: thread))
+        self.accessedSinceTick[Int(self.slotOf[thread.index])] = true
+        return epoch
     }
 
     /// Whether what `epoch` marks happens before `thread`'s current point (or is that point).
@@ -169,7 +179,18 @@ public final class HappensBefore {
         clock.set(slot: slot, to: 1)
         self.clocks.append(clock)
         self.holder.append(thread)
-        self.accessedSinceTick.append(false)
+        // Raw memory, not an array: written on every access, where an array's uniqueness check
+        // would cost more than the store.
+        if slot >= self.accessedCapacity {
+            let capacity = max(64, self.accessedCapacity * 2)
+            let grown = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
+            grown.initialize(from: self.accessedSinceTick, count: self.accessedCapacity)
+            (grown + self.accessedCapacity).initialize(repeating: false, count: capacity - self.accessedCapacity)
+            self.accessedSinceTick.deallocate()
+            self.accessedSinceTick = grown
+            self.accessedCapacity = capacity
+        }
+        self.accessedSinceTick[slot] = false
         self.slotOf[thread] = UInt32(slot)
         return slot
     }
