@@ -13,8 +13,9 @@ public final class HappensBefore {
     // accesses to these arrays can overlap, so the runtime's exclusivity checks (a call and a
     // thread-local lookup per access, on every event) are switched off.
 
-    /// Per thread (by index), its slot: the clock entry that counts its epochs. A thread keeps its
-    /// slot for good; a slot serves several threads, one after another (see ``fork(_:_:)``).
+    /// Per thread (by index), its slot: the clock entry that counts its epochs (`unassigned` until
+    /// its first event). A thread keeps its slot for good; a slot serves several threads, one after
+    /// another (see ``fork(_:_:)``).
     @exclusivity(unchecked) @usableFromInline var slotOf: [UInt32] = []
     /// Per slot, the clock of the thread that holds it now.
     @exclusivity(unchecked) @usableFromInline var clocks: [VectorClock] = []
@@ -275,12 +276,13 @@ public final class HappensBefore {
 
     /// `parent` starts `child`: the child's clock begins as the parent's.
     ///
-    /// The child takes over the slot of an exited thread when the parent's clock covers that thread's
-    /// whole history (the parent joined it, or joined someone who did): the child's epochs there start
-    /// above every epoch the exited thread used, so a clock that knows the child's events knows the
-    /// other's too — right, since the other happened before the child started — and a clock that
-    /// knew only the other's still knows exactly those. Nothing is lost, and clocks stay as wide as
-    /// the threads that overlap (a task group's children, say) instead of as all the threads there were.
+    /// At its first event (``start(_:)``) the child takes over the slot of an exited thread when its
+    /// clock covers that thread's whole history (the parent joined it, or the child's first step took
+    /// a lock that thread released last): the child's epochs there start above every epoch the exited
+    /// thread used, so a clock that knows the child's events knows the other's too — right, since the
+    /// other happened before the child's first step — and a clock that knew only the other's still
+    /// knows exactly those. Nothing is lost, and clocks stay as wide as the threads that overlap (a
+    /// task group's children, a serial queue's items) instead of as all the threads there were.
     private func fork(_ parent: ThreadID, _ child: ThreadID) {
         let parentSlot = self.slot(parent)
         if self.slotOf[child.index] == Self.unassigned {
