@@ -128,9 +128,8 @@ final class LogicalThread: @unchecked Sendable {
     func exit(epoch: UInt64, fileID: StaticString, line: UInt) {
         guard epoch != 0, epoch == currentRecordingEpoch() else { return }
         recordEvent(epoch: epoch, .exit, object: 0, sequence: 0, fileID: fileID, line: line)
-        if let raw = synctrace_thread_recorder(epoch) {
-            let buffer = raw.assumingMemoryBound(to: synctrace_thread_buffer.self)
-            if buffer.pointee.logical == self.state { buffer.pointee.task = Self.uncachedTask }
+        if let buffer = ThreadRecorder.current(epoch: epoch)?.buffer, buffer.pointee.logical == self.state {
+            buffer.pointee.task = Self.uncachedTask
         }
     }
 
@@ -150,14 +149,34 @@ final class LogicalThread: @unchecked Sendable {
         defer {
             // Only if the same recording still runs: a new one started its own buffer afresh, and
             // this thread's end belongs to the trace it started in.
-            if let buffer = synctrace_thread_recorder(epoch),
-                buffer.assumingMemoryBound(to: synctrace_thread_buffer.self) == recorder.buffer
-            {
+            if ThreadRecorder.current(epoch: epoch) === recorder {
                 self.exit(epoch: epoch, fileID: fileID, line: line)
                 recorder.switchTo(previous, task: task)
             }
         }
         return try body()
+    }
+
+    /// Runs `body` in the calling task as logical thread `thread`: with the task-local bound, the
+    /// task adopted, and `exit` recorded when `body` returns or throws. Runs `body` as is when
+    /// `thread` is nil (nothing was recording at the fork). What every traced task runs its work in.
+    static func runTask<Result>(
+        _ thread: LogicalThread?,
+        isolation: isolated (any Actor)? = #isolation,
+        fileID: StaticString,
+        line: UInt,
+        _ body: () async throws -> Result
+    ) async rethrows -> Result {
+        guard let thread else { return try await body() }
+        return try await Self.$current.withValue(
+            thread,
+            operation: {
+                thread.adoptCurrentTask()
+                defer { thread.exit(fileID: fileID, line: line) }
+                return try await body()
+            },
+            isolation: isolation
+        )
     }
 
     /// Marks the calling task as the one running this logical thread, and turns on the per-event
@@ -177,9 +196,8 @@ final class LogicalThread: @unchecked Sendable {
         if synctrace_thread_recorder(epoch) == nil {
             guard let session = TraceRecorder.session(epoch: epoch), session.registerCurrentThread() else { return nil }
         }
-        guard let raw = synctrace_thread_recorder(epoch) else { return nil }
-        let buffer = raw.assumingMemoryBound(to: synctrace_thread_buffer.self)
-        let recorder = Unmanaged<ThreadRecorder>.fromOpaque(buffer.pointee.owner!).takeUnretainedValue()
+        guard let recorder = ThreadRecorder.current(epoch: epoch) else { return nil }
+        let buffer = recorder.buffer
         let task = synctrace_task_tracing() == 0 ? nil : synctrace_current_task().map { UnsafeRawPointer($0) }
         // The buffer's view still holds if the same task runs and its logical thread ran nowhere else
         // since. A task pointer is cached only while its traced task lives (see `exit`), so a new task

@@ -42,11 +42,6 @@ enum ObjectRegistry {
     static func entry(_ id: UInt32) -> Entry? {
         Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }
-
-    /// The entries with ids in `range`.
-    static func entries(_ range: Range<Int>) -> [Entry] {
-        Self.entries.withLock { Array($0[range]) }
-    }
 }
 
 extension CallSite: @unchecked Sendable {}

@@ -299,7 +299,7 @@ final class RecordingSession: @unchecked Sendable {
         fileID: StaticString,
         line: UInt
     ) {
-        if status == 2 {
+        if status == Int32(SYNCTRACE_NO_BUFFER) {
             // No buffer yet for this session: make one, then record through the fast path again.
             guard let session = TraceRecorder.session(epoch: epoch), session.registerCurrentThread() else { return }
             recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
@@ -307,7 +307,7 @@ final class RecordingSession: @unchecked Sendable {
         }
         if status == Int32(SYNCTRACE_TASK_CHANGED) {
             // Another Swift task runs on this OS thread now: switch logical threads, then record.
-            guard LogicalThread.synchronize(epoch: epoch) != nil else { return }
+            guard let recorder = LogicalThread.synchronize(epoch: epoch) else { return }
             let status = synctrace_record_switched(
                 epoch,
                 operation.rawValue,
@@ -318,15 +318,9 @@ final class RecordingSession: @unchecked Sendable {
                 UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
                 UInt32(truncatingIfNeeded: line)
             )
-            if status == Int32(SYNCTRACE_BUFFER_FULL), let buffer = synctrace_thread_recorder(epoch) {
-                let owner = buffer.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner!
-                Unmanaged<ThreadRecorder>.fromOpaque(owner).takeUnretainedValue().handOverFullBuffer()
-            }
+            if status == Int32(SYNCTRACE_BUFFER_FULL) { recorder.handOverFullBuffer() }
             return
         }
-        if status == 1, let buffer = synctrace_thread_recorder(epoch) {
-            let owner = buffer.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner!
-            Unmanaged<ThreadRecorder>.fromOpaque(owner).takeUnretainedValue().handOverFullBuffer()
-        }
+        if status == Int32(SYNCTRACE_BUFFER_FULL) { ThreadRecorder.current(epoch: epoch)?.handOverFullBuffer() }
     }
 }

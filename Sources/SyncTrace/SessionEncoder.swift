@@ -16,11 +16,11 @@ final class SessionEncoder {
     /// The trace's id of each thread it has declared, by recorder id (an OS thread's registry id, or a
     /// logical thread's flagged one): a trace declares only the threads it names, numbered from zero.
     private var threadIDs = ThreadIDTable()
-    /// Per registry id, the trace's id of each object it has declared, plus one (0: not declared
-    /// yet): a trace declares only the objects it names, numbered from zero in first-use order.
+    /// Per registry id, the trace's id of each object it has declared: a trace declares only the
+    /// objects it names, numbered from zero in first-use order.
     // Read for every event: only the writer thread reaches it, so the runtime's exclusivity check
     // (a call per access) is switched off.
-    @exclusivity(unchecked) private var objectIDs: [UInt32] = []
+    @exclusivity(unchecked) private var objectIDs = DenseIDMap()
     private var sites: [SiteKey: StringID] = [:]
     // Also read for every event, by the writer thread only (see `objectIDs`).
     @exclusivity(unchecked) private var lastSite: (key: SiteKey, id: StringID)?
@@ -83,11 +83,10 @@ final class SessionEncoder {
             case .none: break
             case .thread: target = try self.traceThread(raw.object).rawValue
             case .object:
-                let index = Int(raw.object)
-                if index < self.objectIDs.count, self.objectIDs[index] != 0 {
-                    target = self.objectIDs[index] - 1
+                if let known = self.objectIDs[Int(raw.object)] {
+                    target = known
                 } else {
-                    target = try self.traceObject(raw.object)
+                    target = try self.declareObject(raw.object)
                 }
             }
             let thread: ThreadID
@@ -144,7 +143,7 @@ final class SessionEncoder {
         }
         let location = try site.map { (site) throws(TraceIOError) in try self.writer.intern(site.text) }
         let declared = try self.writer.declareThread(name: name, parent: parent, location: location)
-        self.threadIDs[id] = declared
+        self.threadIDs.set(declared, for: id)
         return declared
     }
 
@@ -165,10 +164,8 @@ final class SessionEncoder {
         return id
     }
 
-    /// The trace's id of registry object `id`, declaring the object the first time an event names it.
-    private func traceObject(_ id: UInt32) throws(TraceIOError) -> UInt32 {
-        let index = Int(id)
-        if index < self.objectIDs.count, self.objectIDs[index] != 0 { return self.objectIDs[index] - 1 }
+    /// Declares registry object `id` in the trace (the first time an event names it); returns its trace id.
+    private func declareObject(_ id: UInt32) throws(TraceIOError) -> UInt32 {
         let entry = ObjectRegistry.entry(id)
         let location = try entry.map { (entry) throws(TraceIOError) in try self.writer.intern(entry.site.text) }
         let declared = try self.writer.declareObject(
@@ -177,43 +174,49 @@ final class SessionEncoder {
             location: location,
             capacity: entry?.capacity ?? 0
         )
-        if index >= self.objectIDs.count {
-            self.objectIDs.append(contentsOf: repeatElement(0, count: max(index + 1, self.objectIDs.count * 2) - self.objectIDs.count))
-        }
-        self.objectIDs[index] = declared.rawValue + 1
+        self.objectIDs.set(declared.rawValue, at: Int(id))
         return declared.rawValue
     }
 }
 
-/// The trace's id of each recorder thread a trace has declared: two arrays indexed by the recorder's
-/// dense numbers (OS threads' registry ids, logical threads' numbers), read for every chunk and
-/// switch, so no hashing.
-struct ThreadIDTable {
-    private var osThreads: [UInt32] = []
-    private var logicalThreads: [UInt32] = []
+/// Trace ids by a dense recorder number (an OS thread's or object's registry id, a logical thread's
+/// number): an array, not a dictionary, since the writer looks one up for every event or switch.
+struct DenseIDMap {
+    /// Each id plus one: 0 is "not declared in this trace".
+    private var ids: [UInt32] = []
 
-    /// The trace's id of recorder thread `id` (plus one in storage: 0 is "not declared").
-    subscript(id: UInt32) -> ThreadID? {
-        get {
-            let index = Int(id & ~LogicalThread.idFlag)
-            let table = id & LogicalThread.idFlag != 0 ? self.logicalThreads : self.osThreads
-            return index < table.count && table[index] != 0 ? ThreadID(table[index] - 1) : nil
-        }
-        set {
-            let index = Int(id & ~LogicalThread.idFlag)
-            let value = newValue.map { $0.rawValue + 1 } ?? 0
-            if id & LogicalThread.idFlag != 0 {
-                Self.store(value, at: index, in: &self.logicalThreads)
-            } else {
-                Self.store(value, at: index, in: &self.osThreads)
-            }
-        }
+    /// The trace's id for recorder number `index`, if the trace has declared it.
+    subscript(index: Int) -> UInt32? {
+        index < self.ids.count && self.ids[index] != 0 ? self.ids[index] - 1 : nil
     }
 
-    private static func store(_ value: UInt32, at index: Int, in table: inout [UInt32]) {
-        if index >= table.count {
-            table.append(contentsOf: repeatElement(0, count: max(index + 1, table.count * 2) - table.count))
+    mutating func set(_ id: UInt32, at index: Int) {
+        if index >= self.ids.count {
+            self.ids.append(contentsOf: repeatElement(0, count: max(index + 1, self.ids.count * 2) - self.ids.count))
         }
-        table[index] = value
+        self.ids[index] = id + 1
+    }
+}
+
+/// The trace's id of each recorder thread a trace has declared: OS threads and logical threads are
+/// numbered apart (a logical thread's id carries `LogicalThread.idFlag`).
+struct ThreadIDTable {
+    private var osThreads = DenseIDMap()
+    private var logicalThreads = DenseIDMap()
+
+    /// The trace's id of recorder thread `id`, if the trace has declared it.
+    subscript(id: UInt32) -> ThreadID? {
+        let index = Int(id & ~LogicalThread.idFlag)
+        let traceID = id & LogicalThread.idFlag != 0 ? self.logicalThreads[index] : self.osThreads[index]
+        return traceID.map { ThreadID($0) }
+    }
+
+    mutating func set(_ traceID: ThreadID, for id: UInt32) {
+        let index = Int(id & ~LogicalThread.idFlag)
+        if id & LogicalThread.idFlag != 0 {
+            self.logicalThreads.set(traceID.rawValue, at: index)
+        } else {
+            self.osThreads.set(traceID.rawValue, at: index)
+        }
     }
 }

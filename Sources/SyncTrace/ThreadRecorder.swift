@@ -53,6 +53,13 @@ final class ThreadRecorder: @unchecked Sendable {
         self.buffer.deallocate()
     }
 
+    /// The calling thread's recorder in recording `epoch`, if it has one.
+    static func current(epoch: UInt64) -> ThreadRecorder? {
+        guard let raw = synctrace_thread_recorder(epoch), let owner = raw.assumingMemoryBound(to: synctrace_thread_buffer.self).pointee.owner
+        else { return nil }
+        return Unmanaged<ThreadRecorder>.fromOpaque(owner).takeUnretainedValue()
+    }
+
     /// The trace thread the owner's events belong to now.
     var currentTraceThread: UInt32 { self.logical?.id ?? self.threadID }
 

@@ -35,11 +35,6 @@ enum ThreadRegistry {
         Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }
 
-    /// The entries with ids in `range`.
-    static func entries(_ range: Range<Int>) -> [Entry] {
-        Self.entries.withLock { Array($0[range]) }
-    }
-
     /// The calling thread's id, registering the thread (as "main" or by its system name) if it is new.
     static func currentThreadID() -> UInt32 {
         let stored = synctrace_thread_id_plus_one()

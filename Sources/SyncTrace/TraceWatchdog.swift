@@ -155,20 +155,18 @@ final class TraceWatchdog: @unchecked Sendable {
     // MARK: Names
 
     private static func threadName(_ thread: UInt32) -> String {
-        let name = ThreadRegistry.entries(Int(thread)..<Int(thread) + 1).first?.name ?? "thread \(thread)"
+        let name = ThreadRegistry.entry(thread)?.name ?? "thread \(thread)"
         return "thread \"\(name)\""
     }
 
     private static func objectName(_ object: UInt32) -> String {
-        guard let entry = ObjectRegistry.entries(Int(object)..<Int(object) + 1).first else { return "object \(object)" }
+        guard let entry = ObjectRegistry.entry(object) else { return "object \(object)" }
         return "\(entry.kind) \"\(entry.displayName)\""
     }
 
     private static func objectKinds(_ views: [UInt32: BlockingMonitor.ThreadView]) -> [UInt32: ObjectKind] {
         let waited = Set(views.values.flatMap { $0.waits.map(\.object) })
-        guard let highest = waited.max() else { return [:] }
-        let entries = ObjectRegistry.entries(0..<Int(highest) + 1)
-        return Dictionary(uniqueKeysWithValues: waited.map { ($0, entries[Int($0)].kind) })
+        return Dictionary(uniqueKeysWithValues: waited.compactMap { object in ObjectRegistry.entry(object).map { (object, $0.kind) } })
     }
 
     private static func seconds(_ value: Double) -> String {

@@ -22,12 +22,7 @@ public struct TracedAsyncLet: Sendable {
 
     /// Runs `operation` as the child: call it in the `async let`'s initializer.
     public func run<Result>(fileID: StaticString = #fileID, line: UInt = #line, _ operation: () async throws -> Result) async rethrows -> Result {
-        guard let thread = self.thread else { return try await operation() }
-        return try await LogicalThread.$current.withValue(thread) {
-            thread.adoptCurrentTask()
-            defer { thread.exit(fileID: fileID, line: line) }
-            return try await operation()
-        }
+        try await LogicalThread.runTask(self.thread, fileID: fileID, line: line) { try await operation() }
     }
 
     /// Records the `join` of the child, whose `value` was just awaited, and returns the value.

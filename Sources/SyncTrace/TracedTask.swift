@@ -38,13 +38,7 @@ extension TracedTask where Failure == Never {
         let child = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)
         self.thread = child
         self.task = Task(priority: priority) {
-            guard let child else { return await operation() }
-            return await LogicalThread.$current.withValue(child) {
-                child.adoptCurrentTask()
-                let result = await operation()
-                child.exit(fileID: fileID, line: line)
-                return result
-            }
+            await LogicalThread.runTask(child, fileID: fileID, line: line) { await operation() }
         }
     }
 
@@ -76,12 +70,7 @@ extension TracedTask where Failure == any Error {
         let child = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)
         self.thread = child
         self.task = Task(priority: priority) {
-            guard let child else { return try await operation() }
-            return try await LogicalThread.$current.withValue(child) {
-                child.adoptCurrentTask()
-                defer { child.exit(fileID: fileID, line: line) }
-                return try await operation()
-            }
+            try await LogicalThread.runTask(child, fileID: fileID, line: line) { try await operation() }
         }
     }
 
@@ -121,11 +110,7 @@ public func withTracedTask<Result>(
     _ body: () async throws -> Result
 ) async rethrows -> Result {
     TraceRecorder.startFromEnvironmentOnce()
-    guard let thread = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line) else { return try await body() }
+    let thread = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)
     defer { LogicalThread.join(thread, fileID: fileID, line: line) }
-    return try await LogicalThread.$current.withValue(thread) {
-        thread.adoptCurrentTask()
-        defer { thread.exit(fileID: fileID, line: line) }
-        return try await body()
-    }
+    return try await LogicalThread.runTask(thread, isolation: isolation, fileID: fileID, line: line) { try await body() }
 }

@@ -33,13 +33,7 @@ public struct TracedTaskGroup<ChildTaskResult: Sendable> {
     ) {
         let child = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)
         self.group.addTask(priority: priority) {
-            guard let child else { return TracedChildResult(value: await operation(), thread: nil) }
-            return await LogicalThread.$current.withValue(child) {
-                child.adoptCurrentTask()
-                let value = await operation()
-                child.exit(fileID: fileID, line: line)
-                return TracedChildResult(value: value, thread: child)
-            }
+            TracedChildResult(value: await LogicalThread.runTask(child, fileID: fileID, line: line) { await operation() }, thread: child)
         }
     }
 

@@ -31,16 +31,12 @@ public struct TracedThrowingTaskGroup<ChildTaskResult: Sendable> {
     ) {
         let child = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)
         self.group.addTask(priority: priority) {
-            guard let child else { return TracedChildResult(value: try await operation(), thread: nil) }
-            return try await LogicalThread.$current.withValue(child) {
-                child.adoptCurrentTask()
-                defer { child.exit(fileID: fileID, line: line) }
-                do {
-                    return TracedChildResult(value: try await operation(), thread: child)
-                } catch {
-                    // Carried to the parent with the child, so that the parent can record its join.
-                    throw TracedChildFailure(error: error, thread: child)
-                }
+            do {
+                let value = try await LogicalThread.runTask(child, fileID: fileID, line: line) { try await operation() }
+                return TracedChildResult(value: value, thread: child)
+            } catch {
+                // Carried to the parent with the child, so that the parent can record its join.
+                throw TracedChildFailure(error: error, thread: child)
             }
         }
     }
