@@ -49,6 +49,8 @@ struct StatsCommand: ParsableCommand {
         switch statistics.ending {
         case .open, .complete:
             return "complete"
+        case .signal:
+            return statistics.ending.summary
         case .truncated(let dropped) where dropped > 0:
             return "truncated after \(statistics.eventCount) events (\(dropped) bytes of an incomplete frame dropped)"
         case .truncated:

@@ -10,7 +10,10 @@
 /// object      := 0x03 id:varint kind:byte name:varint(string id) location:varint(string id + 1)
 ///                     capacity:varint
 /// batch       := 0x04 thread:varint baseTimestamp:varint count:varint byteLength:u32le event*
-/// end         := 0x05 eventCount:varint
+/// end         := 0x05 eventCount:varint   (a clean stop: every recorded event is in the file)
+/// signalEnd   := 0x07 eventCount:varint signal:varint
+///                                        (the process was ending by `signal`: its handler wrote every
+///                                        event recorded before the signal, then this record)
 /// dropped     := 0x06 thread:varint count:varint   (the recorder lost `count` events of the thread
 ///                                                  here, under its opt-in drop-on-overflow policy)
 /// event       := opcode:byte [target:varint] [argument:zigzag] [sequence:zigzag]
@@ -37,6 +40,7 @@ enum BinaryLayout {
     static let batchTag: UInt8 = 0x04
     static let endTag: UInt8 = 0x05
     static let droppedTag: UInt8 = 0x06
+    static let signalEndTag: UInt8 = 0x07
 
     static let switchOpcode: UInt8 = 0x00
     static let operationMask: UInt8 = 0x3F

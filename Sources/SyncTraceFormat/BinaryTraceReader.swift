@@ -3,7 +3,8 @@
 /// Every frame's checksum is verified before its records are decoded, and every record is checked
 /// against what the trace has declared, so a corrupt file throws ``TraceFormatError`` with a byte
 /// offset instead of yielding garbage. A file cut short yields every event of its complete frames and
-/// then ends with ``TraceEnding/truncated(droppedBytes:)``.
+/// then ends with ``TraceEnding/truncated(droppedBytes:)``; one whose recorder's signal handler
+/// finished it ends with ``TraceEnding/signal(_:)``.
 public final class BinaryTraceReader: TraceEventSource {
     private let fileName: String
     private let frames: LZ4FrameDecompressor
@@ -13,6 +14,8 @@ public final class BinaryTraceReader: TraceEventSource {
     /// Record-stream offset of the current frame's first byte.
     private var frameRecordOffset = 0
     private var endSeen = false
+    /// The signal the end record names, if it names one.
+    private var endSignal: Int32?
 
     public private(set) var header = TraceHeader(program: "")
     public private(set) var ending = TraceEnding.open
@@ -79,8 +82,9 @@ public final class BinaryTraceReader: TraceEventSource {
                 continue
             case .batch:
                 return true
-            case .end:
+            case .end(_, let signal):
                 self.endSeen = true
+                self.endSignal = signal
             }
         }
     }
@@ -100,6 +104,8 @@ public final class BinaryTraceReader: TraceEventSource {
             }
             if self.frames.truncatedBytes > 0 || !self.endSeen {
                 self.ending = .truncated(droppedBytes: self.frames.truncatedBytes)
+            } else if let signal = self.endSignal {
+                self.ending = .signal(signal)
             } else {
                 self.ending = .complete
             }

@@ -5,7 +5,8 @@ struct RecordDecoder {
     enum Record {
         case declaration
         case batch
-        case end(eventCount: UInt64)
+        /// The end record: `signal` is nil for a clean stop, else the signal the process was ending by.
+        case end(eventCount: UInt64, signal: Int32?)
     }
 
     private(set) var symbols = TraceSymbols()
@@ -87,7 +88,7 @@ struct RecordDecoder {
         case BinaryLayout.batchTag:
             try self.decodeBatch(&cursor, into: &events)
             return .batch
-        case BinaryLayout.endTag:
+        case BinaryLayout.endTag, BinaryLayout.signalEndTag:
             let countOffset = cursor.position
             let count = try cursor.readVarint()
             guard count == self.eventCount else {
@@ -96,7 +97,13 @@ struct RecordDecoder {
                     reason: "the end record counts \(count) events but the trace holds \(self.eventCount)"
                 )
             }
-            return .end(eventCount: count)
+            guard tag == BinaryLayout.signalEndTag else { return .end(eventCount: count, signal: nil) }
+            let signalOffset = cursor.position
+            let signal = try cursor.readVarint()
+            guard (1...127).contains(signal) else {
+                throw Malformed(offset: signalOffset, reason: "the end record names signal \(signal), which is no signal")
+            }
+            return .end(eventCount: count, signal: Int32(signal))
         case BinaryLayout.droppedTag:
             let thread = try cursor.readIndex(below: self.symbols.threads.count, "thread")
             let count = try cursor.readVarint()

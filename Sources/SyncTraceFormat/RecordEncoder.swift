@@ -58,10 +58,16 @@ struct RecordEncoder {
         sink.writeVarint(count)
     }
 
-    func encodeEnd(eventCount: UInt64, into sink: ByteSink) {
-        sink.reserve(11)
-        sink.writeByte(BinaryLayout.endTag)
-        sink.writeVarint(eventCount)
+    func encodeEnd(eventCount: UInt64, signal: Int32?, into sink: ByteSink) {
+        sink.reserve(21)
+        if let signal {
+            sink.writeByte(BinaryLayout.signalEndTag)
+            sink.writeVarint(eventCount)
+            sink.writeVarint(UInt64(UInt32(bitPattern: signal)))
+        } else {
+            sink.writeByte(BinaryLayout.endTag)
+            sink.writeVarint(eventCount)
+        }
     }
 
     /// Encodes `events` as one batch record. The caller keeps batches at most

@@ -1,14 +1,3 @@
-/// How a trace's input ended, as far as it has been read.
-public enum TraceEnding: Hashable, Sendable {
-    /// Not read to the end yet.
-    case open
-    /// The whole trace was read: a text trace's last line, or a binary trace's end record.
-    case complete
-    /// A binary trace that stops early (the recording program crashed or was killed, or the file was
-    /// cut): every complete frame was read, and `droppedBytes` bytes of an incomplete frame were not.
-    case truncated(droppedBytes: Int)
-}
-
 /// A streaming source of a trace's events, in batches, with the trace's names growing as it goes.
 ///
 /// Both readers conform: ``BinaryTraceReader`` and ``TextTraceReader``. Memory stays bounded by one

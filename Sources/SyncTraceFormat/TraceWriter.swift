@@ -14,7 +14,9 @@ import Darwin
 /// Not thread-safe: one thread owns a writer (the recorder's background writer, or the CLI).
 public final class TraceWriter {
     private enum Destination {
-        case file(UnsafeMutablePointer<FILE>, path: String)
+        /// A file descriptor the writer owns: plain `write(2)`, no stdio buffer, so a process forked
+        /// from the recording one has nothing of the trace to flush into the file at its own exit.
+        case file(descriptor: Int32, path: String)
         case memory
     }
 
@@ -39,9 +41,16 @@ public final class TraceWriter {
     /// Creates a writer to a file, replacing it if it exists.
     ///
     /// - Throws: ``TraceIOError`` when the file cannot be created.
-    public init(path: String, header: TraceHeader, frameContent: Int = 1 << 20) throws(TraceIOError) {
-        guard let file = fopen(path, "wb") else { throw .system("cannot create \(path)") }
-        self.destination = .file(file, path: path)
+    public convenience init(path: String, header: TraceHeader, frameContent: Int = 1 << 20) throws(TraceIOError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .system("cannot create \(path)") }
+        self.init(fileDescriptor: descriptor, path: path, header: header, frameContent: frameContent)
+    }
+
+    /// Creates a writer to an open file descriptor, which the writer then owns and closes; `path` is
+    /// what error messages call it. For a caller that opens the file its own way (the recorder locks it).
+    public init(fileDescriptor: Int32, path: String, header: TraceHeader, frameContent: Int = 1 << 20) {
+        self.destination = .file(descriptor: fileDescriptor, path: path)
         self.frameContent = max(frameContent, 1024)
         self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
         self.encoder.encodeHeader(header, into: self.sink)
@@ -56,7 +65,7 @@ public final class TraceWriter {
     }
 
     deinit {
-        if case .file(let file, _) = self.destination { fclose(file) }
+        if case .file(let descriptor, _) = self.destination { _ = systemClose(descriptor) }
     }
 
     /// The compressed trace of an in-memory writer (complete once ``finish()`` returned).
@@ -179,25 +188,50 @@ public final class TraceWriter {
         self.rawByteCount += self.sink.count
         self.sink.removeAll()
         switch self.destination {
-        case .file(let file, let path):
-            guard fwrite(frame.baseAddress, 1, frame.count, file) == frame.count, fflush(file) == 0 else {
-                throw .system("cannot write \(path)")
-            }
+        case .file(let descriptor, let path):
+            try Self.writeAll(frame, to: descriptor, path: path)
         case .memory:
             self.memoryOutput.append(contentsOf: frame)
         }
         self.writtenByteCount += frame.count
     }
 
-    /// Writes the end record (which marks the trace complete), flushes, and closes the file.
-    public func finish() throws(TraceIOError) {
+    /// Writes the end record, flushes, and closes the file.
+    ///
+    /// - Parameter signal: nil for a clean stop (the trace reads as complete); else the signal the
+    ///   process is ending by, once every event recorded before it has been written (the trace reads
+    ///   as ``TraceEnding/signal(_:)``).
+    public func finish(signal: Int32? = nil) throws(TraceIOError) {
         guard !self.finished else { return }
         self.finished = true
-        self.encoder.encodeEnd(eventCount: self.eventCount, into: self.sink)
+        self.encoder.encodeEnd(eventCount: self.eventCount, signal: signal, into: self.sink)
         try self.flush()
-        if case .file(let file, let path) = self.destination {
+        if case .file(let descriptor, let path) = self.destination {
             self.destination = .memory
-            guard fclose(file) == 0 else { throw .system("cannot close \(path)") }
+            guard systemClose(descriptor) == 0 else { throw .system("cannot close \(path)") }
+        }
+    }
+
+    /// Whether ``finish(signal:)`` has run.
+    public var isFinished: Bool { self.finished }
+
+    /// Bytes built for the current frame and not yet written: nothing is pending when 0.
+    public var pendingByteCount: Int { self.sink.count }
+
+    /// Writes all of `bytes`, resuming after a signal interrupts the call or a write is short.
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws(TraceIOError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else if written < 0 && errno == EFBIG {
+                throw TraceIOError(reason: "cannot write \(path): the file-size limit (ulimit -f) is reached")
+            } else {
+                throw .system("cannot write \(path)")
+            }
         }
     }
 
@@ -224,3 +258,12 @@ public final class TraceWriter {
         }
     }
 }
+
+// The C calls, under names the writer's own `write` and `close`-like methods do not shadow.
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+private let systemClose = Glibc.close
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+private let systemClose = Darwin.close
+#endif

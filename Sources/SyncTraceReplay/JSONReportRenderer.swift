@@ -18,11 +18,7 @@ public enum JSONReportRenderer {
     /// The report as pretty-printed JSON.
     public static func render(_ report: AnalysisReport) -> String {
         let trace = report.trace
-        let ending: String
-        switch trace.ending {
-        case .open, .complete: ending = "complete"
-        case .truncated(let dropped): ending = dropped > 0 ? "truncated (\(dropped) bytes of an incomplete frame dropped)" : "truncated (no end record)"
-        }
+        let ending = trace.ending.summary
         let traceValue: JSON = .object([
             "path": .string(trace.path),
             "form": .string(trace.form.rawValue),

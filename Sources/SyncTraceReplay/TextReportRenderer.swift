@@ -9,6 +9,7 @@ public enum TextReportRenderer {
         var ending: String
         switch trace.ending {
         case .open, .complete: ending = "complete"
+        case .signal: ending = trace.ending.summary
         case .truncated: ending = "truncated: the analysis covers the events before the cut"
         }
         if trace.droppedEvents > 0 {
