@@ -1,4 +1,3 @@
-import Synchronization
 import SyncTraceFormat
 
 /// Every traced object the process has created, numbered densely in creation order.
@@ -19,7 +18,7 @@ enum ObjectRegistry {
         var displayName: String { self.name ?? "\(self.typeName)@\(self.site.shortText)" }
     }
 
-    private static let entries = Mutex<[Entry]>([])
+    private static let entries = ForkSafeLocked<[Entry]>([])
 
     /// Registers a new object and returns its id.
     static func register(
@@ -39,6 +38,12 @@ enum ObjectRegistry {
     }
 
     /// The entry of object `id`, if it is registered.
+    /// Before a fork: see ``ForkSafeLocked``.
+    static func lockForFork() { Self.entries.lockForFork() }
+
+    /// After a fork, on both sides.
+    static func unlockAfterFork() { Self.entries.unlockAfterFork() }
+
     static func entry(_ id: UInt32) -> Entry? {
         Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }

@@ -1,3 +1,5 @@
+import CSyncTraceRuntime
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,7 +14,17 @@ enum PlatformThread {
     }
 
     /// Starts a thread running `body`; `nil` when the system refuses (too many threads).
-    static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+    ///
+    /// With `blockingProcessSignals`, the thread starts with SIGTERM, SIGINT and SIGXFSZ blocked (the
+    /// recorder's own threads: see `synctrace_block_process_signals`); the mask is set around the
+    /// creation, since a thread inherits its creator's, so no such signal can reach it even once.
+    static func spawn(blockingProcessSignals: Bool = false, _ body: @escaping @Sendable () -> Void) -> pthread_t? {
+        var savedMask = sigset_t()
+        if blockingProcessSignals {
+            pthread_sigmask(SIG_SETMASK, nil, &savedMask)
+            _ = synctrace_block_process_signals()
+        }
+        defer { if blockingProcessSignals { pthread_sigmask(SIG_SETMASK, &savedMask, nil) } }
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
         #if canImport(Glibc)
         var thread = pthread_t()

@@ -16,8 +16,8 @@ final class RecordingSession: @unchecked Sendable {
     let epoch: UInt64
     let path: String
     let options: TraceRecorderOptions
-    private let queue: HandoffQueue
-    private let encoder: SessionEncoder
+    let queue: HandoffQueue
+    let encoder: SessionEncoder
     private let startNanoseconds: UInt64
     private let poolLock = PlatformLock()
     private var pool: [UnsafeMutablePointer<synctrace_event>] = []
@@ -26,14 +26,23 @@ final class RecordingSession: @unchecked Sendable {
     /// The watchdog, when the options or the environment enable it.
     let watchdog: TraceWatchdog?
 
-    private struct State {
+    struct State {
         var recorders: [ObjectIdentifier: ThreadRecorder] = [:]
         var stopping = false
         var error: TraceRecorderError?
         var summary: TraceRecordingSummary?
     }
-    private let state = Mutex(State())
+    let state = Mutex(State())
+    /// The process that started the session: a child forked from it does not own it.
+    let ownerProcess = getpid()
+    /// The trace file's descriptor (the writer owns it; kept to close it in a forked child).
+    let traceDescriptor: Int32
 
+    /// Starts a session recording to `path` (a `%p` in it already replaced by the process id).
+    ///
+    /// The file is locked (`flock`) for as long as the session writes it: a second process recording
+    /// to the same path gets ``TraceRecorderError/pathInUse(path:)`` instead of mixing its frames into
+    /// this trace, and a file is truncated only once its lock is held.
     init(path: String, options: TraceRecorderOptions, epoch: UInt64) throws(TraceRecorderError) {
         self.epoch = epoch
         self.path = path
@@ -47,14 +56,13 @@ final class RecordingSession: @unchecked Sendable {
             startTime: UInt64(wallClock.tv_sec) * 1_000_000_000 + UInt64(wallClock.tv_nsec),
             clockResolution: 1000
         )
-        do {
-            self.encoder = SessionEncoder(writer: try TraceWriter(path: path, header: header), epoch: epoch)
-        } catch {
-            throw .cannotCreate(path: path, reason: error.reason.replacing("cannot create \(path): ", with: ""))
-        }
+        let descriptor = try TraceFileLock.openLocked(path)
+        self.traceDescriptor = descriptor
+        self.encoder = SessionEncoder(writer: TraceWriter(fileDescriptor: descriptor, path: path, header: header), epoch: epoch)
         self.watchdog = (options.watchdog ?? TraceWatchdogOptions.fromEnvironment()).map(TraceWatchdog.init)
         synctrace_set_coarse_clock(0)
-        guard let thread = PlatformThread.spawn({ [self] in self.runWriter() }) else {
+        synctrace_set_signal_handling(options.handlesSignals ? 1 : 0, Self.signalWaitLimit)
+        guard let thread = PlatformThread.spawn(blockingProcessSignals: true, { [self] in self.runWriter() }) else {
             throw .cannotCreate(path: path, reason: "cannot start the writer thread")
         }
         self.writerThread = thread
@@ -143,8 +151,22 @@ final class RecordingSession: @unchecked Sendable {
         return true
     }
 
+    /// Whether this process started the session (not a child forked from the one that did).
+    var isOwnedByThisProcess: Bool { getpid() == self.ownerProcess }
+
+    /// In a child forked while the session recorded: closes the child's copy of the trace file's
+    /// descriptor, so that neither the file nor its lock outlives the parent's use of it, and keeps
+    /// the session alive for good (its writer thread is the parent's; nothing here may stop it,
+    /// and releasing it would close the descriptor number again, which may name another file by then).
+    func abandonInForkedChild() {
+        _ = close(self.traceDescriptor)
+        _ = Unmanaged.passRetained(self)
+    }
+
     /// The thread of `recorder` exited: hand over its last events and forget it.
     func threadExited(_ recorder: ThreadRecorder) {
+        // In a forked child the session is the parent's: there is nothing to hand over to.
+        guard self.isOwnedByThisProcess else { return }
         recorder.flushAtExit()
         // Runs on the exiting thread: an event recorded after this (by another exit handler) finds no
         // buffer and registers afresh instead of writing into the retired one.
@@ -196,10 +218,27 @@ final class RecordingSession: @unchecked Sendable {
     // MARK: The writer thread
 
     private func runWriter() {
+        synctrace_writer_started()
+        defer { synctrace_writer_stopped() }
         var failed = false
         var flushesHandled: UInt64 = 0
         var lastSweep = synctrace_monotonic_nanoseconds()
+        // The header goes to disk at once: a process that dies before its first frame fills leaves a
+        // trace that says so (cut short, or ended by its signal), never an empty file.
+        self.writeFrame(failed: &failed)
+        var lastFrame = synctrace_monotonic_nanoseconds()
         while true {
+            var finishing: Int32 = 0
+            let signal = synctrace_pending_signal_request(&finishing)
+            if signal != 0 {
+                if finishing != 0 {
+                    self.finishForSignal(signal, failed: &failed)
+                    synctrace_complete_signal_request()
+                    return
+                }
+                self.flushForSignal(failed: &failed)
+                synctrace_complete_signal_request()
+            }
             // Sweep before taking: what the sweep queues is taken in this same pass, so the pass that
             // finds the queue closed and empty (and ends the loop) cannot leave a swept chunk behind.
             let now = synctrace_monotonic_nanoseconds()
@@ -211,15 +250,7 @@ final class RecordingSession: @unchecked Sendable {
             self.tickClock()
             for chunk in chunks {
                 self.watchdog?.monitor.observe(chunk)
-                if !failed {
-                    do {
-                        try self.encoder.encode(chunk)
-                    } catch {
-                        failed = true
-                        self.fail(reason: error.reason)
-                    }
-                }
-                self.release(chunk)
+                self.encode(chunk, failed: &failed)
             }
             // A flush is complete once a pass finds nothing more queued before it.
             if chunks.isEmpty && flushRequest > flushesHandled {
@@ -235,6 +266,15 @@ final class RecordingSession: @unchecked Sendable {
                 self.queue.finishedFlush(flushRequest)
             }
             if chunks.isEmpty && closed { break }
+            // Bounded loss where nothing runs at the end (SIGKILL, power loss): what is encoded goes
+            // to the file at least every `flushInterval`.
+            if let interval = self.flushIntervalNanoseconds, self.encoder.writer.pendingByteCount > 0 {
+                let now = synctrace_monotonic_nanoseconds()
+                if now &- lastFrame >= interval {
+                    self.writeFrame(failed: &failed)
+                    lastFrame = now
+                }
+            }
         }
         if !failed {
             do {
@@ -244,6 +284,11 @@ final class RecordingSession: @unchecked Sendable {
                 self.fail(reason: error.reason)
             }
         }
+        self.recordSummary()
+    }
+
+    /// Keeps what the session wrote, for stop() to return.
+    func recordSummary() {
         let writer = self.encoder.writer
         self.state.withLock { state in
             state.summary = TraceRecordingSummary(
@@ -256,6 +301,28 @@ final class RecordingSession: @unchecked Sendable {
         }
     }
 
+    /// Writes the frame built so far to the file, unless writing has failed.
+    func writeFrame(failed: inout Bool) {
+        guard !failed else { return }
+        do {
+            try self.encoder.writer.flush()
+        } catch {
+            failed = true
+            self.fail(reason: error.reason)
+        }
+    }
+
+    /// The options' flush interval in nanoseconds (nil: frames are written only when full).
+    private var flushIntervalNanoseconds: UInt64? {
+        self.options.flushInterval.map { interval in
+            let (seconds, attoseconds) = interval.components
+            return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
+        }
+    }
+
+    /// How long a signal handler waits for the writer before handing the signal on regardless.
+    static let signalWaitLimit: UInt64 = 2_000_000_000
+
     /// How often the writer takes the events sitting in threads' partly filled buffers.
     static let sweepInterval: UInt64 = 10_000_000
 
@@ -263,7 +330,7 @@ final class RecordingSession: @unchecked Sendable {
     /// events and went quiet would otherwise hold them until its buffer fills or it exits, and the
     /// replay, which orders events across threads, would have to hold back everything that follows
     /// them: the sweep bounds that lag by time instead.
-    private func sweepIdleBuffers() {
+    func sweepIdleBuffers() {
         let recorders = self.state.withLock { state in state.stopping ? [] : Array(state.recorders.values) }
         for recorder in recorders { recorder.sweep() }
     }
@@ -273,7 +340,7 @@ final class RecordingSession: @unchecked Sendable {
     }
 
     /// Stops recording after a write error and reports it once; the program runs on unrecorded.
-    private func fail(reason: String) {
+    func fail(reason: String) {
         let error = TraceRecorderError.writeFailed(path: self.path, reason: reason)
         self.state.withLock { state in state.error = error }
         TraceRecorder.sessionFailed(self)

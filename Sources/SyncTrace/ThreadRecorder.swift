@@ -49,7 +49,9 @@ final class ThreadRecorder: @unchecked Sendable {
     }
 
     deinit {
-        if let events = self.buffer.pointee.events { self.session.returnStorage(events) }
+        // A forked child's copy of the parent's session keeps what it had: its pool lock may be held
+        // by a thread only the parent has.
+        if let events = self.buffer.pointee.events, self.session.isOwnedByThisProcess { self.session.returnStorage(events) }
         self.buffer.deallocate()
     }
 
@@ -172,6 +174,38 @@ final class ThreadRecorder: @unchecked Sendable {
         guard self.handoverLock.tryLock() else { return }
         defer { self.handoverLock.unlock() }
         self.flushLocked(retire: false)
+    }
+
+    // MARK: The last write before a signal ends the process (writer thread only)
+
+    /// Takes the hand-over lock if no one holds it: the writer's snapshot holds every recorder's at
+    /// once, so that no buffer changes hands while it reads them.
+    func tryHoldForSnapshot() -> Bool { self.handoverLock.tryLock() }
+
+    /// Lets go of what ``tryHoldForSnapshot()`` took.
+    func releaseAfterSnapshot() { self.handoverLock.unlock() }
+
+    /// Events the owner has published so far (with the hand-over lock held: the buffer stays put).
+    var publishedCount: Int {
+        self.retired || self.buffer.pointee.events == nil ? self.flushed : Int(synctrace_published_count(self.buffer))
+    }
+
+    /// With the hand-over lock held: a copy of the events before `count` not yet handed over, and the
+    /// recorder retires (the trace is being finished; what the owner records later is not written).
+    func takeSnapshot(upTo count: Int) -> EventChunk? {
+        guard !self.retired, let events = self.buffer.pointee.events else { return nil }
+        self.retired = true
+        guard count > self.flushed || self.droppedSinceReported > 0 else { return nil }
+        let copy = UnsafeMutablePointer<synctrace_event>.allocate(capacity: max(count - self.flushed, 1))
+        copy.update(from: events + self.flushed, count: count - self.flushed)
+        defer { self.flushed = count }
+        return EventChunk(
+            thread: self.threadID,
+            storage: copy,
+            range: 0..<(count - self.flushed),
+            droppedBefore: self.droppedSinceReported,
+            pooled: false
+        )
     }
 
     private func flushLocked(retire: Bool) {

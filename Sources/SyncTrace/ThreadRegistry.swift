@@ -1,5 +1,4 @@
 import CSyncTraceRuntime
-import Synchronization
 import SyncTraceFormat
 
 #if canImport(Glibc)
@@ -19,7 +18,7 @@ enum ThreadRegistry {
         var site: CallSite?
     }
 
-    private static let entries = Mutex<[Entry]>([])
+    private static let entries = ForkSafeLocked<[Entry]>([])
 
     /// Registers a thread and returns its id; with no `name`, it is called "`kind` N".
     static func register(name: String?, kind: String = "thread", parent: UInt32?, site: CallSite?) -> UInt32 {
@@ -31,6 +30,12 @@ enum ThreadRegistry {
     }
 
     /// The entry of thread `id`, if it is registered.
+    /// Before a fork: see ``ForkSafeLocked``.
+    static func lockForFork() { Self.entries.lockForFork() }
+
+    /// After a fork, on both sides.
+    static func unlockAfterFork() { Self.entries.unlockAfterFork() }
+
     static func entry(_ id: UInt32) -> Entry? {
         Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }

@@ -1,5 +1,4 @@
 import CSyncTraceRuntime
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -31,14 +30,22 @@ public enum TraceRecorder {
         var lastEpoch: UInt64 = 0
         var exitHandlerInstalled = false
     }
-    private static let sessions = Mutex(Sessions())
+    private static let sessions = ForkSafeLocked(Sessions())
 
     /// Starts recording to `path`, replacing the file if it exists.
     ///
+    /// Every `%p` in `path` becomes the process id (`app-%p.synctrace`), so that processes started
+    /// from one command line each write a trace of their own. The file stays locked while the
+    /// session writes it: another process recording to the same path at the same time gets
+    /// ``TraceRecorderError/pathInUse(path:)`` and this trace is left alone.
+    ///
     /// - Throws: ``TraceRecorderError/cannotCreate(path:reason:)`` when the file cannot be created,
+    ///   ``TraceRecorderError/pathInUse(path:)`` when another process records to it,
     ///   ``TraceRecorderError/alreadyRecording(path:)`` when a recording is running.
     public static func start(path: String, options: TraceRecorderOptions = TraceRecorderOptions()) throws(TraceRecorderError) {
         Self.installExitHandlers()
+        if options.handlesSignals { _ = synctrace_install_signal_handlers() }
+        let path = TraceFileLock.expand(path)
         let result: Result<Void, TraceRecorderError> = Self.sessions.withLock { sessions in
             if let current = sessions.current { return .failure(.alreadyRecording(path: current.path)) }
             do throws(TraceRecorderError) {
@@ -158,8 +165,13 @@ public enum TraceRecorder {
             printDiagnostic("\(TraceRecorder.outputEnvironmentVariable) is set but empty; running unrecorded")
             return
         }
+        var options = TraceRecorderOptions()
+        if let raw = getenv("SYNCTRACE_HANDLE_SIGNALS"), String(cString: raw) == "0" { options.handlesSignals = false }
+        if let raw = getenv("SYNCTRACE_FLUSH_INTERVAL_MS"), let milliseconds = Int(String(cString: raw)) {
+            options.flushInterval = milliseconds > 0 ? .milliseconds(milliseconds) : nil
+        }
         do {
-            try TraceRecorder.start(path: path)
+            try TraceRecorder.start(path: path, options: options)
         } catch {
             printDiagnostic("cannot record to \(TraceRecorder.outputEnvironmentVariable)=\(path): \(error); running unrecorded")
         }
@@ -187,5 +199,40 @@ public enum TraceRecorder {
         }
         // A normal exit finishes the trace, so `SYNCTRACE_OUTPUT` needs no stop() in the program.
         atexit { TraceRecorder.stop() }
+        pthread_atfork(
+            { TraceRecorder.prepareForFork() },
+            { TraceRecorder.resumeAfterFork(inChild: false) },
+            { TraceRecorder.resumeAfterFork(inChild: true) }
+        )
+    }
+
+    // MARK: Fork
+
+    /// Before `fork()`: takes the recorder's process-wide locks, so that none is held by a thread
+    /// the child will not have.
+    private static func prepareForFork() {
+        Self.sessions.lockForFork()
+        ObjectRegistry.lockForFork()
+        ThreadRegistry.lockForFork()
+    }
+
+    /// After `fork()`. In the child, recording stops: the child runs unrecorded (its traced
+    /// primitives behave like plain ones) and the parent's trace is left to the parent. The child
+    /// lets go of the trace file (and with it the file's lock) and forgets the session without
+    /// stopping it: its writer thread exists only in the parent. A child may start a recording of
+    /// its own with ``start(path:options:)``.
+    private static func resumeAfterFork(inChild: Bool) {
+        ThreadRegistry.unlockAfterFork()
+        ObjectRegistry.unlockAfterFork()
+        if inChild {
+            synctrace_set_session_epoch(0)
+            synctrace_signal_state_forked()
+            Self.sessions.withLockHeldForFork { sessions in
+                guard let session = sessions.current else { return }
+                sessions.current = nil
+                session.abandonInForkedChild()
+            }
+        }
+        Self.sessions.unlockAfterFork()
     }
 }

@@ -25,6 +25,18 @@ public struct TraceRecorderOptions: Sendable {
     /// The watchdog that reports (and may end) a hung program; `nil` leaves it to the environment
     /// (`SYNCTRACE_WATCHDOG`…, see ``TraceWatchdogOptions``), which by default asks for none.
     public var watchdog: TraceWatchdogOptions?
+    /// The longest that recorded events wait before they reach the file: while any are pending, the
+    /// writer writes a frame at least this often, so that a process killed where no handler runs
+    /// (SIGKILL) loses at most about this much (plus the 10 ms in which idle buffers are collected).
+    /// `nil` writes a frame only when 1 MB of records has built up. Default 100 ms;
+    /// `SYNCTRACE_FLUSH_INTERVAL_MS` overrides it for a recording started from the environment.
+    public var flushInterval: Duration?
+    /// Whether the recorder handles fatal signals (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE)
+    /// and SIGTERM and SIGINT: its handler writes every thread's recorded events and finishes the
+    /// trace, then hands the signal on to the handler installed before (Swift's backtracer, the
+    /// app's own) or to the default action. Default `true`; `SYNCTRACE_HANDLE_SIGNALS=0` turns it off
+    /// for a recording started from the environment.
+    public var handlesSignals: Bool
 
     /// Creates options; every parameter has a default suited to leaving recording on in tests.
     public init(
@@ -33,8 +45,12 @@ public struct TraceRecorderOptions: Sendable {
         overflowPolicy: OverflowPolicy = .wait,
         programName: String? = nil,
         errorHandler: (@Sendable (TraceRecorderError) -> Void)? = nil,
-        watchdog: TraceWatchdogOptions? = nil
+        watchdog: TraceWatchdogOptions? = nil,
+        flushInterval: Duration? = .milliseconds(100),
+        handlesSignals: Bool = true
     ) {
+        self.flushInterval = flushInterval
+        self.handlesSignals = handlesSignals
         self.bufferCapacity = max(bufferCapacity, 16)
         self.maximumQueuedBuffers = max(maximumQueuedBuffers, 2)
         self.overflowPolicy = overflowPolicy
@@ -52,12 +68,16 @@ public enum TraceRecorderError: Error, Sendable, CustomStringConvertible {
     case alreadyRecording(path: String)
     /// Writing the trace failed; recording stopped.
     case writeFailed(path: String, reason: String)
+    /// Another process is recording to the same file (it holds the file's lock); its trace was left
+    /// alone. Give each process a file of its own, for instance with `%p` (the process id) in the path.
+    case pathInUse(path: String)
 
     public var description: String {
         switch self {
         case .cannotCreate(let path, let reason): "cannot create trace \(path): \(reason)"
         case .alreadyRecording(let path): "a recording is already running (to \(path))"
         case .writeFailed(let path, let reason): "writing trace \(path) failed, recording stopped: \(reason)"
+        case .pathInUse(let path): "another process is recording to \(path); use %p in the path for a file per process"
         }
     }
 }

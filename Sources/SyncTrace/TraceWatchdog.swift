@@ -25,7 +25,7 @@ final class TraceWatchdog: @unchecked Sendable {
     /// Starts the watchdog's thread for `session`; it runs until ``stop()``.
     func start(session: RecordingSession) -> Bool {
         // Detached in effect: never joined, because the watchdog itself may stop the session.
-        PlatformThread.spawn { [self] in self.run(session: session) } != nil
+        PlatformThread.spawn(blockingProcessSignals: true) { [self] in self.run(session: session) } != nil
     }
 
     /// Tells the thread to finish (it does at its next wake-up, which this brings forward).

@@ -233,6 +233,28 @@ void *synctrace_thread_exit_value(void);
 /// Installs the destructor used by synctrace_set_thread_exit_value (once, before the first use).
 int synctrace_install_thread_exit_handler(void (*destructor)(void *));
 
+// MARK: Signals (synctrace_signals.c)
+
+/// Installs the recorder's handlers for SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGTERM
+/// and SIGINT (not for a signal the process ignores), keeping the actions they replace to hand the
+/// signal on to. Idempotent; returns how many it installed this call.
+int synctrace_install_signal_handlers(void);
+/// Whether the installed handlers ask the writer to write before handing on (the session's option),
+/// and how long, in nanoseconds, a handler waits for it at most.
+void synctrace_set_signal_handling(int enabled, uint64_t wait_limit);
+/// The writer thread says it can answer handlers' requests (from the thread itself), or no longer.
+void synctrace_writer_started(void);
+void synctrace_writer_stopped(void);
+/// In the child of a fork: no writer answers there.
+void synctrace_signal_state_forked(void);
+/// The signal of a handler's pending request (0: none); `finish` says whether the trace is to be
+/// finished (the process is dying) or only flushed (an app's own handler runs next).
+int synctrace_pending_signal_request(int *finish);
+/// The writer has written what the pending request asked for: the waiting handler goes on.
+void synctrace_complete_signal_request(void);
+/// Blocks SIGTERM, SIGINT and SIGXFSZ in the calling thread (the recorder's own threads).
+int synctrace_block_process_signals(void);
+
 #ifdef __cplusplus
 }
 #endif

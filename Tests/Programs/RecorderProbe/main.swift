@@ -11,6 +11,15 @@
 //                                      orders without hanging: concurrently (JOINED 0, the second
 //                                      waits 50 ms) or one joined before the other starts (JOINED 1)
 //   RecorderProbe lockwait MS          a thread holds lock "slow" for MS milliseconds while main waits
+//   RecorderProbe crash HOW PHASE      4 workers each do 5,000 × `m.withLock { v[] += 1 }`; then (PHASE
+//                                      joined) main joins them, or (PHASE alive) they block on lock
+//                                      "gate" that main holds; main prints what it recorded, by
+//                                      operation, and dies HOW (see `Death`); PHASE run: the workers
+//                                      go on for ever, for a test to kill the process from outside
+//   RecorderProbe fork ITERATIONS      workers record while main forks a child that uses traced
+//                                      primitives and exits; main waits for it, then finishes
+//   RecorderProbe pid MS               prints its process id, then records lock operations for MS ms
+import Dispatch
 import SyncTrace
 
 #if canImport(Glibc)
@@ -20,6 +29,9 @@ import Darwin
 #endif
 
 let arguments = CommandLine.arguments
+if arguments.count == 4 && arguments[1] == "crash" {
+    CrashProbe.run(how: arguments[2], phase: arguments[3])
+}
 guard arguments.count == 3, let count = Int(arguments[2]) else {
     print("usage: RecorderProbe counter THREADS | flood EVENTS | deadlock THREADS")
     exit(64)
@@ -79,6 +91,14 @@ case "lockwait":
     lock.withLock {}
     holder.join()
     print("lock wait done")
+case "fork":
+    ForkProbe.run(iterations: count)
+case "pid":
+    say("pid \(getpid())")
+    let lock = TracedLock(name: "pid lock")
+    let end = DispatchTime.now().uptimeNanoseconds + UInt64(count) * 1_000_000
+    while DispatchTime.now().uptimeNanoseconds < end { lock.withLock {} }
+    print("pid done")
 default:
     print("unknown mode \(arguments[1])")
     exit(64)

@@ -1,0 +1,146 @@
+import Foundation
+import SyncTrace
+import SyncTraceFormat
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a recorded process that dies leaves behind: the probe (`RecorderProbe crash HOW PHASE`)
+/// says how many events of each operation it recorded, then dies; the trace must hold them all.
+extension RecorderTests {
+    @Suite("Recording a process that dies")
+    struct CrashRecordingTests {
+        /// Every way to die the probe knows, and the signal it dies of (nil: none, it exits).
+        static let deaths: [(how: String, signal: Int32?)] = [
+            ("fatalError", nil), ("forceUnwrap", nil), ("nullWrite", SIGSEGV), ("segv", SIGSEGV), ("bus", SIGBUS),
+            ("ill", SIGILL), ("trap", SIGTRAP), ("fpe", SIGFPE), ("abort", SIGABRT), ("term", SIGTERM),
+            ("int", SIGINT), ("kill", SIGKILL), ("exit", nil),
+        ]
+
+        /// The counts the probe printed: "recorded acq=20000 rel=… req(gate)=4".
+        static func printedCounts(_ output: String) throws -> [String: Int] {
+            let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("recorded ") })
+            var counts: [String: Int] = [:]
+            for field in line.dropFirst("recorded ".count).split(separator: " ") {
+                let parts = field.split(separator: "=")
+                counts[String(parts[0])] = Int(parts[1])
+            }
+            return counts
+        }
+
+        /// The same counts, from the trace.
+        static func traceCounts(_ events: [TraceEvent], symbols: TraceSymbols) -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for event in events {
+                counts[event.operation.textName, default: 0] += 1
+                if event.operation == .request, symbols.objects[event.object.index].name == "gate" {
+                    counts["req(gate)", default: 0] += 1
+                }
+            }
+            return counts
+        }
+
+        /// The signal a `/bin/sh` exit status says its command died of (128 + N), if it died of one.
+        static func signal(fromShellStatus status: Int32) -> Int32? { status > 128 ? status - 128 : nil }
+
+        @Test(
+            "every event recorded before the process died is in the trace, and the trace says how it ended",
+            arguments: ["joined", "alive"]
+        )
+        func everyEventKept(phase: String) throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for death in Self.deaths {
+                let trace = "\(death.how)-\(phase).synctrace"
+                // Swift's backtracer would swallow a raised SIGSEGV (and take its time): these runs
+                // check the trace; `sameDeath` below checks the backtracer's part.
+                let result = try Probe.run(
+                    "timeout -s KILL 30 \"$PROBE\" crash \(death.how) \(phase)",
+                    environment: ["SYNCTRACE_OUTPUT": trace, "SWIFT_BACKTRACE": "enable=no"],
+                    in: directory
+                )
+                let died = Self.signal(fromShellStatus: result.status)
+                if death.how == "exit" {
+                    #expect(result.status == 3, "\(death.how) \(phase)")
+                } else {
+                    #expect(died != nil && died != SIGKILL || death.how == "kill", "\(death.how) \(phase): status \(result.status)")
+                    if let expected = death.signal { #expect(died == expected, "\(death.how) \(phase): status \(result.status)") }
+                }
+                let expected = try Self.printedCounts(result.output)
+                let (events, reader) = try Probe.read(directory.appendingPathComponent(trace).path)
+                let found = Self.traceCounts(events, symbols: reader.symbols)
+                for (operation, count) in expected {
+                    #expect(found[operation, default: 0] == count, "\(death.how) \(phase): \(operation) in the trace")
+                }
+                switch death.how {
+                case "kill":
+                    // No handler runs: the periodic write put everything on disk during the quiet 300 ms.
+                    #expect(reader.ending == .truncated(droppedBytes: 0), "\(death.how) \(phase)")
+                case "exit":
+                    #expect(reader.ending == .complete, "\(death.how) \(phase)")
+                default:
+                    #expect(reader.ending == .signal(died ?? -1), "\(death.how) \(phase): \(reader.ending)")
+                }
+            }
+        }
+
+        @Test("the program dies as it would without SyncTrace: the same status, Swift's own backtrace")
+        func sameDeath() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for how in ["fatalError", "forceUnwrap", "nullWrite", "abort", "segv", "term", "int"] {
+                let command = "timeout -s KILL 60 \"$PROBE\" crash \(how) joined"
+                let plain = try Probe.run(command, environment: [:], in: directory)
+                let recorded = try Probe.run(command, environment: ["SYNCTRACE_OUTPUT": "\(how).synctrace"], in: directory)
+                #expect(recorded.status == plain.status, "\(how): \(recorded.status) recorded, \(plain.status) plain")
+                let crashed = "*** Program crashed"
+                #expect(recorded.error.contains(crashed) == plain.error.contains(crashed), "\(how)")
+                if how == "fatalError" {
+                    #expect(plain.error.contains("Fatal error: the probe's fatalError"))
+                    #expect(recorded.error.contains("Fatal error: the probe's fatalError"))
+                    #expect(recorded.error.contains(crashed))
+                }
+                // The handler says nothing of its own.
+                #expect(!recorded.error.contains("SyncTrace:"), "\(how): \(recorded.error)")
+            }
+        }
+
+        @Test("SYNCTRACE_HANDLE_SIGNALS=0: no handler, so a crash leaves the trace cut short at its last periodic write")
+        func handlersOff() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try Probe.run(
+                "timeout -s KILL 30 \"$PROBE\" crash abort joined",
+                environment: ["SYNCTRACE_OUTPUT": "off.synctrace", "SYNCTRACE_HANDLE_SIGNALS": "0", "SWIFT_BACKTRACE": "enable=no"],
+                in: directory
+            )
+            #expect(Self.signal(fromShellStatus: result.status) == SIGABRT)
+            let (_, reader) = try Probe.read(directory.appendingPathComponent("off.synctrace").path)
+            if case .truncated = reader.ending {} else { Issue.record("expected a cut-short trace, got \(reader.ending)") }
+        }
+
+        @Test("SIGKILL mid-run from outside leaves a readable trace, marked cut short")
+        func killedMidRun() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for delay in [150_000, 400_000] as [UInt32] {
+                let process = Process()
+                process.executableURL = Probe.executable
+                process.arguments = ["crash", "none", "run"]
+                process.environment = ["SYNCTRACE_OUTPUT": "killed.synctrace"]
+                process.currentDirectoryURL = directory
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                usleep(delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+                let (events, reader) = try Probe.read(directory.appendingPathComponent("killed.synctrace").path)
+                if case .truncated = reader.ending {} else { Issue.record("expected a cut-short trace, got \(reader.ending)") }
+                #expect(events.count > 1000, "after \(delay) µs")
+            }
+        }
+    }
+}
