@@ -4,7 +4,8 @@
 /// against what the trace has declared, so a corrupt file throws ``TraceFormatError`` with a byte
 /// offset instead of yielding garbage. A file cut short yields every event of its complete frames and
 /// then ends with ``TraceEnding/truncated(droppedBytes:)``; one whose recorder's signal handler
-/// finished it ends with ``TraceEnding/signal(_:)``.
+/// finished it ends with ``TraceEnding/signal(_:)``. A file that holds no trace — empty, or cut
+/// before its first frame (the header's) is whole — is an error, never a trace of no events.
 public final class BinaryTraceReader: TraceEventSource {
     private let fileName: String
     private let frames: LZ4FrameDecompressor
@@ -30,7 +31,8 @@ public final class BinaryTraceReader: TraceEventSource {
 
     /// Opens a binary trace file and reads its header.
     ///
-    /// - Throws: ``TraceFormatError`` when the file cannot be opened or its first frame is corrupt.
+    /// - Throws: ``TraceFormatError`` when the file cannot be opened, holds no trace (it is empty or
+    ///   ends inside its first frame), or its first frame is corrupt.
     public convenience init(path: String) throws(TraceFormatError) {
         let input: FileByteInput
         do {
@@ -49,7 +51,9 @@ public final class BinaryTraceReader: TraceEventSource {
     init(input: any TraceByteInput, fileName: String) throws(TraceFormatError) {
         self.fileName = fileName
         self.frames = try LZ4FrameDecompressor(input: input, fileName: fileName)
-        guard try self.advanceFrame() else { return }
+        // Without a whole first frame there is no header: no trace at all, not a trace of no events
+        // (the recorder writes the header frame as soon as it starts).
+        guard try self.advanceFrame() else { throw self.noTrace() }
         var cursor = ByteCursor(self.frame)
         do {
             self.header = try self.decoder.decodeHeader(&cursor)
@@ -114,6 +118,18 @@ public final class BinaryTraceReader: TraceEventSource {
         self.frame = next
         self.framePosition = 0
         return true
+    }
+
+    /// The error for a file that ends before its first frame does: empty, or cut inside that frame.
+    private func noTrace() -> TraceFormatError {
+        let read = self.frames.truncatedBytes
+        guard read > 0 else { return .noTrace(file: self.fileName) }
+        return TraceFormatError(
+            file: self.fileName,
+            position: .fileOffset(read),
+            reason: "the file ends inside its first LZ4 frame, before a whole trace header: no trace was written to it "
+                + "(the process may have died during its first write)"
+        )
     }
 
     private func located(_ malformed: ByteCursor.Malformed) -> TraceFormatError {

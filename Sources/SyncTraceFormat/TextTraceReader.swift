@@ -3,7 +3,8 @@
 /// Threads and objects are numbered in order of first appearance; an object's kind comes from the
 /// first operation that names it. Every line is checked twice: for its syntax, and against the
 /// happens-before rules by a ``TraceRuleChecker``. The first malformed line throws a
-/// ``TraceFormatError`` naming the file, the line and what was expected.
+/// ``TraceFormatError`` naming the file, the line and what was expected; so does input without a
+/// single event line (empty, or only blank lines and comments), which holds no trace.
 public final class TextTraceReader: TraceEventSource {
     /// Events per batch: enough to amortize the call, small enough to stay in cache.
     public static let batchSize = 4096
@@ -68,6 +69,9 @@ public final class TextTraceReader: TraceEventSource {
                 }
             }
             guard let bytes else {
+                // The text form has no header: a trace is its event lines, and a file without one
+                // is no trace (an empty file is what a process that died before writing leaves).
+                if self.eventCount == 0 && events.isEmpty { throw self.noTrace() }
                 self.ending = .complete
                 break
             }
@@ -93,6 +97,17 @@ public final class TextTraceReader: TraceEventSource {
         }
         self.eventCount += UInt64(events.count)
         return !events.isEmpty
+    }
+
+    /// The error for input without a single event line.
+    private func noTrace() -> TraceFormatError {
+        guard self.lines.consumedBytes > 0 else { return .noTrace(file: self.fileName) }
+        let lines = self.lineNumber == 1 ? "its one line is" : "its \(self.lineNumber) lines are all"
+        return TraceFormatError(
+            file: self.fileName,
+            position: .input,
+            reason: "no trace: \(lines) blank or comments, and a text trace is its event lines"
+        )
     }
 
     private func error(at line: Int, _ reason: String) -> TraceFormatError {

@@ -1,8 +1,10 @@
 /// Copies a trace from any reader into a binary writer or into the text form.
 public enum TraceConversion {
-    /// Reads `source` to its end and writes every event to `writer` (declarations first), then
-    /// finishes the writer. Returns how the source ended; a truncated source still gives a complete,
-    /// readable output holding every event that could be read.
+    /// Reads `source` to its end and writes every event to `writer` (declarations first), then ends
+    /// the output as the source ended: a complete source's output is complete, a signal-ended one's
+    /// ends by the same signal, and a source cut short gives an output cut short too (flushed, with no
+    /// end record), holding every event that could be read — so that converting a trace never makes
+    /// one cut short read as a clean run. Returns how the source ended.
     @discardableResult
     public static func copy(
         _ source: any TraceEventSource,
@@ -16,11 +18,16 @@ public enum TraceConversion {
                 try writer.write(events)
             }
         }
+        let ending = source.ending
         try Self.output { () throws(TraceIOError) in
             try writer.declare(symbolsFrom: source.symbols)
-            try writer.finish()
+            if ending.holdsEveryEvent {
+                try writer.finish(signal: ending.signal)
+            } else {
+                try writer.flush()
+            }
         }
-        return source.ending
+        return ending
     }
 
     /// Reads `source` to its end and hands its text form to `emit` in chunks of whole lines.

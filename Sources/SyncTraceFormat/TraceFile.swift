@@ -20,10 +20,38 @@ public enum TraceFile {
         return bytes[0] & 0xF0 == 0x50 && bytes[1] == 0x2A && bytes[2] == 0x4D && bytes[3] == 0x18
     }
 
-    /// The form of the trace at `path`, read from its first bytes.
+    /// The form of the trace at `path`, read from its first bytes. An empty file reads as text (whose
+    /// reader reports that it holds no trace); one of fewer than four bytes that begin the LZ4 frame
+    /// magic, as binary.
     ///
     /// - Throws: ``TraceFormatError`` when the file cannot be read.
     public static func form(ofFileAt path: String) throws(TraceFormatError) -> Form {
+        Self.form(ofPrefix: try Self.prefix(ofFileAt: path))
+    }
+
+    /// Opens the trace at `path` with the reader its content calls for.
+    ///
+    /// - Throws: ``TraceFormatError`` when the file cannot be opened, holds no trace (it is empty, or
+    ///   a binary trace cut inside its first frame; a text file of only comments and blank lines says
+    ///   so when it is read), or its beginning is corrupt.
+    public static func open(path: String) throws(TraceFormatError) -> any TraceEventSource {
+        let prefix = try Self.prefix(ofFileAt: path)
+        guard !prefix.isEmpty else { throw .noTrace(file: path) }
+        switch Self.form(ofPrefix: prefix) {
+        case .binary: return try BinaryTraceReader(path: path)
+        case .text: return try TextTraceReader(path: path)
+        }
+    }
+
+    private static func form(ofPrefix bytes: [UInt8]) -> Form {
+        // A file of one to three bytes that start the frame magic is a binary trace cut inside its
+        // first frame (its reader says so), not text.
+        let cutMagic = !bytes.isEmpty && bytes.count < 4 && bytes.elementsEqual(BinaryLayout.lz4FrameMagic.prefix(bytes.count))
+        return Self.isBinary(prefix: bytes) || cutMagic ? .binary : .text
+    }
+
+    /// The file's first four bytes, or all of them if it is shorter.
+    private static func prefix(ofFileAt path: String) throws(TraceFormatError) -> [UInt8] {
         do throws(TraceIOError) {
             let input = try FileByteInput(path: path)
             let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
@@ -34,19 +62,9 @@ public enum TraceFile {
                 if read == 0 { break }
                 count += read
             }
-            return Self.isBinary(prefix: prefix[..<count]) ? .binary : .text
+            return Array(prefix[..<count])
         } catch {
             throw TraceFormatError(file: path, position: .input, reason: error.reason)
-        }
-    }
-
-    /// Opens the trace at `path` with the reader its content calls for.
-    ///
-    /// - Throws: ``TraceFormatError`` when the file cannot be opened or its beginning is corrupt.
-    public static func open(path: String) throws(TraceFormatError) -> any TraceEventSource {
-        switch try Self.form(ofFileAt: path) {
-        case .binary: try BinaryTraceReader(path: path)
-        case .text: try TextTraceReader(path: path)
         }
     }
 }

@@ -30,6 +30,17 @@ public struct TraceFormatError: Error, Hashable, Sendable, CustomStringConvertib
         self.reason = reason
     }
 
+    /// The error for an input that holds nothing at all (0 bytes, `/dev/null`), in either form: a
+    /// recorded process that died before its first write leaves such a file, and it must never read
+    /// as a clean trace of no events.
+    public static func noTrace(file: String) -> TraceFormatError {
+        TraceFormatError(
+            file: file,
+            position: .input,
+            reason: "the file is empty: no trace was written to it (the process may have died before its first write)"
+        )
+    }
+
     public var description: String {
         let file = self.file.isEmpty ? "<input>" : self.file
         switch self.position {

@@ -157,13 +157,21 @@ struct TextFormParsingTests {
         #expect(TestTraces.textError(text)?.description == "t.trace:5: rel(L) by T1, which does not hold L")
     }
 
-    @Test("empty input and input of only comments are complete traces with no events")
+    @Test("empty input and input of only comments and blank lines hold no trace: an error that says so")
     func emptyInputs() throws {
-        for text in ["", "\n", "# nothing here\n\n", "# no final newline"] {
-            let read = try TestTraces.readText(text)
-            #expect(read.events.isEmpty)
-            #expect(read.ending == .complete)
+        #expect(TestTraces.textError("")?.description == "t.trace: the file is empty: no trace was written to it (the process may have died before its first write)")
+        let cases = [
+            ("\n", "its one line is"), ("# nothing here\n\n", "its 2 lines are all"), ("# no final newline", "its one line is"),
+            ("  \r\n# a\n\t\n", "its 3 lines are all"),
+        ]
+        for (text, lines) in cases {
+            #expect(
+                TestTraces.textError(text)?.description == "t.trace: no trace: \(lines) blank or comments, and a text trace is its event lines",
+                "\(text.debugDescription)"
+            )
         }
+        // One event line is a trace, whatever surrounds it.
+        #expect(try TestTraces.readText("# a comment\n\nT0|w(x)\n# another\n").events.count == 1)
     }
 
     @Test("the last line needs no newline")

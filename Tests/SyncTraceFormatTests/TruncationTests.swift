@@ -2,8 +2,9 @@ import Foundation
 import SyncTraceFormat
 import Testing
 
-/// A binary trace cut at any byte yields exactly the events of its complete frames and says it was
-/// truncated; only the whole file reads as complete.
+/// A binary trace cut at any byte after its first frame yields exactly the events of its complete
+/// frames and says it was truncated; only the whole file reads as complete. Cut inside its first
+/// frame (the header's), it holds no trace at all: an error.
 @Suite("Truncated binary traces")
 struct TruncationTests {
     /// A trace of a few hundred events in frames of about 1 KiB, with where each frame ends in the
@@ -61,12 +62,20 @@ struct TruncationTests {
         #expect(read.events == trace.events)
     }
 
-    @Test("cut at every byte: the events of the complete frames, then a truncated ending")
+    @Test("cut at every byte: the events of the complete frames, then a truncated ending; inside the first frame, no trace")
     func everyCut() throws {
         let trace = try FramedTrace()
         var checked = 0
         for cut in 0...trace.bytes.count {
-            let frameEnd = trace.frameEnds.last { $0.offset <= cut } ?? (offset: 0, events: 0)
+            guard let frameEnd = trace.frameEnds.last(where: { $0.offset <= cut }) else {
+                // No whole first frame: no header, so no trace (an error, never an empty trace).
+                let error = TestTraces.binaryError(Array(trace.bytes[..<cut]))
+                let expected = cut == 0 ? "the file is empty" : "at byte offset \(cut): the file ends inside its first LZ4 frame"
+                #expect(error?.description.contains(expected) == true, "cut at \(cut): \(String(describing: error))")
+                #expect(error?.description.contains("no trace was written to it") == true, "cut at \(cut)")
+                checked += 1
+                continue
+            }
             let read: ReadTrace
             do {
                 read = try TestTraces.readBinary(Array(trace.bytes[..<cut]))
@@ -104,7 +113,7 @@ struct TruncationTests {
         #expect(stats.ending == read.ending)
     }
 
-    @Test("a truncated trace converts to a complete one holding every event that could be read")
+    @Test("a truncated trace converts to one cut short too (no end record), holding every event that could be read")
     func convertTruncated() throws {
         let trace = try FramedTrace()
         let cut = trace.frameEnds[2].offset + 5
@@ -112,7 +121,21 @@ struct TruncationTests {
         let ending = try TraceConversion.copy(try BinaryTraceReader(bytes: Array(trace.bytes[..<cut])), to: writer)
         #expect(ending == .truncated(droppedBytes: 5))
         let copy = try TestTraces.readBinary(writer.bytes)
-        #expect(copy.ending == .complete)
+        #expect(copy.ending == .truncated(droppedBytes: 0))
         #expect(copy.events == Array(trace.events.prefix(trace.frameEnds[2].events)))
+    }
+
+    @Test("a signal-ended trace converts to one ended by the same signal")
+    func convertSignalEnded() throws {
+        let original = TraceWriter(header: TraceHeader(program: "crashed"))
+        let main = try original.declareThread(name: "main")
+        let x = try original.declareObject(kind: .variable, name: "x")
+        try original.write([TraceEvent(.write, thread: main, object: x, sequence: 0)])
+        try original.finish(signal: SIGSEGV)
+        let writer = TraceWriter(header: TraceHeader(program: "copy"))
+        #expect(try TraceConversion.copy(try BinaryTraceReader(bytes: original.bytes), to: writer) == .signal(SIGSEGV))
+        let copy = try TestTraces.readBinary(writer.bytes)
+        #expect(copy.ending == .signal(SIGSEGV))
+        #expect(copy.events.count == 1)
     }
 }
