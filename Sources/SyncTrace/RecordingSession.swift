@@ -137,7 +137,9 @@ final class RecordingSession: @unchecked Sendable {
         let threadID = ThreadRegistry.currentThreadID()
         let recorder = ThreadRecorder(threadID: threadID, session: self)
         let registered = self.state.withLock { state in
-            guard !state.stopping else { return false }
+            // Checked under the lock that the signal snapshot lists the recorders with: a thread that
+            // registers after recording froze for the snapshot would write events the trace misses.
+            guard !state.stopping, synctrace_session_epoch() == self.epoch else { return false }
             state.recorders[ObjectIdentifier(recorder)] = recorder
             return true
         }

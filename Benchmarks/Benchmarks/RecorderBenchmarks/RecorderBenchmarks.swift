@@ -13,9 +13,9 @@ let compressedMilliBytesPerEvent = BenchmarkMetric.custom(
 /// Where the recording benchmarks write their traces.
 let tracePath = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-benchmark.synctrace").path
 
-func startRecording() {
+func startRecording(_ options: TraceRecorderOptions = TraceRecorderOptions()) {
     do {
-        try TraceRecorder.start(path: tracePath)
+        try TraceRecorder.start(path: tracePath, options: options)
     } catch {
         fatalError("cannot start recording: \(error)")
     }
@@ -147,9 +147,52 @@ let benchmarks: @Sendable () -> Void = {
 
     // Sustained recording: two threads each lock and unlock their own TracedLock, 5 million events
     // per thread per iteration; the iteration includes stop(), so it ends only when the writer has
-    // encoded, compressed and written every event. 10 million events per iteration.
+    // encoded, compressed and written every event. 10 million events per iteration. Run with the
+    // default periodic write (a frame at least every 100 ms), with none (frames only when full), and
+    // with one every millisecond, to see what the bound on a SIGKILL's loss costs.
+    for (label, interval) in [("", Duration.milliseconds(100)), (", frames only when full", nil), (", a frame every 1 ms", .milliseconds(1))] {
+        sustainedRecording(label: label, flushInterval: interval)
+    }
+
+    // A steady, moderate event rate (a lock pair every 20 µs on each of 2 threads, 100,000 events
+    // per iteration): here the periodic write, not a full frame, is what puts events on disk.
+    for (label, interval) in [("", Duration.milliseconds(100)), (", frames only when full", nil)] {
+        Benchmark(
+            "Paced recording, 2 threads, 100k events at 100k events/s\(label)",
+            configuration: .init(
+                metrics: [.wallClock, compressedMilliBytesPerEvent],
+                timeUnits: .milliseconds,
+                scalingFactor: .one,
+                maxDuration: .seconds(20),
+                maxIterations: 10
+            )
+        ) { benchmark in
+            startRecording(TraceRecorderOptions(flushInterval: interval))
+            let threads = (0..<2).map { index in
+                TracedThread.spawn(name: "paced \(index)") {
+                    let lock = TracedLock(name: "paced lock \(index)")
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    for pair in 0..<25_000 {
+                        while DispatchTime.now().uptimeNanoseconds - start < UInt64(pair) * 20_000 {}
+                        lock.lock()
+                        lock.unlock()
+                    }
+                }
+            }
+            for thread in threads { thread.join() }
+            guard let summary = TraceRecorder.stop(), summary.droppedEventCount == 0 else { fatalError("recording failed") }
+            benchmark.measurement(compressedMilliBytesPerEvent, summary.byteCount * 1_000 / Int(summary.eventCount))
+            try? FileManager.default.removeItem(atPath: tracePath)
+        }
+    }
+
+    mutexHeavyRun()
+}
+
+/// The sustained recording benchmark with the given periodic write.
+func sustainedRecording(label: String, flushInterval: Duration?) {
     Benchmark(
-        "Sustained recording, 2 threads, 10M events (incl. writer drain)",
+        "Sustained recording, 2 threads, 10M events (incl. writer drain)\(label)",
         configuration: .init(
             metrics: [.wallClock, .throughput, compressedMilliBytesPerEvent],
             timeUnits: .milliseconds,
@@ -159,7 +202,7 @@ let benchmarks: @Sendable () -> Void = {
         )
     ) { benchmark in
         let pairsPerThread = 2_500_000
-        startRecording()
+        startRecording(TraceRecorderOptions(flushInterval: flushInterval))
         let threads = (0..<2).map { index in
             TracedThread.spawn(name: "recorder \(index)") {
                 let lock = TracedLock(name: "lock \(index)")
@@ -178,8 +221,6 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(compressedMilliBytesPerEvent, summary.byteCount * 1_000 / Int(summary.eventCount))
         try? FileManager.default.removeItem(atPath: tracePath)
     }
-
-    mutexHeavyRun()
 }
 
 /// A mutex-heavy program for the compressed size: two threads share four mutexes, each guarding a

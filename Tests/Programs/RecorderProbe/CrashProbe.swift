@@ -39,6 +39,10 @@ enum CrashProbe {
             usleep(300_000)
             kill(getpid(), SIGKILL)
         case "exit": exit(3)
+        case "termHandled":
+            // The app's own SIGTERM handler (installed before recording started) runs after the
+            // recorder's has put everything on disk, and ends the process its own way.
+            kill(getpid(), SIGTERM)
         default:
             say("unknown way to die: \(how)")
             exit(64)
@@ -51,6 +55,14 @@ enum CrashProbe {
     }
 
     static func run(how: String, phase: String) -> Never {
+        if how == "termHandled" {
+            // Before the first traced object, which starts the recording and installs its handlers.
+            signal(SIGTERM) { _ in
+                let text = "app handler\n"
+                _ = text.withCString { write(1, $0, strlen($0)) }
+                _exit(5)
+            }
+        }
         let lock = TracedLock(name: "m")
         let gate = TracedLock(name: "gate")
         let value = TracedVar(0, name: "v")
