@@ -12,6 +12,16 @@ public final class AnalysisContext {
     // Unchecked exclusivity: written once per event by the replay, read by plugins in between; the
     // accesses never overlap, and the dynamic check would cost a call per event.
     @exclusivity(unchecked) public internal(set) var eventIndex: UInt64 = 0
+    /// How the trace ended: ``TraceEnding/open`` while events are handed over (the end is not read
+    /// yet), settled before ``AnalysisPlugin/finish(in:)``.
+    public internal(set) var ending = TraceEnding.open
+    /// Whether the analysed events run to the end of what the program did — the trace is complete,
+    /// or a signal handler wrote every event before the process died (then the end is the moment of
+    /// the signal). `false` for a trace cut short: its analysed part is its consistent cut, and the
+    /// program went on past it, so a state at the end of the analysed part (a thread waiting for a
+    /// lock, an update not written yet) says nothing about how the program ended. Settled before
+    /// ``AnalysisPlugin/finish(in:)``; `false` while events are handed over.
+    public internal(set) var reachesProgramEnd = false
 
     init(happensBefore: HappensBefore, symbols: TraceSymbols) {
         self.happensBefore = happensBefore

@@ -23,6 +23,21 @@ public import SyncTraceFormat
 /// objects involved, and the events (thread, operation, source location) that explain it. The CLI
 /// renders them for people (blocks like Go's `WARNING: DATA RACE`) or as JSON.
 ///
+/// ## A trace cut short
+///
+/// A recording killed where no handler runs (SIGKILL, a power cut) leaves a trace without an end
+/// record. The replay analyses it up to its consistent cut: only events whose every happens-before
+/// predecessor is in the file, nothing past the first gap. So happens-before among the events a
+/// plugin sees is exactly that of the whole run, and what a plugin finds among them — a race, a
+/// lock-order cycle — is real. But the program went on past the last of them: a state at the end of
+/// what the plugin saw (a thread waiting in a `req` whose `acq` the cut lost, an update whose write
+/// is missing) says nothing about how the program ended. ``AnalysisContext/reachesProgramEnd`` is
+/// `false` then, and a plugin reports nothing that depends on the end being the program's end (the
+/// deadlock detector reports no blocked threads), and says in its summary that its counts are of
+/// the analysed part. ``AnalysisContext/ending`` tells the endings apart: a trace a signal handler
+/// finished (``TraceEnding/signal(_:)``) reaches the program's end — the moment of the signal — and
+/// its findings can name the signal. Both are settled before ``finish(in:)``.
+///
 /// ## Writing one
 ///
 /// ```swift
@@ -72,7 +87,9 @@ public protocol AnalysisPlugin: AnyObject {
     /// Called for each event of a subscribed operation, in happens-before order.
     func handle(_ event: TraceEvent, in context: AnalysisContext)
 
-    /// Called once after the last event: what the plugin found.
+    /// Called once after the last event: what the plugin found. Check
+    /// ``AnalysisContext/reachesProgramEnd`` before reporting anything about the state the trace
+    /// ends in (see "A trace cut short" above).
     func finish(in context: AnalysisContext) -> [Finding]
 
     /// Lines for the summary at the end of a report, e.g. "2 racing variables, 17 racing pairs".

@@ -10,8 +10,12 @@ public struct AnalysisReport: Sendable {
         public var form: TraceFile.Form
         /// The program the trace says it recorded (binary traces).
         public var program: String
-        /// Events replayed.
-        public var events: UInt64
+        /// Events replayed through the plugins: all of a whole trace's; of a trace cut short, those of
+        /// its consistent cut.
+        public var analysedEvents: UInt64
+        /// Events read from a trace cut short but not analysed: they wait behind its first gap for
+        /// events the cut lost. 0 for a whole trace.
+        public var unanalysedEvents: UInt64
         /// Threads declared.
         public var threads: Int
         /// Objects declared.
@@ -22,6 +26,16 @@ public struct AnalysisReport: Sendable {
         public var droppedEvents: UInt64
         /// Objects whose sequence numbers had gaps (used before recording started, or events lost).
         public var sequenceGaps: Int
+
+        /// Events replayed: the same as ``analysedEvents``.
+        public var events: UInt64 { self.analysedEvents }
+
+        /// Whether the trace ended cleanly (a complete trace), not by a signal and not cut short.
+        public var isComplete: Bool { self.ending == .complete || self.ending == .open }
+
+        /// Whether the analysis covers what the program did to its end: a complete trace, or one a
+        /// signal handler finished. A trace cut short is analysed only up to its consistent cut.
+        public var reachesProgramEnd: Bool { self.ending.holdsEveryEvent }
     }
 
     /// What the replay read.

@@ -3,13 +3,21 @@ import SyncTraceFormat
 /// Renders a report as JSON, the contract tools rely on:
 ///
 /// ```
-/// {"trace": {"path": …, "form": "binary", "program": …, "events": N, "threads": N, "objects": N,
-///            "complete": true, "ending": "complete", "droppedEvents": 0, "sequenceGaps": 0},
+/// {"trace": {"path": …, "form": "binary", "program": …, "threads": N, "objects": N,
+///            "complete": true, "ending": "complete", "signal": null,
+///            "analysedEvents": N, "unanalysedEvents": 0, "events": N,
+///            "droppedEvents": 0, "sequenceGaps": 0},
 ///  "plugins": ["race", …],
 ///  "findings": [{"plugin": "race", "kind": "data race", "variable": "x", "message": …,
 ///                "first": {event}, "second": {event}, "objects": [{object}], "events": [{event}], …}],
 ///  "summary": {"race": ["…"]}}
 /// ```
+///
+/// `complete` is true only for a trace that ended cleanly. `ending` is "complete", "signal" (the
+/// recorded process died of signal `signal` and its handler wrote every event: the trace is analysed
+/// whole) or "cut short" (no end record: the trace is analysed up to its consistent cut, and its
+/// findings are of that part). `analysedEvents` (also `events`, as before) were replayed through the
+/// plugins; `unanalysedEvents` were read from a trace cut short but wait behind its first gap.
 ///
 /// An event is `{"role", "thread", "threadCreation", "operation", "object", "location", "index"}`
 /// (absent values are `null`); an object is `{"name", "kind", "location"}`. Every finding has
@@ -18,16 +26,18 @@ public enum JSONReportRenderer {
     /// The report as pretty-printed JSON.
     public static func render(_ report: AnalysisReport) -> String {
         let trace = report.trace
-        let ending = trace.ending.summary
         let traceValue: JSON = .object([
             "path": .string(trace.path),
             "form": .string(trace.form.rawValue),
             "program": .string(trace.program),
-            "events": .number(Int(trace.events)),
+            "events": .number(Int(trace.analysedEvents)),
+            "analysedEvents": .number(Int(trace.analysedEvents)),
+            "unanalysedEvents": .number(Int(trace.unanalysedEvents)),
             "threads": .number(trace.threads),
             "objects": .number(trace.objects),
-            "complete": .bool(trace.ending == .complete || trace.ending == .open),
-            "ending": .string(ending),
+            "complete": .bool(trace.isComplete),
+            "ending": .string(trace.ending.kind),
+            "signal": trace.ending.signal.map { .number(Int($0)) } ?? .null,
             "droppedEvents": .number(Int(trace.droppedEvents)),
             "sequenceGaps": .number(trace.sequenceGaps),
         ])

@@ -3,7 +3,7 @@ public import SyncTraceFormat
 /// A binary trace's events in happens-before order, as an event source: what `synctrace dump` and
 /// `convert` print, so that a recorded trace's text form is a valid text trace (each thread's events
 /// after its fork, each lock's sections one after another…) rather than the file's thread-by-thread
-/// batches.
+/// batches. A trace cut short comes out up to its consistent cut (see ``TraceOrdering``).
 public final class OrderedTraceSource: TraceEventSource {
     private let source: any TraceEventSource
     private let ordering: TraceOrdering
@@ -21,6 +21,9 @@ public final class OrderedTraceSource: TraceEventSource {
     public var droppedEventCount: UInt64 { self.source.droppedEventCount }
     public var inputByteCount: Int { self.source.inputByteCount }
     public var recordByteCount: Int? { self.source.recordByteCount }
+    /// Events of a trace cut short that were read but left out: they wait behind its first gap for
+    /// events the cut lost (``TraceOrdering/leftOutEventCount``). Known once the last batch is out.
+    public var leftOutEventCount: UInt64 { self.ordering.leftOutEventCount }
 
     public func nextBatch(into events: inout [TraceEvent]) throws(TraceFormatError) -> Bool {
         repeat {

@@ -1,29 +1,57 @@
 /// Renders a report for people: one block per finding, modelled on Go's `WARNING: DATA RACE`, then
 /// a summary.
 public enum TextReportRenderer {
-    /// The whole report.
+    /// The whole report. Its summary says how the trace ended and, for a trace cut short, how many
+    /// of the events read were analysed ("cut short: 3,912,004 events analysed, 88,000 after the first
+    /// gap not analysed"), and that its findings are of the analysed part.
     public static func render(_ report: AnalysisReport) -> String {
         var text = ""
         for finding in report.findings { text += Self.render(finding) }
         let trace = report.trace
+        let shape = "\(Self.counted(trace.threads, "thread")), \(Self.counted(trace.objects, "object"))"
         var ending: String
-        switch trace.ending {
-        case .open, .complete: ending = "complete"
-        case .signal: ending = trace.ending.summary
-        case .truncated: ending = "truncated: the analysis covers the events before the cut"
+        var counts: String
+        if trace.reachesProgramEnd {
+            ending = trace.ending.summary
+            counts = "\(trace.analysedEvents) events, " + shape
+        } else {
+            let left = trace.unanalysedEvents == 0
+                ? "none left waiting behind a gap"
+                : "\(Self.grouped(trace.unanalysedEvents)) after the first gap not analysed"
+            ending = "cut short: \(Self.grouped(trace.analysedEvents)) events analysed, " + left
+            counts = shape
         }
         if trace.droppedEvents > 0 {
             ending += "; \(trace.droppedEvents) events were dropped while recording, so findings may be missing"
         }
         let name = trace.path.isEmpty ? "the trace" : trace.path
-        text += "SyncTrace: analysed \(name): \(trace.events) events, \(trace.threads) thread\(trace.threads == 1 ? "" : "s"), "
-            + "\(trace.objects) object\(trace.objects == 1 ? "" : "s") (\(ending))\n"
+        text += "SyncTrace: analysed \(name): \(counts) (\(ending))\n"
+        if !trace.reachesProgramEnd {
+            text += "SyncTrace: the trace was \(trace.ending.summary): only the events before its first gap are analysed, "
+                + "and the program went on past them\n"
+        }
         for plugin in report.plugins {
             for line in report.summaries[plugin] ?? [] { text += "\(plugin): \(line)\n" }
         }
         let count = report.findings.count
-        text += count == 0 ? "No findings.\n" : "Found \(count) finding\(count == 1 ? "" : "s").\n"
+        let part = trace.reachesProgramEnd ? "" : " in the analysed part (the trace was cut short)"
+        text += count == 0 ? "No findings\(part).\n" : "Found \(Self.counted(count, "finding"))\(part).\n"
         return text
+    }
+
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    /// `count` with its thousands grouped: "3,912,004".
+    static func grouped(_ count: UInt64) -> String {
+        var digits = String(count)
+        var index = digits.endIndex
+        while digits.distance(from: digits.startIndex, to: index) > 3 {
+            index = digits.index(index, offsetBy: -3)
+            digits.insert(",", at: index)
+        }
+        return digits
     }
 
     /// One finding's block.

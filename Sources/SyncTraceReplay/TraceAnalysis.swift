@@ -22,7 +22,9 @@ public enum TraceAnalysis {
     }
 
     /// Analyses the events of `source`: a binary trace's events are put in order first; a text
-    /// trace's are in order already.
+    /// trace's are in order already. A binary trace cut short is analysed up to its consistent cut
+    /// (``TraceOrdering``); the report counts the events left out, and the plugins learn from
+    /// ``AnalysisContext/reachesProgramEnd`` that the end of what they saw is not the program's.
     public static func run(
         source: any TraceEventSource,
         plugins: [any AnalysisPlugin],
@@ -90,6 +92,8 @@ public enum TraceAnalysis {
         }
         context.symbols = source.symbols
         context.eventIndex = index
+        context.ending = source.ending
+        context.reachesProgramEnd = source.ending.holdsEveryEvent
 
         var findings: [Finding] = []
         var summaries: [String: [String]] = [:]
@@ -104,7 +108,8 @@ public enum TraceAnalysis {
                 path: path,
                 form: form,
                 program: source.header.program,
-                events: index,
+                analysedEvents: index,
+                unanalysedEvents: ordering?.leftOutEventCount ?? 0,
                 threads: symbols.threads.count,
                 objects: symbols.objects.count,
                 ending: source.ending,

@@ -14,7 +14,27 @@ public import SyncTraceFormat
 /// ``nextBatch(into:)`` throws, naming the events and objects involved. An object whose numbering
 /// does not start at zero (it was used before recording started) or has a gap (events dropped under
 /// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed;
-/// ``sequenceGaps`` counts those resumptions.
+/// ``sequenceGaps`` counts those resumptions. So are a logical thread's missing runs, a join of one
+/// whose `exit` is missing, and a thread whose `fork` is missing, once the whole file is read.
+///
+/// ## A trace cut short
+///
+/// A trace without an end record (``TraceEnding/truncated(droppedBytes:)``: the process was killed
+/// where no handler runs, or the file was cut) lost events the file cannot show, and any gap left
+/// once the file is read may be one of them. So the ordering resolves no gap at the end of such a
+/// trace: it hands out the trace's consistent cut — every event whose happens-before predecessors
+/// (program order, its object's earlier numbers, the fork of its thread, the `exit` a join waits
+/// for, the receive a rendezvous sender waits for) are all in the file — and stops
+/// (``stoppedAtCut``); the events read but left waiting behind the first gap are counted in
+/// ``leftOutEventCount``. Nothing after a gap is handed out, so nothing an analysis reports can
+/// depend on an event that is missing.
+///
+/// A trace that both lost events under the drop policy and was cut short is treated as cut: at the
+/// end of the file a gap of the drops cannot be told from one of the cut, and resuming past the
+/// cut's is what makes false findings (a race through a lock whose release was lost, say). Gaps
+/// resolved before the end of the file (when more than ``readAheadLimit`` events wait) stay resolved.
+/// Complete traces, and traces a signal handler finished (every recorded event is in them), are
+/// resolved as before.
 public final class TraceOrdering {
     // One caller drives an ordering from one thread and nothing else reaches its state, so no two
     // accesses to these properties can overlap: the runtime's exclusivity checks (a call and a
@@ -84,6 +104,15 @@ public final class TraceOrdering {
     /// Objects resumed past a gap in their sequence numbers.
     public private(set) var sequenceGaps = 0
 
+    /// Whether the ordering stopped at the first gap of a trace cut short, leaving out the events
+    /// that wait behind it (see "A trace cut short" above).
+    public private(set) var stoppedAtCut = false
+
+    /// Events read from the source but never handed out, because they wait for events the cut lost:
+    /// 0 unless ``stoppedAtCut``. (Recorder-only `resume` markers are consumed as they are read and
+    /// never counted; `exit` markers are events like any other here.)
+    public private(set) var leftOutEventCount: UInt64 = 0
+
     /// Orders the events of `source`.
     public init(source: any TraceEventSource, readAheadLimit: Int = 1 << 20) {
         self.source = source
@@ -101,7 +130,7 @@ public final class TraceOrdering {
     /// Replaces `events` with the next events in order; `false` once every event has gone out.
     public func nextBatch(into events: inout [TraceEvent], maximumCount: Int = 4096) throws(TraceFormatError) -> Bool {
         events.removeAll(keepingCapacity: true)
-        while events.count < maximumCount {
+        while events.count < maximumCount && !self.stoppedAtCut {
             let before = events.count
             self.drainReady(into: &events, limit: maximumCount)
             if events.count > before { continue }
@@ -110,6 +139,12 @@ public final class TraceOrdering {
                 continue
             }
             if self.buffered == 0 && self.heldSegments == 0 { break }
+            if self.inputExhausted && !self.source.ending.holdsEveryEvent {
+                // Cut short: what still waits may wait for a lost event. Stop at the consistent cut.
+                self.stoppedAtCut = true
+                self.leftOutEventCount = UInt64(self.buffered + self.heldSegments)
+                break
+            }
             try self.resolveStall()
         }
         return !events.isEmpty
