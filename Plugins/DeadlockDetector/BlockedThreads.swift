@@ -3,6 +3,11 @@ import SyncTraceReplay
 
 /// The threads that the end of the trace leaves waiting: each thread's `req`s it never got, who
 /// holds the locks it waits for, and the wait-for cycles among them.
+///
+/// Only for a trace that reaches the program's end (``AnalysisContext/reachesProgramEnd``): at the
+/// end of a trace cut short, a `req` may wait for an `acq` the cut lost. A trace a signal handler
+/// finished holds every event up to the signal, so its waiting threads were waiting when the
+/// process got it, and the findings say so.
 struct BlockedThreads {
     let threads: [DeadlockDetector.ThreadState]
     /// Threads with requests never granted, by index.
@@ -77,10 +82,11 @@ struct BlockedThreads {
                         context.describe(held.acquisition.event, role: "Holds \(context.objectName(held.lock))", index: held.acquisition.index)
                     )
                 }
+                let never = context.ending.signal == nil ? "never acquired" : "not acquired when the process got the signal"
                 events.append(
                     context.describe(
                         request.event,
-                        role: "Waits for \(lockName) (held by \(holderNames.joined(separator: ", "))), never acquired",
+                        role: "Waits for \(lockName) (held by \(holderNames.joined(separator: ", "))), \(never)",
                         index: request.index
                     )
                 )
@@ -95,7 +101,10 @@ struct BlockedThreads {
             message: "deadlock: " + clauses.joined(separator: "; "),
             objects: objects,
             events: events,
-            details: ["These threads wait for one another's locks at the end of the trace: none of them can go on."],
+            details: [
+                context.ending.signal.map { "These threads were waiting for one another's locks when the process got \(TraceEnding.describe(signal: $0)): none of them could go on." }
+                    ?? "These threads wait for one another's locks at the end of the trace: none of them can go on."
+            ],
             fields: [
                 "locks": .strings(locks),
                 "threads": .strings(cycle.map { context.threadName(ThreadID(UInt32($0))) }),
@@ -104,6 +113,7 @@ struct BlockedThreads {
     }
 
     func blockedFinding(_ blocked: [Int], deadlocked: Set<Int>, plugin: String, in context: AnalysisContext) -> Finding {
+        let signal = context.ending.signal
         var events: [FindingEvent] = []
         var waitedFor: [String] = []
         var objects: [FindingObject] = []
@@ -130,7 +140,7 @@ struct BlockedThreads {
                     role += ", held by \(names.joined(separator: ", "))"
                     clause += " held by \(names.joined(separator: ", "))"
                 }
-                events.append(context.describe(request.event, role: role + ", forever", index: request.index))
+                events.append(context.describe(request.event, role: role + (signal == nil ? ", forever" : ", until the signal"), index: request.index))
                 for holder in holders where !deadlocked.contains(holder.thread) {
                     events.append(
                         context.describe(holder.held.acquisition.event, role: "\(objectName) acquired", index: holder.held.acquisition.index)
@@ -141,14 +151,25 @@ struct BlockedThreads {
             clauses.append("\(name) waits for \(what.joined(separator: " or "))")
         }
         let count = blocked.count
+        let threads = "\(count) thread\(count == 1 ? "" : "s")"
+        var title = "BLOCKED FOREVER"
+        var message = "\(threads) blocked forever at the end of the trace: "
+        var detail = "Nothing in the trace ever gives these threads what they wait for (like Go's \"all goroutines are asleep\")."
+        if let signal {
+            let named = TraceEnding.describe(signal: signal)
+            title = "BLOCKED AT SIGNAL"
+            message = "\(threads) blocked when the process got \(named): "
+            detail = "Nothing in the trace gave these threads what they wait for before the process got \(named): "
+                + "a hang, if a timeout sent the signal."
+        }
         return Finding(
             plugin: plugin,
             kind: "actual",
-            title: "BLOCKED FOREVER",
-            message: "\(count) thread\(count == 1 ? "" : "s") blocked forever at the end of the trace: " + clauses.joined(separator: "; "),
+            title: title,
+            message: message + clauses.joined(separator: "; "),
             objects: objects,
             events: events,
-            details: ["Nothing in the trace ever gives these threads what they wait for (like Go's \"all goroutines are asleep\")."],
+            details: [detail],
             fields: [
                 "locks": .strings(waitedFor),
                 "threads": .strings(blocked.map { context.threadName(ThreadID(UInt32($0))) }),

@@ -23,7 +23,11 @@ public import SyncTraceReplay
 /// **Actual.** At the end of the trace, a thread whose last events are `req`s it never got is blocked
 /// forever. Threads waiting for locks held by one another in a cycle are reported as a deadlock;
 /// every other blocked thread is reported with what it waits for (and who holds it), like Go's
-/// "all goroutines are asleep".
+/// "all goroutines are asleep". These end-of-trace reports are made only when the trace reaches the
+/// program's end (``AnalysisContext/reachesProgramEnd``): a trace cut short is analysed up to its
+/// consistent cut, where a `req` may wait for an `acq` the cut lost, so its waiting threads say
+/// nothing (its lock-order cycles and self-deadlocks are real and are reported). A trace a signal
+/// handler finished reports the threads blocked when the process got the signal.
 ///
 /// Memory grows with threads, locks and distinct lock-order edges, never with events.
 public final class DeadlockDetector: AnalysisPlugin {
@@ -68,6 +72,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     private var potentialCount = 0
     private var actualCount = 0
     private var blockedCount = 0
+    /// Whether the trace was cut short, so that the threads waiting at its end were not looked at.
+    private var endUnknown = false
 
     /// Creates a detector for one replay.
     public init() {}
@@ -219,8 +225,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     public func finish(in context: AnalysisContext) -> [Finding] {
         self.findings = self.potentialDeadlocks(in: context)
         self.potentialCount = self.findings.count
-        let actual = self.actualDeadlocks(in: context)
-        self.findings += actual
+        self.endUnknown = !context.reachesProgramEnd
+        if !self.endUnknown { self.findings += self.actualDeadlocks(in: context) }
         return self.findings + self.selfDeadlocks
     }
 
@@ -301,10 +307,17 @@ public final class DeadlockDetector: AnalysisPlugin {
         var parts: [String] = []
         func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
         if self.actualCount > 0 { parts.append(counted(self.actualCount, "deadlock")) }
-        if self.blockedCount > 0 { parts.append("\(counted(self.blockedCount, "thread")) blocked forever") }
+        if self.blockedCount > 0 {
+            let when = context.ending.signal.map { "blocked at \(TraceEnding.describe(signal: $0))" } ?? "blocked forever"
+            parts.append("\(counted(self.blockedCount, "thread")) \(when)")
+        }
         if self.potentialCount > 0 { parts.append(counted(self.potentialCount, "potential deadlock")) }
         if !self.selfDeadlocks.isEmpty { parts.append(counted(self.selfDeadlocks.count, "self deadlock")) }
         var lines = [parts.isEmpty ? "no deadlocks" : parts.joined(separator: ", ")]
+        if self.endUnknown {
+            lines[0] += " in the analysed part"
+            lines.append("threads waiting at the end of the analysed part are not reported: the trace was cut short, and the program went on")
+        }
         lines.append(
             "lock-order graph: \(counted(self.graph.ways.count, "edge")), \(counted(self.cyclesSearched, "cycle")) examined"
                 + (self.searchStopped ? " (search stopped at its limit: more cycles may exist)" : "")

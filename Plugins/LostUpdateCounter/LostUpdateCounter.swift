@@ -9,6 +9,11 @@ public import SyncTraceReplay
 /// before them) and at the end of the trace, the updates that the last write does not descend from
 /// are lost: for a counter incremented N times from zero, exactly N minus the final value.
 ///
+/// A trace cut short (``AnalysisContext/reachesProgramEnd`` false) is analysed up to its consistent
+/// cut, and the program went on: a later write may descend from a write its open read saw and take
+/// updates counted lost back. There the counter reports only the updates lost whatever came after —
+/// a variable it names has lost updates in the whole run too, and at least as many as it says.
+///
 /// This catches what race detectors cannot: an update split into a locked read and a locked write
 /// (check-then-act), an atomic load then store, an actor's state read before an `await` and written
 /// after it — no data race, and updates lost all the same. Whether the accesses also race is the race
@@ -239,8 +244,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
                 let writeSite = context.location(group.overwritingWrite.location) ?? "(no call site)"
                 return "\(group.count) lost: updates written at \(lostSite), overwritten by updates that read at \(readSite) and wrote at \(writeSite)"
             }
-            let percent = Double(history.lost) * 100 / Double(max(history.updates, 1))
-            let line = "\(name): \(history.updates) updates, \(history.lost) lost (\(Self.format(percent))%)"
+            let (lost, line) = self.lossLine(object, in: context)
             findings.append(
                 Finding(
                     plugin: self.name,
@@ -252,7 +256,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
                     events: events,
                     details: [line] + details,
                     fields: [
-                        "lost": .integer(Int(history.lost)),
+                        "lost": .integer(Int(lost)),
                         "updates": .integer(Int(history.updates)),
                         "sites": .strings(details),
                     ]
@@ -264,15 +268,37 @@ public final class LostUpdateCounter: AnalysisPlugin {
 
     public func summaryLines(in context: AnalysisContext) -> [String] {
         let histories = UnsafeBufferPointer(start: self.variables, count: self.variableCount)
-        let lossy = histories.enumerated().filter { $0.element.lost > 0 }
+        let lossy = histories.indices.filter { histories[$0].lost > 0 }
         guard !lossy.isEmpty else {
             let updates = histories.reduce(0) { $0 + $1.updates }
-            return ["no lost updates (\(updates) update\(updates == 1 ? "" : "s"))"]
+            let part = context.reachesProgramEnd ? "" : " in the analysed part"
+            return ["no lost updates\(part) (\(updates) update\(updates == 1 ? "" : "s"))"]
         }
-        return lossy.map { object, history in
+        return lossy.map { self.lossLine($0, in: context).line }
+    }
+
+    /// The updates of variable `object` lost, and the line that says so: "counter: 1000 updates, 71
+    /// lost (7.1%)". For a trace cut short, only the updates lost whatever the program did after the
+    /// analysed events, the count ``VariableHistory/certainlyLost(reachableDepth:)`` gives.
+    private func lossLine(_ object: Int, in context: AnalysisContext) -> (lost: UInt64, line: String) {
+        let history = self.variables[object]
+        let name = context.objectName(ObjectID(UInt32(object)))
+        guard !context.reachesProgramEnd else {
             let percent = Double(history.lost) * 100 / Double(max(history.updates, 1))
-            return "\(context.objectName(ObjectID(UInt32(object)))): \(history.updates) updates, \(history.lost) lost (\(Self.format(percent))%)"
+            return (history.lost, "\(name): \(history.updates) updates, \(history.lost) lost (\(Self.format(percent))%)")
         }
+        // A write after the cut descends from the latest write, or from the write an open read saw.
+        var deepest = history.depth
+        let slots = self.slots(self.variables + object)
+        for slot in 0..<Int(history.openReadCount) where slots[slot].segment == history.segment {
+            deepest = max(deepest, slots[slot].depth)
+        }
+        for read in self.moreOpenReads[object] ?? [] where read.segment == history.segment {
+            deepest = max(deepest, read.depth)
+        }
+        let lost = history.certainlyLost(reachableDepth: deepest)
+        let percent = Double(lost) * 100 / Double(max(history.updates, 1))
+        return (lost, "\(name): \(history.updates) updates in the analysed part, at least \(lost) lost (\(Self.format(percent))%)")
     }
 
     private static func format(_ value: Double) -> String {

@@ -84,6 +84,21 @@ struct VariableHistory {
     /// latest write does not descend from.
     var lost: UInt64 { self.lostInClosedSegments + (self.segmentUpdates - self.depth) }
 
+    /// The updates lost whatever the program did after the events seen, when it went on past them (a
+    /// trace cut short), and no later write can descend from a write of this segment deeper than
+    /// `reachableDepth` (the latest write's depth, or the depth an open read saw).
+    ///
+    /// Closed segments are final. In the current one, each later update adds one to the updates and
+    /// at most one to the depth above `reachableDepth`, so at least `segmentUpdates - reachableDepth`
+    /// stay lost; and once any is lost the writes have branched (an update off the latest write's line
+    /// and that write are each other's neither ancestor nor descendant), and no line holds both
+    /// branches, so at least one stays lost.
+    func certainlyLost(reachableDepth: UInt64) -> UInt64 {
+        guard self.segmentUpdates > self.depth else { return self.lostInClosedSegments }
+        let bound = self.segmentUpdates > reachableDepth ? self.segmentUpdates - reachableDepth : 0
+        return self.lostInClosedSegments + max(1, bound)
+    }
+
     /// A blind write closes the segment: its last write's line survives, every other update is lost.
     mutating func closeSegment() {
         self.lostInClosedSegments += self.segmentUpdates - self.depth

@@ -247,12 +247,15 @@ public final class RaceDetector: AnalysisPlugin {
         }
     }
 
+    /// The counts; for a trace cut short, of its analysed part (its consistent cut, where every race
+    /// found is a race of the whole run too, but the run went on and may have raced more).
     public func summaryLines(in context: AnalysisContext) -> [String] {
-        guard !self.findings.isEmpty else { return ["no data races"] }
+        let part = context.reachesProgramEnd ? "" : " in the analysed part"
+        guard !self.findings.isEmpty else { return ["no data races" + part] }
         let variables = self.findings.count
         return [
             "\(variables) racing variable\(variables == 1 ? "" : "s"), \(self.racingPairs) racing pair\(self.racingPairs == 1 ? "" : "s") "
-                + "at \(self.locationPairs.count) distinct pair\(self.locationPairs.count == 1 ? "" : "s") of source locations"
+                + "at \(self.locationPairs.count) distinct pair\(self.locationPairs.count == 1 ? "" : "s") of source locations" + part
         ]
     }
 }

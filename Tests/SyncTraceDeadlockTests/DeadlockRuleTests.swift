@@ -268,17 +268,19 @@ struct DeadlockRuleTests {
         #expect(hungFinding.events.last?.operation == "req")
     }
 
+    /// T1 holds A and asks for B; T2 holds B and asks for A; the trace ends there.
+    static let actualCycle = """
+        T0|fork(T1)
+        T0|fork(T2)
+        T1|acq(A)|one.swift:1
+        T2|acq(B)|two.swift:1
+        T1|req(B)|one.swift:2
+        T2|req(A)|two.swift:2
+        """
+
     @Test("Threads that end the trace waiting for each other's locks are an actual deadlock")
     func actualLockCycle() throws {
-        let trace = """
-            T0|fork(T1)
-            T0|fork(T2)
-            T1|acq(A)|one.swift:1
-            T2|acq(B)|two.swift:1
-            T1|req(B)|one.swift:2
-            T2|req(A)|two.swift:2
-            """
-        let report = try analyzeDeadlocks(trace)
+        let report = try analyzeDeadlocks(Self.actualCycle)
         let finding = try #require(report.findings.only)
         #expect(finding.kind == "actual")
         #expect(finding.title == "DEADLOCK")
