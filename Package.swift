@@ -196,8 +196,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceCLITests",
-            // Depends on the executables so that they are built before the tests run them.
-            dependencies: ["SyncTraceFormat", "synctrace", "synctrace-lockset"],
+            // Depends on the executables so that they are built before the tests run them (RacyCounter
+            // records the traces that the tests cut short).
+            dependencies: ["SyncTraceFormat", "synctrace", "synctrace-lockset", "RacyCounter"],
             swiftSettings: strictSwift
         ),
     ]

@@ -17,7 +17,20 @@ struct AnalyzeCommand: ParsableCommand {
             SyncTracePluginAPI product (Docs/Plugins.md): they run with the built-in ones, or when \
             named with --plugin. A library runs its code in this process: load only what you would link.
 
-            Exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable or malformed trace.
+            A trace cut short (no end record: the process was killed where no handler runs, or the \
+            file was cut) is analysed up to its consistent cut: only the events whose every \
+            happens-before predecessor is in the file, and nothing past its first gap. The report says \
+            how many events were analysed and how many were not, and says nothing that depends on a \
+            missing event (no thread is reported blocked at the cut). A trace that ended by a signal \
+            (the recorder's handler wrote every event before the process died) is analysed whole, and \
+            the report names the signal.
+
+            Exit status:
+              0  no findings, in a whole trace (complete, or ended by a signal)
+              1  findings (in a trace cut short too: real ones, in the part analysed)
+              2  bad usage, or no usable trace: unreadable, malformed, or empty
+                 (0 bytes, /dev/null, a binary trace cut inside its first frame)
+              3  cut short, and the part analysed has no findings: not a clean run
 
             Examples:
               synctrace analyze app.synctrace
@@ -58,11 +71,27 @@ struct AnalyzeCommand: ParsableCommand {
         case .json: StandardStream.output.write(JSONReportRenderer.render(report))
         }
         if case .truncated(let dropped) = report.trace.ending {
-            StandardStream.warn(TraceOpening.truncationMessage(path: self.trace, events: report.trace.events, droppedBytes: dropped))
+            StandardStream.warn(
+                TraceOpening.cutShortMessage(
+                    path: self.trace,
+                    events: report.trace.analysedEvents,
+                    leftOut: report.trace.unanalysedEvents,
+                    droppedBytes: dropped,
+                    used: "analysed"
+                )
+            )
         }
         if report.trace.droppedEvents > 0 {
             StandardStream.warn("\(self.trace) is incomplete: the recorder dropped \(report.trace.droppedEvents) events")
         }
-        if !report.findings.isEmpty { throw ExitCode(1) }
+        let status = Self.exitCode(for: report)
+        if status != .success { throw status }
+    }
+
+    /// 1 for findings; else 3 for a trace cut short (its analysed part is clean, the run may not be),
+    /// 0 for a whole one.
+    static func exitCode(for report: AnalysisReport) -> ExitCode {
+        if !report.findings.isEmpty { return ExitCode(1) }
+        return report.trace.reachesProgramEnd ? .success : ExitCode(3)
     }
 }

@@ -18,6 +18,11 @@ struct ConvertCommand: ParsableCommand {
             otherwise. The output is written to a temporary file and renamed into place, so a failed \
             conversion never leaves a half-written OUT. OUT may be `-` for text on stdout.
 
+            A binary trace cut short converts up to its consistent cut, and a binary output of it is \
+            cut short too (no end record), so that it never reads as a clean run; one that ended by a \
+            signal keeps its signal. The text form has no end record: a warning on stderr says how the \
+            input ended. The exit status is 0 either way.
+
             Examples:
               synctrace convert racy-counter.std racy-counter.synctrace
               synctrace convert app.synctrace app.trace
@@ -55,7 +60,7 @@ struct ConvertCommand: ParsableCommand {
         case .binary: try self.writeBinary(from: source)
         case .text: try self.writeText(from: source)
         }
-        TraceOpening.warnIfTruncated(source, path: self.input)
+        TraceOpening.warnAboutEnding(source, path: self.input, used: "converted")
     }
 
     private func writeBinary(from source: any TraceEventSource) throws(CommandFailure) {

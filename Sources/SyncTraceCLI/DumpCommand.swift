@@ -11,6 +11,12 @@ struct DumpCommand: ParsableCommand {
             it into a binary trace again). Names that are not valid text-form names are sanitized, and \
             a `#` comment gives the original name and where the thread or object was created.
 
+            A trace cut short (no end record) prints up to its consistent cut, the events before its \
+            first gap, and says on stderr how many events were left out; one that ended by a signal \
+            says so on stderr. The exit status is 0 either way: dump reports what the file holds, it \
+            gives no verdict (`synctrace analyze` exits 3 for a trace cut short). The text form has no \
+            end record: analyse the binary trace, not its dump, to keep the ending.
+
             Example:
               synctrace dump app.synctrace > app.trace
             """
@@ -26,6 +32,6 @@ struct DumpCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
-        TraceOpening.warnIfTruncated(source, path: self.trace)
+        TraceOpening.warnAboutEnding(source, path: self.trace, used: "printed")
     }
 }

@@ -9,8 +9,12 @@ struct StatsCommand: ParsableCommand {
         abstract: "Summarize a trace: events by operation, threads, objects, size and how it ended.",
         discussion: """
             Reads the trace once, streaming, so it works on traces of any size. For a binary trace it \
-            also reports the bytes per event and the compression ratio; a truncated trace reports how \
-            many events its complete frames held.
+            also reports the bytes per event and the compression ratio, and how the trace ended: \
+            complete, the process died of a signal with every recorded event written, or cut short \
+            (no end record: it reports how many events its complete frames held). The exit status is \
+            0 whatever the ending (stats is no verdict; `synctrace analyze` exits 3 for a trace cut \
+            short); JSON has `complete` (a clean ending only), `ending` ("complete", "signal" or \
+            "cut short") and `signal` (its number, or null).
 
             Examples:
               synctrace stats app.synctrace
@@ -42,19 +46,17 @@ struct StatsCommand: ParsableCommand {
         case .text: StandardStream.output.write(Self.text(statistics, path: self.trace, form: form))
         case .json: StandardStream.output.write(try Self.json(statistics, path: self.trace, form: form) + "\n")
         }
-        TraceOpening.warnIfTruncated(source, path: self.trace)
+        TraceOpening.warnAboutEnding(source, path: self.trace)
     }
 
     static func ending(_ statistics: TraceStatistics) -> String {
         switch statistics.ending {
-        case .open, .complete:
-            return "complete"
-        case .signal:
+        case .open, .complete, .signal:
             return statistics.ending.summary
         case .truncated(let dropped) where dropped > 0:
-            return "truncated after \(statistics.eventCount) events (\(dropped) bytes of an incomplete frame dropped)"
+            return "cut short after \(statistics.eventCount) events (\(dropped) bytes of an incomplete last frame dropped)"
         case .truncated:
-            return "truncated after \(statistics.eventCount) events (no end record)"
+            return "cut short after \(statistics.eventCount) events (no end record)"
         }
     }
 
@@ -96,8 +98,14 @@ struct StatsCommand: ParsableCommand {
         var trace: String
         var form: String
         var program: String
+        /// "complete", "signal" or "cut short" (``TraceEnding/kind``).
         var ending: String
+        /// True only for a clean ending.
         var complete: Bool
+        /// The signal a signal handler's ending names, else null.
+        var signal: Nullable<Int32>
+        /// The ending in a phrase, as the text output says it.
+        var ended: String
         var events: UInt64
         var droppedEvents: UInt64
         var eventsByOperation: [String: UInt64]
@@ -115,8 +123,10 @@ struct StatsCommand: ParsableCommand {
             trace: path,
             form: form.rawValue,
             program: statistics.header.program,
-            ending: Self.ending(statistics),
+            ending: statistics.ending.kind,
             complete: statistics.ending == .complete,
+            signal: Nullable(statistics.ending.signal),
+            ended: Self.ending(statistics),
             events: statistics.eventCount,
             droppedEvents: statistics.droppedEventCount,
             eventsByOperation: Dictionary(

@@ -9,9 +9,12 @@ import Darwin
 
 /// The `synctrace` tool: convert, dump and inspect SyncTrace traces.
 ///
-/// Exit status: 0 on success, 2 for bad usage or an unreadable or malformed input (with a one-line
-/// reason on stderr). A truncated binary trace is not an error: its complete frames are used and a
-/// warning says how much was lost.
+/// Exit status: 0 on success; for `analyze`, 0 no findings in a whole trace, 1 findings, 3 a trace
+/// cut short whose analysed part has no findings; 2 for bad usage or an unusable input: unreadable,
+/// malformed, or holding no trace (an empty file, `/dev/null`, a binary trace cut inside its first
+/// frame), with a one-line reason on stderr. A binary trace cut short later is no error: `analyze`
+/// uses its consistent cut, the other verbs every event of its complete frames (and exit 0), and a
+/// warning on stderr says how it ended.
 struct SyncTraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synctrace",
@@ -19,6 +22,12 @@ struct SyncTraceCommand: ParsableCommand {
         discussion: """
             A trace is either binary (LZ4 frames, as the recorder writes it) or text (one event per \
             line, a superset of RAPID's STD format). Every verb reads both, telling them apart by content.
+
+            Exit status: 0 success (analyze: no findings in a whole trace); 1 findings; 2 bad \
+            usage or no usable trace (unreadable, malformed, or empty: 0 bytes, /dev/null, a binary \
+            trace cut inside its first frame); 3 analyze of a trace cut short whose analysed part has \
+            no findings. stats, dump and convert of a trace cut short or ended by a signal exit 0 and \
+            say how it ended (stats in its output, all of them on stderr).
 
             Examples:
               synctrace analyze app.synctrace

@@ -16,24 +16,40 @@ enum TraceOpening {
         return OrderedTraceSource(source)
     }
 
-    /// Warns on stderr when a trace turned out to be truncated, or to have lost events while recording.
-    static func warnIfTruncated(_ source: any TraceEventSource, path: String) {
+    /// Warns on stderr when a trace turned out to have lost events while recording, to be cut short,
+    /// or to be finished by a signal handler (the process died): what `stats`, `dump` and `convert`
+    /// say besides their output. They exit 0 all the same: they report what the file holds, no verdict.
+    static func warnAboutEnding(_ source: any TraceEventSource, path: String, used: String = "used") {
         if source.droppedEventCount > 0 {
             StandardStream.warn(
                 "\(path) is incomplete: the recorder dropped \(source.droppedEventCount) events when its writer "
                     + "fell behind (it recorded with the drop-on-overflow policy)"
             )
         }
-        if case .truncated(let dropped) = source.ending {
-            StandardStream.warn(Self.truncationMessage(path: path, events: source.eventCount, droppedBytes: dropped))
+        switch source.ending {
+        case .truncated(let dropped):
+            let leftOut = (source as? OrderedTraceSource)?.leftOutEventCount
+            StandardStream.warn(
+                Self.cutShortMessage(path: path, events: source.eventCount, leftOut: leftOut, droppedBytes: dropped, used: used)
+            )
+        case .signal:
+            StandardStream.warn("\(path): \(source.ending.summary)")
+        case .open, .complete:
+            break
         }
     }
 
-    static func truncationMessage(path: String, events: UInt64, droppedBytes: Int) -> String {
-        if droppedBytes > 0 {
-            return "\(path) is truncated: read \(events) events from its complete frames; "
-                + "dropped \(droppedBytes) bytes of an incomplete last frame"
+    /// "app.synctrace was cut short (no end record): …": how many events were read, and for an
+    /// ordered read (`leftOut` known), how many of them were `used` (printed, analysed…) up to the
+    /// first gap, and how many wait behind it and were left out.
+    static func cutShortMessage(path: String, events: UInt64, leftOut: UInt64?, droppedBytes: Int, used: String) -> String {
+        let ending = TraceEnding.truncated(droppedBytes: droppedBytes).summary
+        guard let leftOut else {
+            return "\(path) was \(ending): read \(events) events, and the recording went on past them"
         }
-        return "\(path) is truncated: read \(events) events; it ends without an end record (the recording did not finish)"
+        guard leftOut > 0 else {
+            return "\(path) was \(ending): \(used) all \(events) events read (none waits behind a gap)"
+        }
+        return "\(path) was \(ending): \(used) the \(events) events before its first gap, left out \(leftOut) read after it"
     }
 }

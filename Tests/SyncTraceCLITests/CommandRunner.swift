@@ -33,7 +33,8 @@ enum CommandRunner {
         try Self.run(Self.executable, arguments)
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
+    /// Runs `executable` with `arguments`, and `environment` added to this process's, and waits for it.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         // Capture into files rather than pipes: a large output cannot block the child, and there is
         // nothing to drain concurrently.
         let directory = try TemporaryDirectory()
@@ -49,6 +50,9 @@ enum CommandRunner {
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         try process.run()
         process.waitUntilExit()
         try output.close()

@@ -37,8 +37,11 @@ struct StatsCommandTests {
         let read = try #require(json["events"] as? Int)
         #expect(read > 0 && read < events)
         #expect(json["complete"] as? Bool == false)
-        #expect((json["ending"] as? String)?.hasPrefix("truncated after \(read) events") == true)
-        #expect(result.standardError.contains("is truncated"))
+        #expect(json["ending"] as? String == "cut short")
+        #expect(json.keys.contains("signal") && json["signal"] is NSNull)
+        #expect((json["ended"] as? String)?.hasPrefix("cut short after \(read) events (") == true)
+        #expect(result.standardError.contains("was cut short ("))
+        #expect(result.standardError.contains("read \(read) events, and the recording went on past them"))
     }
 
     @Test("text traces report their events and size")
