@@ -24,9 +24,9 @@ struct SyncTraceCommand: ParsableCommand {
             line, a superset of RAPID's STD format). Every verb reads both, telling them apart by content.
 
             Exit status: 0 success (analyze: no findings in a whole trace); 1 findings; 2 bad \
-            usage or no usable trace (unreadable, malformed, or empty: 0 bytes, /dev/null, a binary \
-            trace cut inside its first frame); 3 analyze of a trace cut short whose analysed part has \
-            no findings. stats, dump and convert of a trace cut short or ended by a signal exit 0 and \
+            usage or no usable trace (unreadable, malformed, or holding no trace: 0 bytes, /dev/null, \
+            a binary trace cut inside its first frame, a text file without an event line); 3 analyze \
+            of a trace cut short whose analysed part has no findings. stats, dump and convert of a trace cut short or ended by a signal exit 0 and \
             say how it ended (stats in its output, all of them on stderr).
 
             Examples:
