@@ -28,6 +28,12 @@ import Glibc
 import Darwin
 #endif
 
+// Started from a test process, the probe inherits the signal mask of whichever thread spawned it (a
+// Dispatch worker blocks SIGTERM, SIGINT, SIGABRT…): start with none blocked, as from a shell.
+var nothingBlocked = sigset_t()
+sigemptyset(&nothingBlocked)
+sigprocmask(SIG_SETMASK, &nothingBlocked, nil)
+
 let arguments = CommandLine.arguments
 if arguments.count == 4 && arguments[1] == "crash" {
     CrashProbe.run(how: arguments[2], phase: arguments[3])
