@@ -41,6 +41,27 @@ echo "== SYNCTRACE_OUTPUT=$out/actor-fixed.synctrace SwiftConcurrency actor-fixe
 SYNCTRACE_OUTPUT="$out/actor-fixed.synctrace" "$bin/SwiftConcurrency" actor-fixed
 "$bin/synctrace" analyze "$out/actor-fixed.synctrace"
 echo
+echo "== SYNCTRACE_OUTPUT=$out/crashed.synctrace RacyCounter --fixed --crash   (dies of a failed precondition)"
+status=0
+SYNCTRACE_OUTPUT="$out/crashed.synctrace" SWIFT_BACKTRACE=enable=no "$bin/RacyCounter" --fixed --crash 2>&1 || status=$?
+echo "(the program's exit status: $status, as without SyncTrace)"
+echo
+echo "== synctrace analyze $out/crashed.synctrace   (exit status 0: every event was written, no findings; the report names the signal)"
+"$bin/synctrace" analyze "$out/crashed.synctrace"
+echo
+echo "== SYNCTRACE_FLUSH_INTERVAL_MS=1 SYNCTRACE_OUTPUT=$out/whole.synctrace RacyCounter --fixed, the file cut in half, synctrace analyze it"
+echo "   (as SIGKILL or a full disk leaves a trace: exit status 3, never a clean verdict)"
+SYNCTRACE_FLUSH_INTERVAL_MS=1 SYNCTRACE_OUTPUT="$out/whole.synctrace" "$bin/RacyCounter" --fixed
+head -c $(( $(wc -c < "$out/whole.synctrace") / 2 )) "$out/whole.synctrace" > "$out/cut.synctrace"
+status=0
+"$bin/synctrace" analyze "$out/cut.synctrace" || status=$?
+[ "$status" -eq 3 ] || { echo "demo: expected a cut trace to exit 3, got $status" >&2; exit 1; }
+echo
+echo "== synctrace analyze /dev/null   (no trace at all: exit status 2)"
+status=0
+"$bin/synctrace" analyze /dev/null || status=$?
+[ "$status" -eq 2 ] || { echo "demo: expected /dev/null to exit 2, got $status" >&2; exit 1; }
+echo
 echo "== synctrace stats $out/racy.synctrace"
 "$bin/synctrace" stats "$out/racy.synctrace"
 echo
