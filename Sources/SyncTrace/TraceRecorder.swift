@@ -20,7 +20,14 @@ import Darwin
 ///
 /// Or, without changing code, run the program with `SYNCTRACE_OUTPUT=app.synctrace` in its
 /// environment: recording starts when the program first creates a traced object and stops at exit.
-/// Then analyse the trace with `synctrace stats app.synctrace` (and, as it lands, `synctrace analyze`).
+/// Then analyse the trace with `synctrace analyze app.synctrace`.
+///
+/// A process that dies still leaves a trace that says so: on a crash (SIGSEGV, SIGBUS, SIGILL,
+/// SIGTRAP, SIGABRT, SIGFPE) or SIGTERM/SIGINT, a signal handler has the writer thread write every
+/// thread's recorded events and end the trace naming the signal, then hands the signal on (see
+/// ``TraceRecorderOptions/handlesSignals``); where no handler can run (SIGKILL), the periodic write
+/// (``TraceRecorderOptions/flushInterval``) bounds what is lost, and the trace reads as cut short.
+/// A forked child stops recording; the trace file is locked against a second process.
 public enum TraceRecorder {
     /// The environment variable that switches recording on without code changes.
     public static let outputEnvironmentVariable = "SYNCTRACE_OUTPUT"

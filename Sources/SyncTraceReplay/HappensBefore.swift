@@ -202,8 +202,11 @@ public final class HappensBefore {
         let thread = event.thread
         switch event.operation {
         case .read, .write:
-            // No rule, but plugins ask for the thread's epoch next: it needs a slot.
-            self.accessedSinceTick[self.slot(thread)] = true
+            // No rule, but plugins ask for the thread's epoch next: it needs a slot. Taken first, in
+            // a statement of its own: `slot(_:)` may reallocate `accessedSinceTick`, and the subscript
+            // would store through the pointer loaded before its index was evaluated.
+            let slot = self.slot(thread)
+            self.accessedSinceTick[slot] = true
         case .request, .begin, .end, .resume:
             return
         case .exit:

@@ -109,4 +109,24 @@ struct SlotReuseTests {
         #expect(engine.epoch(of: self.t2).clock > first.clock)
         #expect(!engine.happensBefore(engine.epoch(of: self.t2), self.t0))
     }
+
+    @Test("threads whose first event is an access get slots past every growth of the per-slot flags (3,000 of them)")
+    func firstAccessGrowsTheFlags() {
+        let engine = HappensBefore()
+        var symbols = TraceSymbols()
+        symbols.objects = [ObjectDeclaration(id: ObjectID(0), kind: .variable, name: "x")]
+        symbols.threads = (0..<3000).map { ThreadDeclaration(id: ThreadID(UInt32($0)), name: "T\($0)") }
+        engine.grow(to: symbols)
+        // Each write takes a new slot; the flag store used to go through the pointer of before the
+        // growth: a freed buffer, which AddressSanitizer reports at the first growth (64 slots) and
+        // glibc's heap checks catch in a longer run (the 3,000-thread counter aborted). Run the
+        // suite with `--sanitize=address` to see it fail without the fix.
+        for thread in 0..<3000 {
+            engine.apply(TraceEvent(operation: .write, thread: ThreadID(UInt32(thread)), target: 0))
+        }
+        #expect(engine.slotCount == 3000)
+        #expect(engine.epoch(of: ThreadID(2999)).clock == 1)
+        // Unordered roots: none happens before another.
+        #expect(!engine.clock(of: ThreadID(0)).isBeforeOrEqual(engine.clock(of: ThreadID(2999))))
+    }
 }
