@@ -1,9 +1,12 @@
+import CSyncTraceRuntime
+
 /// A value behind a lock that `fork()` cannot leave locked in the child.
 ///
 /// A child process is a copy of the one thread that forked: a lock another thread held at that
 /// moment stays held in the child forever, and the child's first traced object (or its exit, which
-/// stops the recording) would wait for it. The recorder's process-wide locks are these, and its
-/// `pthread_atfork` handlers take every one before the fork and let go of them on both sides after.
+/// stops the recording) would wait for it. The recorder's process-wide locks are these: each
+/// registers its mutex with the fork handlers (`synctrace_fork.c`, in C, because Swift code may
+/// hang in a forked child), which take every one before the fork and let go of them on both sides.
 final class ForkSafeLocked<Value>: @unchecked Sendable {
     // Safe to share: `value` is reached only with `lock` held.
     private let lock = PlatformLock()
@@ -11,6 +14,8 @@ final class ForkSafeLocked<Value>: @unchecked Sendable {
 
     init(_ value: Value) {
         self.value = value
+        synctrace_install_fork_handlers()
+        _ = synctrace_register_fork_lock(self.lock.mutex)
     }
 
     /// Runs `body` with the lock held and the value to change.
@@ -25,16 +30,5 @@ final class ForkSafeLocked<Value>: @unchecked Sendable {
         guard self.lock.tryLock() else { return nil }
         defer { self.lock.unlock() }
         return try body(&self.value)
-    }
-
-    /// Before a fork: takes the lock (the forking thread then holds it on both sides).
-    func lockForFork() { self.lock.lock() }
-
-    /// After a fork, in the parent or the child: lets go of what ``lockForFork()`` took.
-    func unlockAfterFork() { self.lock.unlock() }
-
-    /// Between ``lockForFork()`` and ``unlockAfterFork()``: the value, to change in the child.
-    func withLockHeldForFork<Result>(_ body: (inout Value) -> Result) -> Result {
-        body(&self.value)
     }
 }

@@ -77,6 +77,7 @@ extension RecordingSession {
         }
         // What the threads hand over from here on comes after the snapshot: it is not written.
         self.queue.close()
+        synctrace_set_trace_descriptor(-1)
         if !failed {
             do {
                 if whole {

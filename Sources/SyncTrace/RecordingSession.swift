@@ -35,8 +35,6 @@ final class RecordingSession: @unchecked Sendable {
     let state = Mutex(State())
     /// The process that started the session: a child forked from it does not own it.
     let ownerProcess = getpid()
-    /// The trace file's descriptor (the writer owns it; kept to close it in a forked child).
-    let traceDescriptor: Int32
 
     /// Starts a session recording to `path` (a `%p` in it already replaced by the process id).
     ///
@@ -57,7 +55,8 @@ final class RecordingSession: @unchecked Sendable {
             clockResolution: 1000
         )
         let descriptor = try TraceFileLock.openLocked(path)
-        self.traceDescriptor = descriptor
+        // A child forked while this session records closes its copy (see `synctrace_fork.c`).
+        synctrace_set_trace_descriptor(descriptor)
         self.encoder = SessionEncoder(writer: TraceWriter(fileDescriptor: descriptor, path: path, header: header), epoch: epoch)
         self.watchdog = (options.watchdog ?? TraceWatchdogOptions.fromEnvironment()).map(TraceWatchdog.init)
         synctrace_set_coarse_clock(0)
@@ -155,15 +154,6 @@ final class RecordingSession: @unchecked Sendable {
 
     /// Whether this process started the session (not a child forked from the one that did).
     var isOwnedByThisProcess: Bool { getpid() == self.ownerProcess }
-
-    /// In a child forked while the session recorded: closes the child's copy of the trace file's
-    /// descriptor, so that neither the file nor its lock outlives the parent's use of it, and keeps
-    /// the session alive for good (its writer thread is the parent's; nothing here may stop it,
-    /// and releasing it would close the descriptor number again, which may name another file by then).
-    func abandonInForkedChild() {
-        _ = close(self.traceDescriptor)
-        _ = Unmanaged.passRetained(self)
-    }
 
     /// The thread of `recorder` exited: hand over its last events and forget it.
     func threadExited(_ recorder: ThreadRecorder) {
@@ -278,6 +268,8 @@ final class RecordingSession: @unchecked Sendable {
                 }
             }
         }
+        // Before the writer closes it: a fork after the close must not close that number again.
+        synctrace_set_trace_descriptor(-1)
         if !failed {
             do {
                 try self.encoder.writer.finish()

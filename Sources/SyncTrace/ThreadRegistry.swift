@@ -30,12 +30,6 @@ enum ThreadRegistry {
     }
 
     /// The entry of thread `id`, if it is registered.
-    /// Before a fork: see ``ForkSafeLocked``.
-    static func lockForFork() { Self.entries.lockForFork() }
-
-    /// After a fork, on both sides.
-    static func unlockAfterFork() { Self.entries.unlockAfterFork() }
-
     static func entry(_ id: UInt32) -> Entry? {
         Self.entries.withLock { Int(id) < $0.count ? $0[Int(id)] : nil }
     }

@@ -36,6 +36,8 @@ public enum TraceRecorder {
         var current: RecordingSession?
         var lastEpoch: UInt64 = 0
         var exitHandlerInstalled = false
+        /// In a forked child: the parent's session, kept for good (see `withSessions`).
+        var abandoned: [RecordingSession] = []
     }
     private static let sessions = ForkSafeLocked(Sessions())
 
@@ -53,7 +55,7 @@ public enum TraceRecorder {
         Self.installExitHandlers()
         if options.handlesSignals { _ = synctrace_install_signal_handlers() }
         let path = TraceFileLock.expand(path)
-        let result: Result<Void, TraceRecorderError> = Self.sessions.withLock { sessions in
+        let result: Result<Void, TraceRecorderError> = Self.withSessions { sessions in
             if let current = sessions.current { return .failure(.alreadyRecording(path: current.path)) }
             do throws(TraceRecorderError) {
                 let session = try RecordingSession(path: path, options: options, epoch: sessions.lastEpoch + 1)
@@ -131,7 +133,7 @@ public enum TraceRecorder {
     /// written; `nil` when nothing was recording.
     @discardableResult
     public static func stop() -> TraceRecordingSummary? {
-        let session: RecordingSession? = Self.sessions.withLock { sessions in
+        let session: RecordingSession? = Self.withSessions { sessions in
             let session = sessions.current
             sessions.current = nil
             if session != nil { synctrace_set_session_epoch(0) }
@@ -144,7 +146,7 @@ public enum TraceRecorder {
     /// file read now (as a trace without an end record yet) holds every event recorded before the
     /// call. Recording goes on. Does nothing when nothing is recording.
     public static func flush() {
-        let session = Self.sessions.withLock { $0.current }
+        let session = Self.withSessions { $0.current }
         session?.flush()
     }
 
@@ -153,12 +155,12 @@ public enum TraceRecorder {
 
     /// The running session with the given epoch, if it is still the running one.
     static func session(epoch: UInt64) -> RecordingSession? {
-        Self.sessions.withLock { sessions in sessions.current?.epoch == epoch ? sessions.current : nil }
+        Self.withSessions { sessions in sessions.current?.epoch == epoch ? sessions.current : nil }
     }
 
     /// A session hit a write error: recording stops (its stop() still finishes what it can).
     static func sessionFailed(_ session: RecordingSession) {
-        Self.sessions.withLock { sessions in
+        Self.withSessions { sessions in
             if sessions.current === session { synctrace_set_session_epoch(0) }
         }
     }
@@ -193,7 +195,7 @@ public enum TraceRecorder {
     // MARK: Exit
 
     private static func installExitHandlers() {
-        let install = Self.sessions.withLock { sessions in
+        let install = Self.withSessions { sessions in
             defer { sessions.exitHandlerInstalled = true }
             return !sessions.exitHandlerInstalled
         }
@@ -206,40 +208,24 @@ public enum TraceRecorder {
         }
         // A normal exit finishes the trace, so `SYNCTRACE_OUTPUT` needs no stop() in the program.
         atexit { TraceRecorder.stop() }
-        pthread_atfork(
-            { TraceRecorder.prepareForFork() },
-            { TraceRecorder.resumeAfterFork(inChild: false) },
-            { TraceRecorder.resumeAfterFork(inChild: true) }
-        )
     }
 
     // MARK: Fork
 
-    /// Before `fork()`: takes the recorder's process-wide locks, so that none is held by a thread
-    /// the child will not have.
-    private static func prepareForFork() {
-        Self.sessions.lockForFork()
-        ObjectRegistry.lockForFork()
-        ThreadRegistry.lockForFork()
-    }
-
-    /// After `fork()`. In the child, recording stops: the child runs unrecorded (its traced
-    /// primitives behave like plain ones) and the parent's trace is left to the parent. The child
-    /// lets go of the trace file (and with it the file's lock) and forgets the session without
-    /// stopping it: its writer thread exists only in the parent. A child may start a recording of
-    /// its own with ``start(path:options:)``.
-    private static func resumeAfterFork(inChild: Bool) {
-        ThreadRegistry.unlockAfterFork()
-        ObjectRegistry.unlockAfterFork()
-        if inChild {
-            synctrace_set_session_epoch(0)
-            synctrace_signal_state_forked()
-            Self.sessions.withLockHeldForFork { sessions in
-                guard let session = sessions.current else { return }
+    /// The sessions, with a session another process started forgotten first.
+    ///
+    /// In the child of a fork the recording stops: the fork handlers (in C, see `ForkSafeLocked`)
+    /// set the epoch to zero and close the child's copy of the trace file, and here the child forgets
+    /// the parent's session without stopping it (its writer thread is the parent's), keeping it for
+    /// good (releasing it would close the descriptor number again). The child runs unrecorded and
+    /// may start a recording of its own.
+    private static func withSessions<Result>(_ body: (inout Sessions) throws -> Result) rethrows -> Result {
+        try Self.sessions.withLock { sessions in
+            if let current = sessions.current, !current.isOwnedByThisProcess {
                 sessions.current = nil
-                session.abandonInForkedChild()
+                sessions.abandoned.append(current)
             }
+            return try body(&sessions)
         }
-        Self.sessions.unlockAfterFork()
     }
 }

@@ -10,6 +10,15 @@ let compressedMilliBytesPerEvent = BenchmarkMetric.custom(
     useScalingFactor: false
 )
 
+/// Whole recorded runs, timed in milliseconds, with their trace's compressed size.
+let wholeRunConfiguration = Benchmark.Configuration(
+    metrics: [.wallClock, compressedMilliBytesPerEvent],
+    timeUnits: .milliseconds,
+    scalingFactor: .one,
+    maxDuration: .seconds(20),
+    maxIterations: 10
+)
+
 /// Where the recording benchmarks write their traces.
 let tracePath = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-benchmark.synctrace").path
 
@@ -159,13 +168,7 @@ let benchmarks: @Sendable () -> Void = {
     for (label, interval) in [("", Duration.milliseconds(100)), (", frames only when full", nil)] {
         Benchmark(
             "Paced recording, 2 threads, 100k events at 100k events/s\(label)",
-            configuration: .init(
-                metrics: [.wallClock, compressedMilliBytesPerEvent],
-                timeUnits: .milliseconds,
-                scalingFactor: .one,
-                maxDuration: .seconds(20),
-                maxIterations: 10
-            )
+            configuration: wholeRunConfiguration
         ) { benchmark in
             startRecording(TraceRecorderOptions(flushInterval: interval))
             let threads = (0..<2).map { index in
@@ -228,13 +231,7 @@ func sustainedRecording(label: String, flushInterval: Duration?) {
 let mutexHeavyRun: @Sendable () -> Void = {
     Benchmark(
         "Mutex-heavy run, 2 threads sharing 4 locks (compressed size)",
-        configuration: .init(
-            metrics: [.wallClock, compressedMilliBytesPerEvent],
-            timeUnits: .milliseconds,
-            scalingFactor: .one,
-            maxDuration: .seconds(20),
-            maxIterations: 10
-        )
+        configuration: wholeRunConfiguration
     ) { benchmark in
         let rounds = 250_000
         startRecording()

@@ -4,6 +4,7 @@
 #ifndef SYNCTRACE_RUNTIME_H
 #define SYNCTRACE_RUNTIME_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -232,6 +233,16 @@ int synctrace_set_thread_exit_value(void *value);
 void *synctrace_thread_exit_value(void);
 /// Installs the destructor used by synctrace_set_thread_exit_value (once, before the first use).
 int synctrace_install_thread_exit_handler(void (*destructor)(void *));
+
+// MARK: Fork (synctrace_fork.c)
+
+/// Installs the recorder's pthread_atfork handlers (once).
+void synctrace_install_fork_handlers(void);
+/// A process-wide lock of the recorder that fork() must not leave locked in the child: the handlers
+/// take it before a fork and let go of it on both sides after. 0 on success.
+int synctrace_register_fork_lock(pthread_mutex_t *mutex);
+/// The running recording's trace file descriptor (-1: none), for a forked child to close.
+void synctrace_set_trace_descriptor(int descriptor);
 
 // MARK: Signals (synctrace_signals.c)
 
