@@ -11,13 +11,15 @@ let compressedMilliBytesPerEvent = BenchmarkMetric.custom(
 )
 
 /// Whole recorded runs, timed in milliseconds, with their trace's compressed size.
-let wholeRunConfiguration = Benchmark.Configuration(
-    metrics: [.wallClock, compressedMilliBytesPerEvent],
-    timeUnits: .milliseconds,
-    scalingFactor: .one,
-    maxDuration: .seconds(20),
-    maxIterations: 10
-)
+func wholeRunConfiguration() -> Benchmark.Configuration {
+    .init(
+        metrics: [.wallClock, compressedMilliBytesPerEvent],
+        timeUnits: .milliseconds,
+        scalingFactor: .one,
+        maxDuration: .seconds(20),
+        maxIterations: 10
+    )
+}
 
 /// Where the recording benchmarks write their traces.
 let tracePath = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-benchmark.synctrace").path
@@ -168,7 +170,7 @@ let benchmarks: @Sendable () -> Void = {
     for (label, interval) in [("", Duration.milliseconds(100)), (", frames only when full", nil)] {
         Benchmark(
             "Paced recording, 2 threads, 100k events at 100k events/s\(label)",
-            configuration: wholeRunConfiguration
+            configuration: wholeRunConfiguration()
         ) { benchmark in
             startRecording(TraceRecorderOptions(flushInterval: interval))
             let threads = (0..<2).map { index in
@@ -231,7 +233,7 @@ func sustainedRecording(label: String, flushInterval: Duration?) {
 let mutexHeavyRun: @Sendable () -> Void = {
     Benchmark(
         "Mutex-heavy run, 2 threads sharing 4 locks (compressed size)",
-        configuration: wholeRunConfiguration
+        configuration: wholeRunConfiguration()
     ) { benchmark in
         let rounds = 250_000
         startRecording()
