@@ -78,17 +78,10 @@ extension RecordingSession {
         // What the threads hand over from here on comes after the snapshot: it is not written.
         self.queue.close()
         synctrace_set_trace_descriptor(-1)
-        if !failed {
-            do {
-                if whole {
-                    try self.encoder.writer.finish(signal: signal)
-                } else {
-                    try self.encoder.writer.flush()
-                }
-            } catch {
-                failed = true
-                self.fail(reason: error.reason)
-            }
+        if whole {
+            self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.writer.finish(signal: signal) }
+        } else {
+            self.writeFrame(failed: &failed)
         }
         self.recordSummary()
     }
@@ -105,18 +98,5 @@ extension RecordingSession {
     private func encodeQueued(failed: inout Bool) {
         let (chunks, _, _) = self.queue.takeAll(timeout: 0)
         for chunk in chunks { self.encode(chunk, failed: &failed) }
-    }
-
-    /// Encodes a chunk (unless writing has failed) and gives its storage back.
-    func encode(_ chunk: EventChunk, failed: inout Bool) {
-        if !failed {
-            do {
-                try self.encoder.encode(chunk)
-            } catch {
-                failed = true
-                self.fail(reason: error.reason)
-            }
-        }
-        self.release(chunk)
     }
 }

@@ -35,6 +35,8 @@ final class RecordingSession: @unchecked Sendable {
     let state = Mutex(State())
     /// The process that started the session: a child forked from it does not own it.
     let ownerProcess = getpid()
+    /// The options' flush interval in nanoseconds (nil: frames are written only when full).
+    private let flushIntervalNanoseconds: UInt64?
 
     /// Starts a session recording to `path` (a `%p` in it already replaced by the process id).
     ///
@@ -45,6 +47,10 @@ final class RecordingSession: @unchecked Sendable {
         self.epoch = epoch
         self.path = path
         self.options = options
+        self.flushIntervalNanoseconds = options.flushInterval.map { interval in
+            let (seconds, attoseconds) = interval.components
+            return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
+        }
         self.queue = HandoffQueue(limit: options.maximumQueuedBuffers)
         self.startNanoseconds = synctrace_monotonic_nanoseconds()
         var wallClock = timespec()
@@ -246,14 +252,7 @@ final class RecordingSession: @unchecked Sendable {
             }
             // A flush is complete once a pass finds nothing more queued before it.
             if chunks.isEmpty && flushRequest > flushesHandled {
-                if !failed {
-                    do {
-                        try self.encoder.writer.flush()
-                    } catch {
-                        failed = true
-                        self.fail(reason: error.reason)
-                    }
-                }
+                self.writeFrame(failed: &failed)
                 flushesHandled = flushRequest
                 self.queue.finishedFlush(flushRequest)
             }
@@ -270,14 +269,7 @@ final class RecordingSession: @unchecked Sendable {
         }
         // Before the writer closes it: a fork after the close must not close that number again.
         synctrace_set_trace_descriptor(-1)
-        if !failed {
-            do {
-                try self.encoder.writer.finish()
-            } catch {
-                failed = true
-                self.fail(reason: error.reason)
-            }
-        }
+        self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.writer.finish() }
         self.recordSummary()
     }
 
@@ -295,23 +287,27 @@ final class RecordingSession: @unchecked Sendable {
         }
     }
 
-    /// Writes the frame built so far to the file, unless writing has failed.
-    func writeFrame(failed: inout Bool) {
+    /// Runs one step of writing the trace unless writing has failed already; the first error stops
+    /// recording (reported once, see `fail`) and every later step is skipped.
+    func write(failed: inout Bool, _ step: () throws(TraceIOError) -> Void) {
         guard !failed else { return }
         do {
-            try self.encoder.writer.flush()
+            try step()
         } catch {
             failed = true
             self.fail(reason: error.reason)
         }
     }
 
-    /// The options' flush interval in nanoseconds (nil: frames are written only when full).
-    private var flushIntervalNanoseconds: UInt64? {
-        self.options.flushInterval.map { interval in
-            let (seconds, attoseconds) = interval.components
-            return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
-        }
+    /// Encodes a chunk (unless writing has failed) and gives its storage back.
+    func encode(_ chunk: EventChunk, failed: inout Bool) {
+        self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.encode(chunk) }
+        self.release(chunk)
+    }
+
+    /// Writes the frame built so far to the file, unless writing has failed.
+    func writeFrame(failed: inout Bool) {
+        self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.writer.flush() }
     }
 
     /// How long a signal handler waits for the writer before handing the signal on regardless.

@@ -193,41 +193,35 @@ final class ThreadRecorder: @unchecked Sendable {
     /// With the hand-over lock held: a copy of the events before `count` not yet handed over, and the
     /// recorder retires (the trace is being finished; what the owner records later is not written).
     func takeSnapshot(upTo count: Int) -> EventChunk? {
-        guard !self.retired, let events = self.buffer.pointee.events else { return nil }
-        self.retired = true
-        guard count > self.flushed || self.droppedSinceReported > 0 else { return nil }
+        guard !self.retired else { return nil }
+        defer { self.retired = true }
+        return self.copyPending(upTo: count)
+    }
+
+    private func flushLocked(retire: Bool) {
+        guard !self.retired, self.buffer.pointee.events != nil else { return }
+        if let chunk = self.copyPending(upTo: Int(synctrace_published_count(self.buffer))) { self.session.submitFinal(chunk) }
+        if retire { self.retired = true }
+    }
+
+    /// With the hand-over lock held: a copy of the events before `count` not yet handed over (and the
+    /// drops not yet reported), which count as handed over from here on; nil when there are none.
+    ///
+    /// The owner may keep writing: copy rather than take the storage, into storage that fits (a sweep
+    /// may take a handful of events from each of many threads).
+    private func copyPending(upTo count: Int) -> EventChunk? {
+        guard let events = self.buffer.pointee.events, count > self.flushed || self.droppedSinceReported > 0 else { return nil }
         let copy = UnsafeMutablePointer<synctrace_event>.allocate(capacity: max(count - self.flushed, 1))
         copy.update(from: events + self.flushed, count: count - self.flushed)
-        defer { self.flushed = count }
-        return EventChunk(
+        let chunk = EventChunk(
             thread: self.threadID,
             storage: copy,
             range: 0..<(count - self.flushed),
             droppedBefore: self.droppedSinceReported,
             pooled: false
         )
-    }
-
-    private func flushLocked(retire: Bool) {
-        guard !self.retired, let events = self.buffer.pointee.events else { return }
-        let count = Int(synctrace_published_count(self.buffer))
-        if count > self.flushed || self.droppedSinceReported > 0 {
-            // The owner may keep writing: copy rather than take the storage, into storage that fits
-            // (a sweep may take a handful of events from each of many threads).
-            let copy = UnsafeMutablePointer<synctrace_event>.allocate(capacity: max(count - self.flushed, 1))
-            copy.update(from: events + self.flushed, count: count - self.flushed)
-            self.session.submitFinal(
-                EventChunk(
-                    thread: self.threadID,
-                    storage: copy,
-                    range: 0..<(count - self.flushed),
-                    droppedBefore: self.droppedSinceReported,
-                    pooled: false
-                )
-            )
-            self.droppedSinceReported = 0
-            self.flushed = count
-        }
-        if retire { self.retired = true }
+        self.droppedSinceReported = 0
+        self.flushed = count
+        return chunk
     }
 }

@@ -21,7 +21,7 @@ public final class AnalysisContext {
     /// program went on past it, so a state at the end of the analysed part (a thread waiting for a
     /// lock, an update not written yet) says nothing about how the program ended. Settled before
     /// ``AnalysisPlugin/finish(in:)``; `false` while events are handed over.
-    public internal(set) var reachesProgramEnd = false
+    public var reachesProgramEnd: Bool { self.ending != .open && self.ending.holdsEveryEvent }
 
     init(happensBefore: HappensBefore, symbols: TraceSymbols) {
         self.happensBefore = happensBefore

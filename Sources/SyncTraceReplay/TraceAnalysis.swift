@@ -93,7 +93,6 @@ public enum TraceAnalysis {
         context.symbols = source.symbols
         context.eventIndex = index
         context.ending = source.ending
-        context.reachesProgramEnd = source.ending.holdsEveryEvent
 
         var findings: [Finding] = []
         var summaries: [String: [String]] = [:]
