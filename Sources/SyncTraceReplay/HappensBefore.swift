@@ -24,7 +24,7 @@ public final class HappensBefore {
     @exclusivity(unchecked) private var objects: [ObjectClocks] = []
     /// Slots whose thread has exited, with the highest epoch it used there: another thread may take
     /// one over once the thread that starts it knows that whole history.
-    private var exitedSlots = ExitedSlots()
+    private var exitedSlots = FIFOQueue<(slot: UInt32, final: UInt32)>()
     /// The last clocks of threads whose slot went to another thread, for a join that comes late (the
     /// most recent ones; see ``join(_:_:)``).
     private var retired: [Int: VectorClock] = [:]
@@ -33,8 +33,7 @@ public final class HappensBefore {
     @exclusivity(unchecked) private var lastEpochs: [UInt32] = []
     /// Per slot, whether its thread made an access since its clock last advanced (an access made
     /// then has the current epoch; without one, its last epoch is the one before).
-    @exclusivity(unchecked) @usableFromInline var accessedSinceTick = UnsafeMutablePointer<Bool>.allocate(capacity: 0)
-    @exclusivity(unchecked) private var accessedCapacity = 0
+    @exclusivity(unchecked) @usableFromInline var accessedSinceTick = FlatArray<Bool>()
     /// Threads forked but not started: the clock each starts from. A thread takes its slot at its
     /// first event, when it may know more than at its fork (a dispatched work item learns the item
     /// before it from the queue's lock), so that it can take over more finished threads' slots.
@@ -52,8 +51,8 @@ public final class HappensBefore {
         /// A channel's capacity, its close, and its pending sends and receives.
         var capacity = 0
         var closed: VectorClock?
-        var sends = ClockQueue()
-        var receives = ClockQueue()
+        var sends = FIFOQueue<(clock: VectorClock, thread: ThreadID)>()
+        var receives = FIFOQueue<(clock: VectorClock, thread: ThreadID)>()
         var sendCount = 0
         /// The thread whose release wrote ``released`` last, when nothing else has joined into it
         /// since (-1 otherwise): that thread's clock already covers it, so its next `acq` needs no join.
@@ -62,10 +61,6 @@ public final class HappensBefore {
 
     /// Creates an engine with no threads yet.
     public init() {}
-
-    deinit {
-        self.accessedSinceTick.deallocate()
-    }
 
     /// The current clock of `thread` (its last clock, once it has finished). Entries are by slot.
     ///
@@ -180,17 +175,9 @@ public final class HappensBefore {
         clock.set(slot: slot, to: 1)
         self.clocks.append(clock)
         self.holder.append(thread)
-        // Raw memory, not an array: written on every access, where an array's uniqueness check
+        // A flat array, not an Array: written on every access, where an array's uniqueness check
         // would cost more than the store.
-        if slot >= self.accessedCapacity {
-            let capacity = max(64, self.accessedCapacity * 2)
-            let grown = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
-            grown.initialize(from: self.accessedSinceTick, count: self.accessedCapacity)
-            (grown + self.accessedCapacity).initialize(repeating: false, count: capacity - self.accessedCapacity)
-            self.accessedSinceTick.deallocate()
-            self.accessedSinceTick = grown
-            self.accessedCapacity = capacity
-        }
+        self.accessedSinceTick.grow(to: slot + 1, filling: false)
         self.accessedSinceTick[slot] = false
         self.slotOf[thread] = UInt32(slot)
         return slot
@@ -370,7 +357,7 @@ public final class HappensBefore {
             self.clocks[slot].join(receive.clock)
         }
         self.objects[object].sendCount += 1
-        self.objects[object].sends.append(self.clocks[slot], thread: thread)
+        self.objects[object].sends.append((self.clocks[slot], thread))
         self.tick(slot)
     }
 
@@ -392,55 +379,8 @@ public final class HappensBefore {
             self.clocks[senderSlot].join(self.clocks[slot])
             self.tick(senderSlot)
         } else {
-            self.objects[object].receives.append(self.clocks[slot], thread: thread)
+            self.objects[object].receives.append((self.clocks[slot], thread))
         }
         self.tick(slot)
-    }
-}
-
-/// Slots of exited threads, longest-exited first, with the last epoch each thread used there.
-struct ExitedSlots {
-    private var items: [(slot: UInt32, final: UInt32)] = []
-    private var head = 0
-
-    var count: Int { self.items.count - self.head }
-
-    mutating func append(_ item: (slot: UInt32, final: UInt32)) {
-        if self.head > 64 && self.head * 2 > self.items.count {
-            self.items.removeFirst(self.head)
-            self.head = 0
-        }
-        self.items.append(item)
-    }
-
-    mutating func popFirst() -> (slot: UInt32, final: UInt32)? {
-        guard self.head < self.items.count else { return nil }
-        defer { self.head += 1 }
-        return self.items[self.head]
-    }
-}
-
-/// A first-in-first-out queue of clocks (a channel's unmatched sends or receives).
-struct ClockQueue {
-    private var items: [(clock: VectorClock, thread: ThreadID)] = []
-    private var head = 0
-
-    mutating func append(_ clock: VectorClock, thread: ThreadID) {
-        if self.head > 64 && self.head * 2 > self.items.count {
-            self.items.removeFirst(self.head)
-            self.head = 0
-        }
-        self.items.append((clock, thread))
-    }
-
-    mutating func popFirst() -> (clock: VectorClock, thread: ThreadID)? {
-        guard self.head < self.items.count else { return nil }
-        let item = self.items[self.head]
-        self.head += 1
-        if self.head == self.items.count {
-            self.items.removeAll(keepingCapacity: true)
-            self.head = 0
-        }
-        return item
     }
 }

@@ -57,8 +57,7 @@ public final class TraceOrdering {
     /// each run by its thread and the positions of its events in that thread's queue; and per thread,
     /// how many events were appended and taken (runs, or their starts, whose positions were taken
     /// are stale).
-    @exclusivity(unchecked) private var arrivals: [ArrivalRun] = []
-    @exclusivity(unchecked) private var arrivalsHead = 0
+    @exclusivity(unchecked) private var arrivals = FIFOQueue<ArrivalRun>()
     @exclusivity(unchecked) private var appended: [UInt64] = []
     @exclusivity(unchecked) private var taken: [UInt64] = []
     @exclusivity(unchecked) private var inputExhausted = false
@@ -69,9 +68,7 @@ public final class TraceOrdering {
     /// object's operation #0 goes out as soon as its thread is ready, without waiting to see whether
     /// the rest of the file holds an earlier one (it cannot); an object whose first recorded number
     /// is higher is resumed there by ``resolveStall()``.
-    @exclusivity(unchecked) private var nextSequence: UnsafeMutablePointer<UInt64>
-    @exclusivity(unchecked) private var objectCount = 0
-    @exclusivity(unchecked) private var objectCapacity = 0
+    @exclusivity(unchecked) private var nextSequence = FlatArray<UInt64>()
     @exclusivity(unchecked) private var forked: [Bool] = []
     @exclusivity(unchecked) private var blockedInSend: [Bool] = []
     /// Per channel: capacity, and the senders of rendezvous sends not yet received.
@@ -117,11 +114,6 @@ public final class TraceOrdering {
     public init(source: any TraceEventSource, readAheadLimit: Int = 1 << 20) {
         self.source = source
         self.readAheadLimit = readAheadLimit
-        self.nextSequence = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
-    }
-
-    deinit {
-        self.nextSequence.deallocate()
     }
 
     /// The source's names (complete for every event handed out so far).
@@ -159,10 +151,6 @@ public final class TraceOrdering {
         }
         let symbols = self.source.symbols
         self.grow(threads: symbols.threads.count, objects: symbols.objects.count, symbols: symbols)
-        if self.arrivalsHead > 1024 && self.arrivalsHead * 2 > self.arrivals.count {
-            self.arrivals.removeFirst(self.arrivalsHead)
-            self.arrivalsHead = 0
-        }
         try self.incoming.withUnsafeBufferPointer { (incoming) throws(TraceFormatError) in
             var start = 0
             while start < incoming.count {
@@ -278,21 +266,10 @@ public final class TraceOrdering {
             self.isAwaitingFork.append(false)
             self.isFinished.append(false)
         }
-        if objects > self.objectCount {
-            if objects > self.objectCapacity {
-                let capacity = max(objects, self.objectCapacity * 2)
-                let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-                grown.initialize(from: self.nextSequence, count: self.objectCount)
-                self.nextSequence.deallocate()
-                self.nextSequence = grown
-                self.objectCapacity = capacity
-            }
-            (self.nextSequence + self.objectCount).initialize(repeating: 0, count: objects - self.objectCount)
-            for object in self.objectCount..<objects {
-                self.channelCapacity.append(symbols.objects[object].capacity)
-            }
-            self.objectCount = objects
+        for object in self.nextSequence.count..<max(objects, self.nextSequence.count) {
+            self.channelCapacity.append(symbols.objects[object].capacity)
         }
+        self.nextSequence.grow(to: objects, filling: 0)
     }
 
     // MARK: Merging
@@ -306,14 +283,14 @@ public final class TraceOrdering {
             if let thread = self.readyArrival() {
                 // The earliest events in file order are the rest of this thread's run: take them as
                 // long as they are ready (each is then the earliest arrival in turn).
-                let run = self.arrivals[self.arrivalsHead]
+                let run = self.arrivals.first!
                 self.take(from: thread, upTo: Int(run.end - self.taken[thread]), into: &events, limit: limit)
                 continue
             }
             guard let thread = self.active.first(where: { self.queues[$0].first.map(self.isReady) == true }) else { break }
             // Go on with this thread until the earliest arrival (another thread's head, which only
             // that thread can take) becomes ready.
-            let awaited = self.arrivalsHead < self.arrivals.count ? self.queues[self.arrivals[self.arrivalsHead].thread].first : nil
+            let awaited = self.arrivals.first.flatMap { self.queues[$0.thread].first }
             self.take(from: thread, upTo: Int.max, into: &events, limit: limit, until: awaited)
         }
         self.active.removeAll { thread in
@@ -325,14 +302,13 @@ public final class TraceOrdering {
 
     /// The thread of the earliest buffered event in file order, if that event is ready to go out.
     private func readyArrival() -> Int? {
-        while self.arrivalsHead < self.arrivals.count {
-            let run = self.arrivals[self.arrivalsHead]
+        while let run = self.arrivals.first {
             let taken = self.taken[run.thread]
             if run.end <= taken {
-                self.arrivalsHead += 1
+                self.arrivals.removeFirst(1)
                 continue
             }
-            if run.start < taken { self.arrivals[self.arrivalsHead].start = taken }
+            if run.start < taken { self.arrivals.modify(at: 0) { $0.start = taken } }
             // The earliest untaken event of a thread is its queue's head.
             guard let head = self.queues[run.thread].first, self.isReady(head) else { return nil }
             return run.thread
@@ -345,7 +321,6 @@ public final class TraceOrdering {
     /// Stops early, after an event, once `awaited` is ready.
     private func take(from thread: Int, upTo maximum: Int, into events: inout [TraceEvent], limit: Int, until awaited: TraceEvent? = nil) {
         let count = min(maximum, limit - events.count)
-        let nextSequence = self.nextSequence
         let taken = self.queues[thread].withPending { pending -> Int in
             let end = min(count, pending.count)
             var taken = 0
@@ -353,9 +328,8 @@ public final class TraceOrdering {
                 let event = pending[taken]
                 if Self.plainSequenced & (1 << UInt64(event.operation.rawValue)) != 0 {
                     let object = Int(event.target)
-                    precondition(object < self.objectCount, "an event names an undeclared object")
-                    guard event.sequence == nextSequence[object] else { break }
-                    nextSequence[object] = event.sequence &+ 1
+                    guard event.sequence == self.nextSequence[object] else { break }
+                    self.nextSequence[object] = event.sequence &+ 1
                 } else {
                     guard self.isReady(event) else { break }
                     self.emitted(event)
@@ -369,7 +343,7 @@ public final class TraceOrdering {
                 taken += 1
                 if let awaited {
                     let plain = Self.plainSequenced & (1 << UInt64(awaited.operation.rawValue)) != 0
-                    if (!plain || awaited.sequence == nextSequence[Int(awaited.target)]) && self.isReady(awaited) { break }
+                    if (!plain || awaited.sequence == self.nextSequence[Int(awaited.target)]) && self.isReady(awaited) { break }
                 }
             }
             events.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<taken]))

@@ -1,0 +1,85 @@
+/// A first-in-first-out queue in one contiguous array: O(1) amortized append and removal from the
+/// front, and the pending elements readable as one buffer (a run of events taken at once).
+///
+/// Removed elements stay in the array until they are the larger part of it; then the pending ones
+/// move to the front. So memory follows what is pending, and each element moves at most a few times
+/// in all. Unlike a ring buffer (swift-collections' `Deque`), the pending elements are always
+/// contiguous, which is what the ordering's per-thread queues need to hand a run out in one copy.
+public struct FIFOQueue<Element> {
+    private var storage: [Element] = []
+    private var head = 0
+
+    /// An empty queue.
+    public init() {}
+
+    /// The number of pending elements.
+    public var count: Int { self.storage.count - self.head }
+
+    /// Whether nothing is pending.
+    public var isEmpty: Bool { self.head == self.storage.count }
+
+    /// The oldest pending element.
+    public var first: Element? { self.isEmpty ? nil : self.storage[self.head] }
+
+    /// Adds `element` at the back.
+    public mutating func append(_ element: Element) {
+        self.compactIfWorthIt()
+        self.storage.append(element)
+    }
+
+    /// Adds `elements` at the back, in order.
+    public mutating func append(contentsOf elements: some Sequence<Element>) {
+        self.compactIfWorthIt()
+        self.storage.append(contentsOf: elements)
+    }
+
+    /// Removes and returns the oldest pending element, if any.
+    public mutating func popFirst() -> Element? {
+        guard !self.isEmpty else { return nil }
+        let element = self.storage[self.head]
+        self.removeFirst(1)
+        return element
+    }
+
+    /// Removes the `count` oldest pending elements (at most ``count``).
+    public mutating func removeFirst(_ count: Int) {
+        precondition(count >= 0 && count <= self.count, "FIFOQueue.removeFirst: more than are pending")
+        self.head += count
+        if self.head == self.storage.count {
+            self.storage.removeAll(keepingCapacity: true)
+            self.head = 0
+        }
+    }
+
+    /// Removes every pending element, keeping the storage.
+    public mutating func removeAll() {
+        self.storage.removeAll(keepingCapacity: true)
+        self.head = 0
+    }
+
+    /// Calls `body` with the pending elements, oldest first, without copying them.
+    public func withPending<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<Element>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try self.storage.withUnsafeBufferPointer { (all) throws(Failure) -> Result in
+            try body(UnsafeBufferPointer(rebasing: all[self.head...]))
+        }
+    }
+
+    /// The pending elements, oldest first.
+    public var pending: ArraySlice<Element> { self.storage[self.head...] }
+
+    /// Changes the pending element at `offset` from the front (0 is ``first``).
+    public mutating func modify<Result>(at offset: Int, _ body: (inout Element) -> Result) -> Result {
+        precondition(offset >= 0 && offset < self.count, "FIFOQueue index out of range")
+        return body(&self.storage[self.head + offset])
+    }
+
+    // Compact when the removed prefix is the larger part, so that memory follows what is pending.
+    private mutating func compactIfWorthIt() {
+        if self.head > 64 && self.head * 2 > self.storage.count {
+            self.storage.removeFirst(self.head)
+            self.head = 0
+        }
+    }
+}
