@@ -7,14 +7,24 @@ public import SyncTraceFormat
 /// The recorder writes each thread's events in batches, in whatever order the threads handed them
 /// over; timestamps say little about order across threads, sequence numbers say everything. The
 /// merge holds back an event until its object's previous operations have gone out, reading further
-/// batches when nothing can go out. Memory is bounded by how far the file's batches are out of step
-/// (at most ``readAheadLimit`` events), not by the trace's length.
+/// batches when nothing can go out.
+///
+/// ## Memory
+///
+/// How far a thread's batch can lag behind the others in the file has no bound: a thread that holds
+/// its events while the others go on (it is descheduled on a loaded machine, or its buffer is not full
+/// yet) can come a few million events late. The ordering holds back whatever it must, however much:
+/// beyond ``memoryBudget`` events in memory, every waiting thread keeps an even share of its oldest
+/// events and the rest moves to a temporary file (``SpillFile``, in `$TMPDIR`), to be read back when
+/// the merge reaches it. So memory stays near the budget whatever the lag, and the file holds what
+/// waits.
 ///
 /// A trace whose orders contradict each other (two events each waiting for the other) is malformed:
 /// ``nextBatch(into:)`` throws, naming the events and objects involved. An object whose numbering
 /// does not start at zero (it was used before recording started) or has a gap (events dropped under
-/// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed;
-/// ``sequenceGaps`` counts those resumptions. So are a logical thread's missing runs, a join of one
+/// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed
+/// and the file is read (or, in a trace whose recorder reported lost events, once more than
+/// ``readAheadLimit`` events wait); ``sequenceGaps`` counts those resumptions. So are a logical thread's missing runs, a join of one
 /// whose `exit` is missing, and a thread whose `fork` is missing, once the whole file is read.
 ///
 /// ## A trace cut short
@@ -40,8 +50,22 @@ public final class TraceOrdering {
     // accesses to these properties can overlap: the runtime's exclusivity checks (a call and a
     // thread-local lookup per access, several per event) are switched off for them.
 
-    /// Events held back, at most, while waiting for an event further on in the file.
+    /// Events held back in memory, at most (about): beyond it, the ordering moves what waits longest
+    /// to a temporary file (see "Memory" above).
+    public let memoryBudget: Int
+    /// For a trace whose recorder reported lost events: how many events may wait before the ordering
+    /// resumes an object past a gap in its numbers rather than reading on for the missing number.
     public let readAheadLimit: Int
+    /// Where held-back events go beyond ``memoryBudget``; made at the first spill.
+    private var spillFile: SpillFile?
+    private let spillDirectory: String?
+    /// Pending events that are in the spill file rather than in memory.
+    @exclusivity(unchecked) private var spilled = 0
+    /// Events spilled in all, and the most held in the file at once (in events).
+    public private(set) var spilledEventCount: UInt64 = 0
+    public private(set) var peakSpilledEventCount = 0
+    /// The most pending events held in memory at once (after any spill their arrival caused).
+    private(set) var peakInMemoryEventCount = 0
     private let source: any TraceEventSource
     @exclusivity(unchecked) private var queues: [EventQueue] = []
     /// Threads with a non-empty queue.
@@ -110,10 +134,18 @@ public final class TraceOrdering {
     /// never counted; `exit` markers are events like any other here.)
     public private(set) var leftOutEventCount: UInt64 = 0
 
-    /// Orders the events of `source`.
-    public init(source: any TraceEventSource, readAheadLimit: Int = 1 << 20) {
+    /// Orders the events of `source`, holding about `memoryBudget` events in memory at most and the
+    /// rest of what waits in a temporary file in `spillDirectory` (default: `$TMPDIR`, else `/tmp`).
+    public init(
+        source: any TraceEventSource,
+        memoryBudget: Int = 1 << 20,
+        readAheadLimit: Int = 1 << 20,
+        spillDirectory: String? = nil
+    ) {
         self.source = source
+        self.memoryBudget = max(memoryBudget, 1024)
         self.readAheadLimit = readAheadLimit
+        self.spillDirectory = spillDirectory
     }
 
     /// The source's names (complete for every event handed out so far).
@@ -124,10 +156,16 @@ public final class TraceOrdering {
         events.removeAll(keepingCapacity: true)
         while events.count < maximumCount && !self.stoppedAtCut {
             let before = events.count
-            self.drainReady(into: &events, limit: maximumCount)
+            try self.drainReady(into: &events, limit: maximumCount)
             if events.count > before { continue }
-            if !self.inputExhausted && self.buffered + self.heldSegments < self.readAheadLimit {
+            // Nothing can go out: read on for what the held-back events wait for. Only a trace whose
+            // recorder reported losses can have gaps before its end; past ``readAheadLimit`` one of
+            // those is resolved rather than reading the rest of the file into the spill file for it.
+            let lossy = self.source.droppedEventCount > 0 && self.buffered + self.heldSegments >= self.readAheadLimit
+            if !self.inputExhausted && !lossy {
                 try self.readMore()
+                if self.buffered - self.spilled > self.memoryBudget { try self.spill() }
+                self.peakInMemoryEventCount = max(self.peakInMemoryEventCount, self.buffered - self.spilled)
                 continue
             }
             if self.buffered == 0 && self.heldSegments == 0 { break }
@@ -278,20 +316,20 @@ public final class TraceOrdering {
     /// valid one (a text trace converted to binary keeps its order exactly, and so do the stretches of
     /// a recorded trace whose batches happen to be in step), otherwise from any thread that can go
     /// on, until the file order can resume.
-    private func drainReady(into events: inout [TraceEvent], limit: Int) {
+    private func drainReady(into events: inout [TraceEvent], limit: Int) throws(TraceFormatError) {
         while events.count < limit {
             if let thread = self.readyArrival() {
                 // The earliest events in file order are the rest of this thread's run: take them as
                 // long as they are ready (each is then the earliest arrival in turn).
                 let run = self.arrivals.first!
-                self.take(from: thread, upTo: Int(run.end - self.taken[thread]), into: &events, limit: limit)
+                try self.take(from: thread, upTo: Int(run.end - self.taken[thread]), into: &events, limit: limit)
                 continue
             }
             guard let thread = self.active.first(where: { self.queues[$0].first.map(self.isReady) == true }) else { break }
             // Go on with this thread until the earliest arrival (another thread's head, which only
             // that thread can take) becomes ready.
             let awaited = self.arrivals.first.flatMap { self.queues[$0.thread].first }
-            self.take(from: thread, upTo: Int.max, into: &events, limit: limit, until: awaited)
+            try self.take(from: thread, upTo: Int.max, into: &events, limit: limit, until: awaited)
         }
         self.active.removeAll { thread in
             guard self.queues[thread].isEmpty else { return false }
@@ -319,7 +357,13 @@ public final class TraceOrdering {
     /// Takes the thread's head events while they are ready, at most `maximum` of them (and up to
     /// `limit` events in all), the head known to be ready.
     /// Stops early, after an event, once `awaited` is ready.
-    private func take(from thread: Int, upTo maximum: Int, into events: inout [TraceEvent], limit: Int, until awaited: TraceEvent? = nil) {
+    private func take(
+        from thread: Int,
+        upTo maximum: Int,
+        into events: inout [TraceEvent],
+        limit: Int,
+        until awaited: TraceEvent? = nil
+    ) throws(TraceFormatError) {
         let count = min(maximum, limit - events.count)
         let taken = self.queues[thread].withPending { pending -> Int in
             let end = min(count, pending.count)
@@ -349,7 +393,7 @@ public final class TraceOrdering {
             events.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<taken]))
             return taken
         }
-        self.queues[thread].removeFirst(taken)
+        self.spilled -= try self.queues[thread].removeFirst(taken, refill: self.refillCount, from: self.spillFile)
         self.taken[thread] += UInt64(taken)
         self.buffered -= taken
     }
@@ -397,19 +441,22 @@ public final class TraceOrdering {
 
     /// Per object, the lowest number among the events read but not gone out: in the queues (but
     /// `skipped`'s), in the queues of threads waiting for their fork, and in logical threads' held runs.
-    private func lowestPendingNumbers(skipping skipped: Int?) -> [Int: UInt64] {
+    private func lowestPendingNumbers(skipping skipped: Int?) throws(TraceFormatError) -> [Int: UInt64] {
         var lowest: [Int: UInt64] = [:]
-        func note(_ events: some Sequence<TraceEvent>) {
-            for event in events where event.operation.hasSequence {
-                let object = event.object.index
-                if let known = lowest[object], known <= event.sequence { continue }
-                lowest[object] = event.sequence
-            }
+        func note(_ event: TraceEvent) {
+            guard event.operation.hasSequence else { return }
+            let object = event.object.index
+            if let known = lowest[object], known <= event.sequence { return }
+            lowest[object] = event.sequence
         }
-        for thread in self.active where thread != skipped { note(self.queues[thread].pending) }
-        for thread in self.awaitingFork where self.isAwaitingFork[thread] { note(self.queues[thread].pending) }
+        for thread in self.active where thread != skipped {
+            try self.queues[thread].forEachPending(in: self.spillFile, note)
+        }
+        for thread in self.awaitingFork where self.isAwaitingFork[thread] {
+            try self.queues[thread].forEachPending(in: self.spillFile, note)
+        }
         for segments in self.logical.values {
-            for run in segments.held.values { note(run) }
+            for run in segments.held.values { run.forEach(note) }
         }
         return lowest
     }
@@ -451,7 +498,7 @@ public final class TraceOrdering {
         }
         // The candidate's own queue holds nothing lower on its object (program order), so with one
         // candidate the pass leaves its queue out: a lone thread with many gaps (drops) costs little.
-        let lowest = candidates.isEmpty ? [:] : self.lowestPendingNumbers(skipping: candidates.count == 1 ? candidates[0] : nil)
+        let lowest = candidates.isEmpty ? [:] : try self.lowestPendingNumbers(skipping: candidates.count == 1 ? candidates[0] : nil)
         var resumed = false
         for thread in candidates {
             let head = self.queues[thread].first!
@@ -482,6 +529,28 @@ public final class TraceOrdering {
         throw self.contradiction()
     }
 
+    // MARK: Memory
+
+    /// How many events a thread's queue brings back from the spill file at a time.
+    /// The same share each queue keeps at a spill, so that what comes back stays within the budget.
+    private var refillCount: Int { max(16, self.memoryBudget / 4 / max(1, self.active.count + self.awaitingForkCount)) }
+
+    /// More than ``memoryBudget`` events wait in memory: every queue keeps its oldest events (an even
+    /// share of a quarter of the budget, so the merge can go on where it is) and moves the rest to
+    /// the spill file, to come back when the merge reaches them.
+    private func spill() throws(TraceFormatError) {
+        if self.spillFile == nil { self.spillFile = try SpillFile(directory: self.spillDirectory) }
+        let file = self.spillFile!
+        let waiting = self.active + self.awaitingFork.filter { self.isAwaitingFork[$0] }
+        let keep = max(16, self.memoryBudget / 4 / max(1, waiting.count))
+        for thread in waiting {
+            let moved = try self.queues[thread].spill(keeping: keep, to: file)
+            self.spilled += moved
+            self.spilledEventCount += UInt64(moved)
+        }
+        self.peakSpilledEventCount = max(self.peakSpilledEventCount, self.spilled)
+    }
+
     private func contradiction() -> TraceFormatError {
         let symbols = self.source.symbols
         var lines: [String] = []
@@ -504,7 +573,7 @@ public final class TraceOrdering {
         }
         let reason = self.inputExhausted
             ? "the trace's orders contradict each other: " + lines.joined(separator: "; ")
-            : "more than \(self.readAheadLimit) events are held back waiting for one another: " + lines.joined(separator: "; ")
+            : "more than \(self.readAheadLimit) events wait for one another in a trace whose recorder lost events: " + lines.joined(separator: "; ")
         return TraceFormatError(file: "", position: .input, reason: reason)
     }
 }

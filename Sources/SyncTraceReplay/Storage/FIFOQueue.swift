@@ -51,6 +51,13 @@ public struct FIFOQueue<Element> {
         }
     }
 
+    /// Removes the `count` newest pending elements (at most ``count``).
+    public mutating func removeLast(_ count: Int) {
+        precondition(count >= 0 && count <= self.count, "FIFOQueue.removeLast: more than are pending")
+        self.storage.removeLast(count)
+        if self.head == self.storage.count { self.removeAll() }
+    }
+
     /// Removes every pending element, keeping the storage.
     public mutating func removeAll() {
         self.storage.removeAll(keepingCapacity: true)
@@ -70,9 +77,12 @@ public struct FIFOQueue<Element> {
     public var pending: ArraySlice<Element> { self.storage[self.head...] }
 
     /// Changes the pending element at `offset` from the front (0 is ``first``).
-    public mutating func modify<Result>(at offset: Int, _ body: (inout Element) -> Result) -> Result {
+    public mutating func modify<Result, Failure: Error>(
+        at offset: Int,
+        _ body: (inout Element) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         precondition(offset >= 0 && offset < self.count, "FIFOQueue index out of range")
-        return body(&self.storage[self.head + offset])
+        return try body(&self.storage[self.head + offset])
     }
 
     // Compact when the removed prefix is the larger part, so that memory follows what is pending.
