@@ -9,44 +9,64 @@ import SyncTraceReplay
 /// finished holds every event up to the signal, so its waiting threads were waiting when the
 /// process got it, and the findings say so.
 struct BlockedThreads {
+    /// A thread holding a lock: its first acquisition of it that it still holds.
+    struct Holder {
+        var thread: Int
+        var acquisition: IndexedEvent
+    }
+
     let threads: [DeadlockDetector.ThreadState]
     /// Threads with requests never granted, by index.
     let waiting: [Int]
-    /// For each lock held at the end: the threads holding it, with their acquisitions.
-    let holders: [ObjectID: [(thread: Int, held: DeadlockDetector.HeldLock)]]
+    /// For each lock held at the end: the threads holding it, each once.
+    let holders: [ObjectID: [Holder]]
 
     init(threads: [DeadlockDetector.ThreadState]) {
         self.threads = threads
         self.waiting = threads.indices.filter { !threads[$0].requests.isEmpty }
-        var holders: [ObjectID: [(thread: Int, held: DeadlockDetector.HeldLock)]] = [:]
+        var holders: [ObjectID: [Holder]] = [:]
         for (thread, state) in threads.enumerated() {
-            for held in state.held where !(holders[held.lock]?.contains { $0.thread == thread } ?? false) {
-                holders[held.lock, default: []].append((thread, held))
+            // Entries are in the order of their first acquisitions: the first of a lock is its oldest.
+            var seen: Set<ObjectID> = []
+            for entry in state.held.entries where state.held.entries.count == 1 || seen.insert(entry.lock).inserted {
+                holders[entry.lock, default: []].append(Holder(thread: thread, acquisition: entry.first))
             }
         }
         self.holders = holders
-    }
-
-    /// The other threads each waiting thread waits for (the holders of the locks it asked for).
-    func waitsFor(_ thread: Int) -> [Int] {
-        self.threads[thread].requests.flatMap { request in
-            (self.holders[request.event.object] ?? []).map(\.thread).filter { $0 != thread }
-        }
     }
 
     /// Waiting threads that asked for a lock they hold themselves.
     func selfBlocked() -> [Int] {
         self.waiting.filter { thread in
             self.threads[thread].requests.contains { request in
-                self.holders[request.event.object]?.contains { $0.thread == thread } ?? false
+                self.threads[thread].held.entries.contains { $0.lock == request.event.object }
             }
         }
     }
 
     /// Groups of threads waiting for one another's locks (the wait-for graph's strongly connected
     /// components with more than one thread), each sorted.
+    ///
+    /// The graph goes through the locks (a waiting thread → the lock it asks for → the lock's
+    /// holders), so that many threads waiting for a lock many hold (a read lock) cost their sum, not
+    /// their product; paths between threads, and so the components, are those of the thread-to-thread graph.
     func lockCycles() -> [[Int]] {
-        let successors = self.threads.indices.map { self.waitsFor($0) }
+        var lockNode: [ObjectID: Int] = [:]
+        var successors = [[Int]](repeating: [], count: self.threads.count)
+        for thread in self.waiting {
+            for request in self.threads[thread].requests {
+                guard let holders = self.holders[request.event.object] else { continue }
+                let node: Int
+                if let known = lockNode[request.event.object] {
+                    node = known
+                } else {
+                    node = successors.count
+                    lockNode[request.event.object] = node
+                    successors.append(holders.map(\.thread))
+                }
+                successors[thread].append(node)
+            }
+        }
         let component = ElementaryCycles.components(of: successors)
         var members: [Int: [Int]] = [:]
         for thread in self.waiting { members[component[thread], default: []].append(thread) }
@@ -55,8 +75,21 @@ struct BlockedThreads {
 
     func deadlockFinding(_ cycle: [Int], plugin: String, in context: AnalysisContext) -> Finding {
         let members = Set(cycle)
+        // For each lock a member asks for: a member asking, and whether another one does too.
+        var requesters: [ObjectID: (thread: Int, several: Bool)] = [:]
+        for thread in cycle {
+            for request in self.threads[thread].requests {
+                let lock = request.event.object
+                if let known = requesters[lock] {
+                    if known.thread != thread { requesters[lock]?.several = true }
+                } else {
+                    requesters[lock] = (thread, false)
+                }
+            }
+        }
         var events: [FindingEvent] = []
         var locks: [String] = []
+        var named: Set<String> = []
         var objects: [FindingObject] = []
         var clauses: [String] = []
         for thread in cycle {
@@ -68,15 +101,16 @@ struct BlockedThreads {
                 else { continue }
                 let lockName = context.objectName(lock)
                 let holderNames = holders.map { context.threadName(ThreadID(UInt32($0.thread))) }
-                if !locks.contains(lockName) {
+                if named.insert(lockName).inserted {
                     locks.append(lockName)
                     objects.append(context.object(lock))
                 }
-                let heldHere = self.threads[thread].held.filter { held in
-                    cycle.contains { other in
-                        other != thread && self.threads[other].requests.contains { $0.event.object == held.lock }
-                    }
+                // Every acquisition (re-entries too) of a lock another member asks for, in the order taken.
+                let heldHere = self.threads[thread].held.entries.filter { entry in
+                    requesters[entry.lock].map { $0.several || $0.thread != thread } ?? false
                 }
+                .flatMap { entry in entry.acquisitions.map { (lock: entry.lock, acquisition: $0) } }
+                .sorted { $0.acquisition.index < $1.acquisition.index }
                 for held in heldHere {
                     events.append(
                         context.describe(held.acquisition.event, role: "Holds \(context.objectName(held.lock))", index: held.acquisition.index)
@@ -116,6 +150,7 @@ struct BlockedThreads {
         let signal = context.ending.signal
         var events: [FindingEvent] = []
         var waitedFor: [String] = []
+        var named: Set<String> = []
         var objects: [FindingObject] = []
         var clauses: [String] = []
         for thread in blocked {
@@ -125,7 +160,7 @@ struct BlockedThreads {
                 let object = request.event.object
                 let objectName = context.objectName(object)
                 let kind = context.symbols.object(object).kind.description
-                if !waitedFor.contains(objectName) {
+                if named.insert(objectName).inserted {
                     waitedFor.append(objectName)
                     objects.append(context.object(object))
                 }
@@ -143,7 +178,7 @@ struct BlockedThreads {
                 events.append(context.describe(request.event, role: role + (signal == nil ? ", forever" : ", until the signal"), index: request.index))
                 for holder in holders where !deadlocked.contains(holder.thread) {
                     events.append(
-                        context.describe(holder.held.acquisition.event, role: "\(objectName) acquired", index: holder.held.acquisition.index)
+                        context.describe(holder.acquisition.event, role: "\(objectName) acquired", index: holder.acquisition.index)
                     )
                 }
                 what.append(clause)

@@ -46,14 +46,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all found).
     public var searchSteps = 5_000_000
 
-    struct HeldLock {
-        var lock: ObjectID
-        var reading: Bool
-        var acquisition: IndexedEvent
-    }
-
     struct ThreadState {
-        var held: [HeldLock] = []
+        var held = HeldLocks()
         /// The `req`s since the thread's last other event: what it waits for, if it never continues.
         var requests: [IndexedEvent] = []
     }
@@ -103,86 +97,82 @@ public final class DeadlockDetector: AnalysisPlugin {
     private func request(_ request: IndexedEvent, in context: AnalysisContext) {
         let event = request.event
         self.threads[event.thread.index].requests.append(request)
-        if let held = self.threads[event.thread.index].held.last(where: { $0.lock == event.object }), !held.reading {
-            self.reportSelf(held: held, again: request, in: context)
+        let held = self.threads[event.thread.index].held
+        if let position = held.newest(of: event.object, reading: nil), !held.entries[position].reading {
+            self.reportSelf(held: held.entries[position], again: request, in: context)
         }
     }
 
     private func acquire(_ acquisition: IndexedEvent, reading: Bool, in context: AnalysisContext) {
         let event = acquisition.event
         let thread = event.thread.index
-        // The common case, a lock taken with nothing held, adds no edge: no copy of the held stack.
+        // The common case, a lock taken with nothing held, adds no edge.
         if !self.threads[thread].held.isEmpty {
             let request = self.threads[thread].requests.last(where: { $0.event.object == event.object }) ?? acquisition
-            let held = self.threads[thread].held
-            if let again = held.last(where: { $0.lock == event.object }), !(again.reading && reading) {
-                self.reportSelf(held: again, again: request, in: context)
+            if let position = self.threads[thread].held.newest(of: event.object, reading: nil) {
+                let again = self.threads[thread].held.entries[position]
+                if !(again.reading && reading) { self.reportSelf(held: again, again: request, in: context) }
             }
-            for (position, holding) in held.enumerated() where holding.lock != event.object {
-                self.addEdge(from: holding, position: position, of: held, to: event, reading: reading, request: request, in: context)
-            }
+            self.addEdges(to: event, reading: reading, request: request, in: context)
         }
-        self.threads[thread].held.append(HeldLock(lock: event.object, reading: reading, acquisition: acquisition))
+        self.threads[thread].held.push(event.object, reading: reading, at: acquisition)
     }
 
-    private func addEdge(
-        from holding: HeldLock,
-        position: Int,
-        of held: [HeldLock],
-        to event: TraceEvent,
-        reading: Bool,
-        request: IndexedEvent,
-        in context: AnalysisContext
-    ) {
-        var gates: [UInt64] = []
-        if held.count > 1 {
-            for (other, lock) in held.enumerated() where other != position && lock.lock != holding.lock {
-                gates.append(UInt64(lock.lock.rawValue) << 1 | (lock.reading ? 1 : 0))
-            }
-            gates.sort()
+    /// Adds an edge from every lock the thread holds (but `event`'s own) to `event`'s lock.
+    private func addEdges(to event: TraceEvent, reading: Bool, request: IndexedEvent, in context: AnalysisContext) {
+        let thread = event.thread.index
+        let gates = self.threads[thread].held.gates(in: &self.graph.gateSets)
+        let requestSite = request.event.location?.rawValue ?? .max
+        var shared: UInt32?
+        // Entries are read one at a time, never as a copy of the array: a copy alive while an entry
+        // is updated would make every update copy the whole stack.
+        for position in 0..<self.threads[thread].held.entries.count {
+            let holding = self.threads[thread].held.entries[position]
+            guard holding.lock != event.object else { continue }
+            let key = LockOrderGraph.WayKey(
+                from: holding.lock,
+                to: event.object,
+                thread: event.thread,
+                heldSite: holding.site,
+                requestSite: requestSite,
+                heldForReading: holding.reading,
+                requestedForReading: reading,
+                gates: gates
+            )
+            guard let place = self.graph.accepts(key) else { continue }
+            let requestReference = shared ?? self.rememberRequest(request, to: event, reading: reading, gates: gates, in: context)
+            shared = requestReference
+            let held = holding.remembered ?? self.graph.remember(held: holding.first)
+            if holding.remembered == nil { self.threads[thread].held.setRemembered(held, at: position) }
+            self.graph.insert(key, at: place, held: held, request: requestReference)
         }
-        let key = LockOrderGraph.WayKey(
-            from: holding.lock.rawValue,
-            to: event.object.rawValue,
-            thread: event.thread.rawValue,
-            heldSite: holding.acquisition.event.location?.rawValue ?? .max,
-            requestSite: request.event.location?.rawValue ?? .max,
-            modes: (holding.reading ? 1 : 0) | (reading ? 2 : 0),
-            gates: gates
-        )
-        guard !self.graph.contains(key) else { return }
+    }
+
+    private func rememberRequest(_ request: IndexedEvent, to event: TraceEvent, reading: Bool, gates: GateSets.ID, in context: AnalysisContext)
+        -> UInt32
+    {
         if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
+        // The slot first: taking it may start the thread's clock.
         let slot = self.syncOrder.slot(of: event.thread)
-        let edge = LockOrderEdge(
-            from: holding.lock,
-            to: event.object,
-            thread: event.thread,
-            heldForReading: holding.reading,
-            requestedForReading: reading,
-            held: holding.acquisition,
-            request: request,
-            gates: gates,
-            clock: self.syncOrder.clock(of: event.thread),
-            slot: slot
+        return self.graph.remember(
+            LockOrderGraph.Request(
+                to: event.object,
+                thread: event.thread,
+                reading: reading,
+                site: request.event.location?.rawValue ?? .max,
+                event: request,
+                gates: gates,
+                clock: self.syncOrder.clock(of: event.thread),
+                slot: slot
+            )
         )
-        self.graph.insert(edge, key: key)
     }
 
     private func release(_ event: TraceEvent) {
-        let thread = event.thread.index
-        let reading = event.operation == .readRelease
-        // Usually the lock released is the last one taken.
-        if let top = self.threads[thread].held.last, top.lock == event.object, top.reading == reading {
-            self.threads[thread].held.removeLast()
-            return
-        }
-        guard let position = self.threads[thread].held.lastIndex(where: { $0.lock == event.object && $0.reading == reading })
-            ?? self.threads[thread].held.lastIndex(where: { $0.lock == event.object })
-        else { return }
-        self.threads[thread].held.remove(at: position)
+        self.threads[event.thread.index].held.release(event.object, reading: event.operation == .readRelease)
     }
 
-    private func reportSelf(held: HeldLock, again: IndexedEvent, in context: AnalysisContext) {
+    private func reportSelf(held: HeldLocks.Entry, again: IndexedEvent, in context: AnalysisContext) {
         let key = UInt64(held.lock.rawValue) << 32 | UInt64(again.event.location?.rawValue ?? .max)
         guard self.selfReported.insert(key).inserted else { return }
         let lock = context.objectName(held.lock)
@@ -196,7 +186,7 @@ public final class DeadlockDetector: AnalysisPlugin {
                 message: "self deadlock: \(thread) asks for \(lock) while it holds it\(mode); a non-recursive lock never gives it",
                 objects: [context.object(held.lock)],
                 events: [
-                    context.describe(held.acquisition.event, role: "Acquired \(lock)", index: held.acquisition.index),
+                    context.describe(held.latest.event, role: "Acquired \(lock)", index: held.latest.index),
                     context.describe(again.event, role: "Requested \(lock) again while holding it", index: again.index),
                 ],
                 fields: ["locks": .strings([lock]), "threads": .strings([thread])]
@@ -235,8 +225,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         var budget = self.assignmentBudget
         // Two-lock inversions first, all of them, straight from the pairs: the deadlocks programs have.
         var inversions = 0
-        for pair in self.graph.ways.keys.sorted(by: { ($0.from, $0.to) < ($1.from, $1.to) })
-        where pair.from < pair.to && self.graph.ways[LockOrderGraph.PairKey(from: pair.to, to: pair.from)] != nil {
+        for pair in self.graph.inversions() {
             inversions += 1
             if let edges = self.graph.feasibleAssignment(of: [ObjectID(pair.from), ObjectID(pair.to)], budget: &budget) {
                 findings.append(self.potentialFinding(edges, in: context))
@@ -246,7 +235,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         let (locks, successors) = self.graph.nodes()
         var steps = self.searchSteps
         // Each edge of a reportable cycle comes from a thread of its own.
-        let threadCount = Set(self.graph.edges.map(\.thread)).count
+        let threadCount = self.graph.threadCount()
         let found = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles, steps: &steps) { cycle in
             guard cycle.count > 2, cycle.count <= threadCount else { return true }
             if let edges = self.graph.feasibleAssignment(of: cycle.map { locks[$0] }, budget: &budget) {
@@ -289,10 +278,11 @@ public final class DeadlockDetector: AnalysisPlugin {
     private func actualDeadlocks(in context: AnalysisContext) -> [Finding] {
         let blocked = BlockedThreads(threads: self.threads)
         var findings: [Finding] = []
-        for cycle in blocked.lockCycles() {
+        let cycles = blocked.lockCycles()
+        for cycle in cycles {
             findings.append(blocked.deadlockFinding(cycle, plugin: self.name, in: context))
         }
-        let inCycles = Set(findings.isEmpty ? [] : blocked.lockCycles().flatMap { $0 })
+        let inCycles = Set(cycles.joined())
         let selfBlocked = Set(blocked.selfBlocked())
         self.actualCount = findings.count
         let others = blocked.waiting.filter { !inCycles.contains($0) && !selfBlocked.contains($0) }
@@ -319,7 +309,7 @@ public final class DeadlockDetector: AnalysisPlugin {
             lines.append("threads waiting at the end of the analysed part are not reported: the trace was cut short, and the program went on")
         }
         lines.append(
-            "lock-order graph: \(counted(self.graph.ways.count, "edge")), \(counted(self.cyclesSearched, "cycle")) examined"
+            "lock-order graph: \(counted(self.graph.pairCount, "edge")), \(counted(self.cyclesSearched, "cycle")) examined"
                 + (self.searchStopped ? " (search stopped at its limit: more cycles may exist)" : "")
         )
         return lines

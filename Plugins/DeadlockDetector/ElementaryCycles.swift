@@ -11,7 +11,17 @@ public struct ElementaryCycles: Sendable {
 
     /// A graph with `successors[n]` the targets of node `n`'s edges (duplicates are ignored).
     public init(successors: [[Int]]) {
-        self.successors = successors.map { Array(Set($0)).sorted() }
+        // Sorted, then duplicates dropped: no hashing of what can be millions of edges.
+        self.successors = successors.map { targets in
+            var sorted = targets.sorted()
+            var kept = 0
+            for position in sorted.indices where kept == 0 || sorted[kept - 1] != sorted[position] {
+                sorted[kept] = sorted[position]
+                kept += 1
+            }
+            sorted.removeLast(sorted.count - kept)
+            return sorted
+        }
     }
 
     /// Calls `body` with each elementary cycle (its nodes, smallest first, without repeating the
