@@ -90,6 +90,21 @@ public final class HappensBefore {
     /// joined threads hand their slot on. Clocks are this wide.
     public var slotCount: Int { self.clocks.count }
 
+    /// The words every clock the engine keeps stores its entries in (threads', objects', pending
+    /// channel operations', clocks kept for late joins): what happens-before costs in memory beyond
+    /// its fixed per-thread and per-object parts. Linear in the threads when each knows few others.
+    var storedClockWords: Int {
+        var words = self.clocks.reduce(0) { $0 + $1.storedWords }
+        for object in self.objects {
+            words += object.released.storedWords + object.readReleased.storedWords + (object.closed?.storedWords ?? 0)
+            words += object.sends.pending.reduce(0) { $0 + $1.clock.storedWords }
+            words += object.receives.pending.reduce(0) { $0 + $1.clock.storedWords }
+        }
+        words += self.unstarted.values.reduce(0) { $0 + $1.storedWords }
+        words += self.retired.values.reduce(0) { $0 + $1.storedWords }
+        return words
+    }
+
     /// The current epoch of `thread`: its own entry of its own clock.
     ///
     /// A plugin that keeps the epoch may compare it later: the thread then counts as having used it,
@@ -203,6 +218,9 @@ public final class HappensBefore {
             // release, else the one that release published (what took that release knows it all).
             let current = self.clocks[slot][slot: slot]
             self.exitedSlots.append((UInt32(slot), self.accessedSinceTick[slot] ? current : current - 1))
+            // It will not run again: its clock is kept for joins and a slot hand-off only, so it need
+            // not stay as wide as the slots are.
+            self.clocks[slot].compact()
         case .fork:
             self.fork(thread, event.otherThread)
         case .join:
@@ -220,7 +238,7 @@ public final class HappensBefore {
             if self.objects[object].releasedOnlyBy != Int32(truncatingIfNeeded: thread.rawValue) {
                 self.clocks[slot].join(self.objects[object].released)
             }
-            if !self.objects[object].readReleased.entries.isEmpty {
+            if self.objects[object].readReleased.storedWords != 0 {
                 self.clocks[slot].join(self.objects[object].readReleased)
             }
         case .readAcquire:
