@@ -29,8 +29,10 @@ public final class LostUpdateCounter: AnalysisPlugin {
     // Unchecked exclusivity: the replay calls a plugin from one thread, and no access to these
     // overlaps another (each handler reads and writes them in sequence), so the runtime's dynamic
     // check would only cost time on every access.
-    @exclusivity(unchecked) private var variables: UnsafeMutablePointer<VariableHistory>
-    @exclusivity(unchecked) private var capacity = 0
+    /// Per variable (by object index), its history, updated in place: the history is trivial (no
+    /// references) and the flat array owned by the counter alone, so a store costs no uniqueness
+    /// check and no reference counting.
+    @exclusivity(unchecked) private var variables = FlatArray<VariableHistory>()
     /// One past the highest variable seen.
     private var variableCount = 0
     /// Open reads beyond each variable's first, by variable (rare: several threads read, none wrote yet).
@@ -38,98 +40,71 @@ public final class LostUpdateCounter: AnalysisPlugin {
     @exclusivity(unchecked) private var losses: [Int: [LossSites: LossGroup]] = [:]
 
     /// Creates a counter for one replay.
-    public init() {
-        // Plain memory rather than an array: the history is trivial (no references), so updating it
-        // in place costs no uniqueness check and no reference counting.
-        self.variables = UnsafeMutablePointer<VariableHistory>.allocate(capacity: 0)
-    }
-
-    deinit {
-        self.variables.deinitialize(count: self.capacity)
-        self.variables.deallocate()
-    }
+    public init() {}
 
     private func grow(to count: Int) {
-        let capacity = max(count, self.capacity * 2, 1024)
-        let grown = UnsafeMutablePointer<VariableHistory>.allocate(capacity: capacity)
-        grown.moveInitialize(from: self.variables, count: self.capacity)
-        (grown + self.capacity).initialize(repeating: VariableHistory(), count: capacity - self.capacity)
-        self.variables.deallocate()
-        self.variables = grown
-        self.capacity = capacity
+        // Doubling, so that variables seen in increasing order grow the table O(log n) times.
+        self.variables.grow(to: max(count, self.variables.count * 2, 1024), filling: VariableHistory())
     }
-
-    /// The inline open-read slots of the variable at `history`.
-    @inline(__always)
-    private func slots(_ history: UnsafeMutablePointer<VariableHistory>) -> UnsafeMutablePointer<VariableHistory.OpenRead> {
-        (UnsafeMutableRawPointer(history) + Self.slotsOffset).assumingMemoryBound(to: VariableHistory.OpenRead.self)
-    }
-
-    private static let slotsOffset = MemoryLayout<VariableHistory>.offset(of: \.openReads)!
 
     /// Opens (or replaces) the open read of `read.thread` on `object`.
     private func open(_ read: VariableHistory.OpenRead, on object: Int) {
-        let history = self.variables + object
-        let slots = self.slots(history)
-        let count = Int(history.pointee.openReadCount)
-        for slot in 0..<count where slots[slot].thread == read.thread {
-            slots[slot] = read
+        let count = Int(self.variables[object].openReadCount)
+        for slot in 0..<count where self.variables[object][openRead: slot].thread == read.thread {
+            self.variables[object][openRead: slot] = read
             return
         }
-        if history.pointee.hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == read.thread }) {
+        if self.variables[object].hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == read.thread }) {
             self.moreOpenReads[object]![index] = read
         } else if count < VariableHistory.inlineOpenReads {
-            slots[count] = read
-            history.pointee.openReadCount += 1
+            self.variables[object][openRead: count] = read
+            self.variables[object].openReadCount += 1
         } else {
             self.moreOpenReads[object, default: []].append(read)
-            history.pointee.hasMoreOpenReads = true
+            self.variables[object].hasMoreOpenReads = true
         }
     }
 
     /// Closes and returns the open read of `thread` on `object`, if there is one.
     private func close(_ thread: ThreadID, on object: Int) -> VariableHistory.OpenRead? {
-        let history = self.variables + object
-        let slots = self.slots(history)
-        let count = Int(history.pointee.openReadCount)
-        for slot in 0..<count where slots[slot].thread == thread {
-            let read = slots[slot]
-            slots[slot] = slots[count - 1]
-            if history.pointee.hasMoreOpenReads, let more = self.moreOpenReads[object]?.popLast() {
-                slots[count - 1] = more
+        let count = Int(self.variables[object].openReadCount)
+        for slot in 0..<count where self.variables[object][openRead: slot].thread == thread {
+            let read = self.variables[object][openRead: slot]
+            self.variables[object][openRead: slot] = self.variables[object][openRead: count - 1]
+            if self.variables[object].hasMoreOpenReads, let more = self.moreOpenReads[object]?.popLast() {
+                self.variables[object][openRead: count - 1] = more
                 if self.moreOpenReads[object]!.isEmpty {
                     self.moreOpenReads[object] = nil
-                    history.pointee.hasMoreOpenReads = false
+                    self.variables[object].hasMoreOpenReads = false
                 }
             } else {
-                history.pointee.openReadCount -= 1
+                self.variables[object].openReadCount -= 1
             }
             return read
         }
-        guard history.pointee.hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == thread })
+        guard self.variables[object].hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == thread })
         else { return nil }
         let read = self.moreOpenReads[object]!.swapRemoveAt(index)
         if self.moreOpenReads[object]!.isEmpty {
             self.moreOpenReads[object] = nil
-            history.pointee.hasMoreOpenReads = false
+            self.variables[object].hasMoreOpenReads = false
         }
         return read
     }
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let object = event.object.index
-        if object >= self.capacity { self.grow(to: object + 1) }
+        if object >= self.variables.count { self.grow(to: object + 1) }
         if object >= self.variableCount { self.variableCount = object + 1 }
         switch event.operation {
         case .read, .atomicLoad:
-            let history = self.variables + object
             self.open(
                 VariableHistory.OpenRead(
-                    depth: history.pointee.depth,
-                    segment: history.pointee.segment,
+                    depth: self.variables[object].depth,
+                    segment: self.variables[object].segment,
                     event: event,
                     index: context.eventIndex,
-                    sawWrite: history.pointee.latestUpdate?.write.location?.rawValue ?? .max
+                    sawWrite: self.variables[object].latestUpdate?.write.location?.rawValue ?? .max
                 ),
                 on: object
             )
@@ -267,10 +242,9 @@ public final class LostUpdateCounter: AnalysisPlugin {
     }
 
     public func summaryLines(in context: AnalysisContext) -> [String] {
-        let histories = UnsafeBufferPointer(start: self.variables, count: self.variableCount)
-        let lossy = histories.indices.filter { histories[$0].lost > 0 }
+        let lossy = (0..<self.variableCount).filter { self.variables[$0].lost > 0 }
         guard !lossy.isEmpty else {
-            let updates = histories.reduce(0) { $0 + $1.updates }
+            let updates = (0..<self.variableCount).reduce(0) { $0 + self.variables[$1].updates }
             let part = context.reachesProgramEnd ? "" : " in the analysed part"
             return ["no lost updates\(part) (\(updates) update\(updates == 1 ? "" : "s"))"]
         }
@@ -289,9 +263,8 @@ public final class LostUpdateCounter: AnalysisPlugin {
         }
         // A write after the cut descends from the latest write, or from the write an open read saw.
         var deepest = history.depth
-        let slots = self.slots(self.variables + object)
-        for slot in 0..<Int(history.openReadCount) where slots[slot].segment == history.segment {
-            deepest = max(deepest, slots[slot].depth)
+        for slot in 0..<Int(history.openReadCount) where history[openRead: slot].segment == history.segment {
+            deepest = max(deepest, history[openRead: slot].depth)
         }
         for read in self.moreOpenReads[object] ?? [] where read.segment == history.segment {
             deepest = max(deepest, read.depth)

@@ -74,6 +74,33 @@ struct VariableHistory {
 
     /// How many open reads a variable keeps inline.
     static let inlineOpenReads = 4
+
+    /// The inline open read at `slot` (`0..<inlineOpenReads`). A switch over the tuple's fields
+    /// rather than pointer arithmetic into the struct: through the counter's flat array it is
+    /// modified in place all the same.
+    @inline(__always)
+    subscript(openRead slot: Int) -> OpenRead {
+        get {
+            switch slot {
+            case 0: return self.openReads.0
+            case 1: return self.openReads.1
+            case 2: return self.openReads.2
+            default:
+                precondition(slot == 3, "open-read slot out of range")
+                return self.openReads.3
+            }
+        }
+        set {
+            switch slot {
+            case 0: self.openReads.0 = newValue
+            case 1: self.openReads.1 = newValue
+            case 2: self.openReads.2 = newValue
+            default:
+                precondition(slot == 3, "open-read slot out of range")
+                self.openReads.3 = newValue
+            }
+        }
+    }
     /// All updates, and those of the current segment.
     var updates: UInt64 = 0
     var segmentUpdates: UInt64 = 0

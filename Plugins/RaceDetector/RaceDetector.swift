@@ -20,9 +20,10 @@ public final class RaceDetector: AnalysisPlugin {
     // The replay calls `handle` once per access, on one thread, and nothing here is reachable from
     // anywhere else: no two accesses to these properties can overlap, so the runtime's exclusivity
     // checks (a call and a thread-local lookup each) are switched off for the hot ones.
-    /// Per variable, FastTrack's state, in memory this detector owns (indexed by object index).
-    @exclusivity(unchecked) private var variables: UnsafeMutablePointer<VariableState>
-    @exclusivity(unchecked) private var variableCapacity = 0
+    /// Per variable, FastTrack's state (indexed by object index), updated in place: a flat array
+    /// owned by the detector alone, so that a store is a store (no copy-on-write check, no
+    /// reference count).
+    @exclusivity(unchecked) private var variables = FlatArray<VariableState>()
     /// Read vectors of variables read concurrently by several threads (``VariableState/sharedReads``
     /// indexes them); freed slots are reused.
     private var readVectors: [[ThreadID: TimedAccess]] = []
@@ -32,30 +33,22 @@ public final class RaceDetector: AnalysisPlugin {
     private var racingPairs = 0
     private var locationPairs: Set<LocationPair> = []
     private var findings: [Finding] = []
-    /// Per variable, whether it has had atomic accesses; their state, for those that have.
-    private var hasAtomicAccesses: [Bool] = []
+    /// Per variable that has had atomic accesses (``VariableState/hasAtomicAccesses``), their state.
     private var atomicAccesses: [Int: AtomicAccesses] = [:]
 
     /// Creates a detector for one replay.
-    public init() {
-        self.variables = UnsafeMutablePointer<VariableState>.allocate(capacity: 0)
-    }
-
-    deinit {
-        self.variables.deinitialize(count: self.variableCapacity)
-        self.variables.deallocate()
-    }
+    public init() {}
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let object = event.object.index
-        if object >= self.variableCapacity { self.growVariables(to: object + 1) }
+        if object >= self.variables.count { self.growVariables(to: object + 1) }
         switch event.operation {
         case .read:
             self.read(event, index: context.eventIndex, of: object, in: context)
-            if self.hasAtomicAccesses[object] { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
+            if self.variables[object].hasAtomicAccesses { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
         case .write:
             self.write(event, index: context.eventIndex, of: object, in: context)
-            if self.hasAtomicAccesses[object] { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
+            if self.variables[object].hasAtomicAccesses { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
         default:
             self.atomic(event, index: context.eventIndex, of: object, in: context)
         }
@@ -66,26 +59,25 @@ public final class RaceDetector: AnalysisPlugin {
         let hb = context.happensBefore
         let thread = event.thread
         let access = Access(event: event, index: index)
-        let state = self.variables + object
-        let write = state.pointee.lastWrite
+        let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: state.pointee.writeAccess(object), current: access, context: context, variable: object)
+            self.race(previous: self.variables[object].writeAccess(object), current: access, context: context, variable: object)
         }
         if event.operation.writesVariable {
-            let shared = state.pointee.sharedReads
+            let shared = self.variables[object].sharedReads
             if shared >= 0 {
                 for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
                 where !hb.happensBefore(read.epoch, thread) {
                     self.race(previous: read, current: access, context: context, variable: object)
                 }
             } else {
-                let read = state.pointee.lastRead
+                let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: state.pointee.readAccess(object), current: access, context: context, variable: object)
+                    self.race(previous: self.variables[object].readAccess(object), current: access, context: context, variable: object)
                 }
             }
         }
-        self.hasAtomicAccesses[object] = true
+        self.variables[object].hasAtomicAccesses = true
         let timed = TimedAccess(epoch: hb.epoch(of: thread), access: access)
         if event.operation.writesVariable { self.atomicAccesses[object, default: AtomicAccesses()].lastWrite = timed }
         if event.operation != .atomicStore { self.atomicAccesses[object, default: AtomicAccesses()].reads[thread] = timed }
@@ -108,54 +100,47 @@ public final class RaceDetector: AnalysisPlugin {
     }
 
     private func growVariables(to count: Int) {
-        let capacity = max(count, self.variableCapacity * 2, 1024)
-        let grown = UnsafeMutablePointer<VariableState>.allocate(capacity: capacity)
-        grown.moveInitialize(from: self.variables, count: self.variableCapacity)
-        (grown + self.variableCapacity).initialize(repeating: VariableState(), count: capacity - self.variableCapacity)
-        self.variables.deallocate()
-        self.variables = grown
-        self.variableCapacity = capacity
-        self.hasAtomicAccesses.append(contentsOf: repeatElement(false, count: capacity - self.hasAtomicAccesses.count))
+        // Doubling, so that variables seen in increasing order grow the table O(log n) times.
+        self.variables.grow(to: max(count, self.variables.count * 2, 1024), filling: VariableState())
     }
 
     private func read(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         let hb = context.happensBefore
         let thread = event.thread
         let now = hb.epoch(of: thread)
-        let state = self.variables + object
-        let shared = state.pointee.sharedReads
+        let shared = self.variables[object].sharedReads
         if shared < 0 {
-            if state.pointee.lastRead == now { return }
+            if self.variables[object].lastRead == now { return }
         } else if self.readVectors[Int(shared)][thread]?.epoch == now {
             return
         }
-        let write = state.pointee.lastWrite
+        let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: state.pointee.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+            self.race(previous: self.variables[object].writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
         }
         if shared >= 0 {
             self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index))
             return
         }
-        let last = state.pointee.lastRead
+        let last = self.variables[object].lastRead
         if !last.isNone, last.thread != thread, !hb.happensBefore(last, thread) {
             // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
             let vector = [
-                last.thread: state.pointee.readAccess(object),
+                last.thread: self.variables[object].readAccess(object),
                 thread: TimedAccess(epoch: now, access: Access(event: event, index: index)),
             ]
             if let slot = self.freeReadVectors.popLast() {
                 self.readVectors[Int(slot)] = vector
-                state.pointee.sharedReads = slot
+                self.variables[object].sharedReads = slot
             } else {
-                state.pointee.sharedReads = Int32(self.readVectors.count)
+                self.variables[object].sharedReads = Int32(self.readVectors.count)
                 self.readVectors.append(vector)
             }
-            state.pointee.lastRead = .none
+            self.variables[object].lastRead = .none
         } else {
-            state.pointee.lastRead = now
-            state.pointee.readIndex = index
-            state.pointee.readLocation = event.location?.rawValue ?? VariableState.noLocation
+            self.variables[object].lastRead = now
+            self.variables[object].readIndex = index
+            self.variables[object].readLocation = event.location?.rawValue ?? VariableState.noLocation
         }
     }
 
@@ -163,13 +148,12 @@ public final class RaceDetector: AnalysisPlugin {
         let hb = context.happensBefore
         let thread = event.thread
         let now = hb.epoch(of: thread)
-        let state = self.variables + object
-        let write = state.pointee.lastWrite
+        let write = self.variables[object].lastWrite
         if write != now {
             if !write.isNone, !hb.happensBefore(write, thread) {
-                self.race(previous: state.pointee.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                self.race(previous: self.variables[object].writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
             }
-            let shared = state.pointee.sharedReads
+            let shared = self.variables[object].sharedReads
             if shared >= 0 {
                 for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
                 where !hb.happensBefore(read.epoch, thread) {
@@ -177,19 +161,19 @@ public final class RaceDetector: AnalysisPlugin {
                 }
                 self.readVectors[Int(shared)] = [:]
                 self.freeReadVectors.append(shared)
-                state.pointee.sharedReads = -1
+                self.variables[object].sharedReads = -1
             } else {
-                let read = state.pointee.lastRead
+                let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: state.pointee.readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                    self.race(previous: self.variables[object].readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
                 }
             }
-            state.pointee.lastRead = .none
+            self.variables[object].lastRead = .none
         }
         // A write in the same epoch as the last one only moves the remembered access.
-        state.pointee.lastWrite = now
-        state.pointee.writeIndex = index
-        state.pointee.writeLocation = event.location?.rawValue ?? VariableState.noLocation
+        self.variables[object].lastWrite = now
+        self.variables[object].writeIndex = index
+        self.variables[object].writeLocation = event.location?.rawValue ?? VariableState.noLocation
     }
 
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
@@ -287,6 +271,8 @@ struct VariableState {
     /// The index of the variable's read vector in the detector's `readVectors`, or -1 while its reads
     /// are ordered (``lastRead`` then holds the last one).
     var sharedReads: Int32 = -1
+    /// Whether the variable has had atomic accesses (the detector keeps those apart).
+    var hasAtomicAccesses = false
 
     func writeAccess(_ object: Int) -> TimedAccess {
         Self.access(.write, at: self.lastWrite, index: self.writeIndex, location: self.writeLocation, object: object)
