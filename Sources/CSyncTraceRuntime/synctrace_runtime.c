@@ -59,3 +59,45 @@ int synctrace_is_main_thread(void) {
 int synctrace_current_thread_name(char *buffer, unsigned long size) {
     return pthread_getname_np(pthread_self(), buffer, size);
 }
+
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+static pthread_once_t membarrier_once = PTHREAD_ONCE_INIT;
+static int membarrier_registered = 0;
+
+static void register_membarrier(void) {
+    membarrier_registered = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+}
+
+// The fallback: dropping a written page's access makes the kernel shoot down its TLB entry on every
+// CPU that may hold it (every CPU running a thread of this process), by an interrupt that serializes
+// each of them. The page is written first so that the entry is there to shoot down.
+static void barrier_by_protection_change(void) {
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static volatile uint8_t *page = 0;
+    pthread_mutex_lock(&lock);
+    long size = sysconf(_SC_PAGESIZE);
+    if (!page) {
+        void *mapped = mmap(0, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        page = mapped == MAP_FAILED ? 0 : (volatile uint8_t *)mapped;
+    }
+    if (page) {
+        mprotect((void *)page, (size_t)size, PROT_READ | PROT_WRITE);
+        page[0] += 1;
+        mprotect((void *)page, (size_t)size, PROT_NONE);
+    }
+    pthread_mutex_unlock(&lock);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void synctrace_process_barrier(void) {
+    pthread_once(&membarrier_once, register_membarrier);
+    if (membarrier_registered && syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
+    barrier_by_protection_change();
+}
+#else
+void synctrace_process_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+#endif

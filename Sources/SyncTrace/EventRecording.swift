@@ -30,7 +30,28 @@ func recordEvent(
     recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
 }
 
+/// Records an event numbered in `counter`'s order if a session is running, reading the epoch once
+/// for both: a number taken in one session must not go into another's trace. The caller holds the
+/// object's own synchronization (see `synctrace_append`: the event is appended while it is held).
+@inlinable @inline(__always)
+func recordNumberedEvent(
+    _ operation: TraceOperation,
+    object: UInt32,
+    counter: inout SessionCounter,
+    argument: Int64 = 0,
+    fileID: StaticString,
+    line: UInt
+) {
+    let epoch = synctrace_session_epoch()
+    if epoch == 0 { return }
+    recordEvent(epoch: epoch, operation, object: object, sequence: counter.take(epoch), argument: argument, fileID: fileID, line: line)
+}
+
 /// Records an event for a session whose epoch the caller has already read (and found nonzero).
+///
+/// Nothing is recorded once that session has stopped. An event numbered in its object's order must
+/// be recorded while the object's own synchronization is held, so that its object's later events
+/// (recorded after it let go) are in the trace only if it is.
 @inlinable @inline(__always)
 func recordEvent(
     epoch: UInt64,

@@ -202,6 +202,13 @@ final class RecordingSession: @unchecked Sendable {
         }
         if let recorders {
             self.watchdog?.stop()
+            // The trace ends at one cut: the events appended while the session ran. The epoch says
+            // it stopped already (TraceRecorder.stop); once every thread has passed a barrier since,
+            // an append either saw that or has already raised its `appending` flag, which stop then
+            // waits out. Taking the buffers earlier would lose an event a later one depends on.
+            assert(synctrace_session_epoch() != self.epoch, "RecordingSession.stop: the session still runs")
+            synctrace_process_barrier()
+            for recorder in recorders { recorder.waitForAppend(epoch: self.epoch) }
             for recorder in recorders { recorder.flush(retire: true) }
             self.queue.close()
             if let thread = self.writerThread { PlatformThread.join(thread) }

@@ -12,13 +12,22 @@ struct SessionCounter: Sendable {
     @usableFromInline init() {}
 
     /// The next number in session `epoch`.
+    ///
+    /// An operation that read the epoch before a later session started may number after one that
+    /// read the later epoch (it read it, then waited for the object): its session has stopped, so
+    /// its event will not be recorded, and it must not restart the later session's numbering.
     @inlinable @inline(__always)
     mutating func take(_ epoch: UInt64) -> UInt64 {
         if self.epoch != epoch {
+            // Epochs only grow: an older one is a stopped session's.
+            if epoch < self.epoch { return Self.stale }
             self.epoch = epoch
             self.next = 0
         }
         defer { self.next &+= 1 }
         return self.next
     }
+
+    /// The number an operation of a stopped session gets; never recorded.
+    @usableFromInline static let stale = UInt64.max
 }

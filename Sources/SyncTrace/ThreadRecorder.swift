@@ -1,5 +1,11 @@
 import CSyncTraceRuntime
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One thread's recording state for one session: the buffer its events go into, and the hand-over
 /// of full buffers to the writer.
 ///
@@ -42,7 +48,8 @@ final class ThreadRecorder: @unchecked Sendable {
                 capacity: UInt64(session.options.bufferCapacity),
                 owner: nil,
                 logical: nil,
-                task: nil
+                task: nil,
+                appending: 0
             )
         )
         self.buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
@@ -158,6 +165,14 @@ final class ThreadRecorder: @unchecked Sendable {
             EventChunk(thread: self.threadID, storage: events, range: self.flushed..<count, droppedBefore: self.droppedSinceReported)
         )
         self.droppedSinceReported = 0
+    }
+
+    /// Called by stop(), once the session epoch no longer says `epoch` and every thread has passed a
+    /// barrier since (`synctrace_process_barrier`): waits until the owner has published the event it
+    /// may be appending past its check that the session runs. No event of the session follows it.
+    func waitForAppend(epoch: UInt64) {
+        // The owner is between two stores a few instructions apart; it waits only if it was preempted.
+        while synctrace_is_appending(self.buffer, epoch) != 0 { sched_yield() }
     }
 
     /// Called from another thread (stop): hands over a copy of what was written so far, since the

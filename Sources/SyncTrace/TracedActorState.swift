@@ -69,13 +69,15 @@ public final class TracedActorState<Value>: @unchecked Sendable {
     public func update<Result>(fileID: StaticString = #fileID, line: UInt = #line, _ body: (inout Value) throws -> Result) rethrows -> Result {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return try body(&self.value) }
-        let (acquire, readNumber) = self.accessLock.withLock { (self.lockNumbers.take(epoch), self.valueNumbers.take(epoch)) }
-        recordEvent(epoch: epoch, .acquire, object: self.lockID, sequence: acquire, fileID: fileID, line: line)
-        recordEvent(epoch: epoch, .read, object: self.variableID, sequence: readNumber, fileID: fileID, line: line)
+        self.accessLock.withLock {
+            recordEvent(epoch: epoch, .acquire, object: self.lockID, sequence: self.lockNumbers.take(epoch), fileID: fileID, line: line)
+            recordEvent(epoch: epoch, .read, object: self.variableID, sequence: self.valueNumbers.take(epoch), fileID: fileID, line: line)
+        }
         let result = try body(&self.value)
-        let (writeNumber, release) = self.accessLock.withLock { (self.valueNumbers.take(epoch), self.lockNumbers.take(epoch)) }
-        recordEvent(epoch: epoch, .write, object: self.variableID, sequence: writeNumber, fileID: fileID, line: line)
-        recordEvent(epoch: epoch, .release, object: self.lockID, sequence: release, fileID: fileID, line: line)
+        self.accessLock.withLock {
+            recordEvent(epoch: epoch, .write, object: self.variableID, sequence: self.valueNumbers.take(epoch), fileID: fileID, line: line)
+            recordEvent(epoch: epoch, .release, object: self.lockID, sequence: self.lockNumbers.take(epoch), fileID: fileID, line: line)
+        }
         return result
     }
 
@@ -90,12 +92,12 @@ public final class TracedActorState<Value>: @unchecked Sendable {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return body(&self.value) }
         // Numbered together, in the actor's order: acquire, access, release.
-        let (result, acquire, access, release) = self.accessLock.withLock {
-            (body(&self.value), self.lockNumbers.take(epoch), self.valueNumbers.take(epoch), self.lockNumbers.take(epoch))
+        return self.accessLock.withLock {
+            recordEvent(epoch: epoch, .acquire, object: self.lockID, sequence: self.lockNumbers.take(epoch), fileID: fileID, line: line)
+            let result = body(&self.value)
+            recordEvent(epoch: epoch, operation, object: self.variableID, sequence: self.valueNumbers.take(epoch), fileID: fileID, line: line)
+            recordEvent(epoch: epoch, .release, object: self.lockID, sequence: self.lockNumbers.take(epoch), fileID: fileID, line: line)
+            return result
         }
-        recordEvent(epoch: epoch, .acquire, object: self.lockID, sequence: acquire, fileID: fileID, line: line)
-        recordEvent(epoch: epoch, operation, object: self.variableID, sequence: access, fileID: fileID, line: line)
-        recordEvent(epoch: epoch, .release, object: self.lockID, sequence: release, fileID: fileID, line: line)
-        return result
     }
 }

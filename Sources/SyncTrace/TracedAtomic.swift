@@ -73,11 +73,12 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
             )
             return (result.exchanged, Value(atomicBits: result.original))
         }
-        let (result, number) = self.accessLock.withLock {
-            (self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, ordering: .sequentiallyConsistent), self.counter.take(epoch))
+        let result = self.accessLock.withLock {
+            let result = self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, ordering: .sequentiallyConsistent)
+            let operation: TraceOperation = result.exchanged ? .atomicReadModifyWrite : .atomicLoad
+            recordEvent(epoch: epoch, operation, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+            return result
         }
-        let operation: TraceOperation = result.exchanged ? .atomicReadModifyWrite : .atomicLoad
-        recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
         return (result.exchanged, Value(atomicBits: result.original))
     }
 
@@ -91,9 +92,12 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     ) -> Result {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return body(self.atomic) }
-        let (result, number) = self.accessLock.withLock { (body(self.atomic), self.counter.take(epoch)) }
-        recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
-        return result
+        // Recorded with the spin lock held, like every numbered event (see `recordEvent(epoch:…)`).
+        return self.accessLock.withLock {
+            let result = body(self.atomic)
+            recordEvent(epoch: epoch, operation, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+            return result
+        }
     }
 }
 

@@ -27,7 +27,7 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     private var nextTicket: UInt64 = 0
     private var takenTickets: UInt64 = 0
     /// The sequence number a receiver assigned to each taken rendezvous send, for its sender to record.
-    private var takenSequences: [UInt64: UInt64] = [:]
+    private var takenSequences: [UInt64: (epoch: UInt64, number: UInt64)] = [:]
     /// Receivers blocked in `receive` (or in a select with a receive case): what makes a select's
     /// send on a rendezvous channel ready.
     private var waitingReceivers = 0
@@ -53,7 +53,7 @@ public final class TracedChannel<Element>: @unchecked Sendable {
             capacity: capacity
         )
         // The text form declares a channel with `chan(C, k)` before its other operations.
-        recordEvent(.makeChannel, object: self.objectID, sequence: self.takeSequence(), argument: Int64(capacity), fileID: fileID, line: line)
+        recordNumberedEvent(.makeChannel, object: self.objectID, counter: &self.counter, argument: Int64(capacity), fileID: fileID, line: line)
     }
 
     /// Sends `value`, waiting while the channel is full (or, with capacity 0, until a receiver takes it).
@@ -93,7 +93,7 @@ public final class TracedChannel<Element>: @unchecked Sendable {
         defer { self.lock.unlock() }
         precondition(!self.closed, "TracedChannel: close of a closed channel")
         self.closed = true
-        recordEvent(.close, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        recordNumberedEvent(.close, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
         self.changed()
     }
 
@@ -114,19 +114,23 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     func receiveLocked(fileID: StaticString, line: UInt) -> Element? {
         if self.capacity == 0, let (ticket, value) = self.offered.popFirst() {
             // The send completes when its value is taken: number it just before this receive.
-            self.takenSequences[ticket] = self.takeSequence()
+            // One epoch for both numbers: the send is recorded in the session its number was taken in.
+            let epoch = currentRecordingEpoch()
+            if epoch != 0 {
+                self.takenSequences[ticket] = (epoch, self.counter.take(epoch))
+                recordEvent(epoch: epoch, .receive, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+            }
             self.takenTickets += 1
-            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
             self.changed()
             return value
         }
         if let value = self.buffered.popFirst() {
-            recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+            recordNumberedEvent(.receive, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
             self.changed()
             return value
         }
         // Closed and drained: the receive sees the close.
-        recordEvent(.receive, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        recordNumberedEvent(.receive, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
         return nil
     }
 
@@ -142,7 +146,7 @@ public final class TracedChannel<Element>: @unchecked Sendable {
             return ticket
         }
         self.buffered.append(value)
-        recordEvent(.send, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        recordNumberedEvent(.send, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
         self.changed()
         return nil
     }
@@ -155,8 +159,9 @@ public final class TracedChannel<Element>: @unchecked Sendable {
             while self.takenTickets <= ticket && !self.closed { self.lock.wait() }
         }
         precondition(self.takenTickets > ticket, "TracedChannel: channel closed while a send was waiting")
-        let number = self.takenSequences.removeValue(forKey: ticket) ?? 0
-        recordEvent(.send, object: self.objectID, sequence: number, fileID: fileID, line: line)
+        if let (epoch, number) = self.takenSequences.removeValue(forKey: ticket) {
+            recordEvent(epoch: epoch, .send, object: self.objectID, sequence: number, fileID: fileID, line: line)
+        }
     }
 
     /// A blocked select starts or stops waiting on this channel (`receiving`: it has a receive case).
@@ -180,11 +185,6 @@ public final class TracedChannel<Element>: @unchecked Sendable {
 
     private func wakeSelects() {
         for waiter in self.selectWaiters.values { waiter.wake() }
-    }
-
-    /// The next number in the channel's own order; the caller holds the lock.
-    private func takeSequence() -> UInt64 {
-        self.counter.take(currentRecordingEpoch())
     }
 }
 

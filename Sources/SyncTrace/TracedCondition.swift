@@ -61,13 +61,12 @@ public final class TracedCondition: @unchecked Sendable {
     /// in a loop that checks what you wait for), and takes the lock again. The caller holds the lock.
     public func wait(fileID: StaticString = #fileID, line: UInt = #line) {
         let epoch = currentRecordingEpoch()
-        if epoch == 0 {
-            pthread_cond_wait(self.condition, self.lock.platform.mutex)
-            return
+        if epoch != 0 {
+            self.lock.recordReleasing(fileID: fileID, line: line)
+            recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
         }
-        self.lock.recordReleasing(epoch: epoch, fileID: fileID, line: line)
-        recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
         pthread_cond_wait(self.condition, self.lock.platform.mutex)
+        // Whatever ran before: a session that started during the wait records the lock taken again.
         self.recordWoken(fileID: fileID, line: line)
     }
 
@@ -81,16 +80,14 @@ public final class TracedCondition: @unchecked Sendable {
         deadline.tv_nsec = Int(total % 1_000_000_000)
         let epoch = currentRecordingEpoch()
         if epoch != 0 {
-            self.lock.recordReleasing(epoch: epoch, fileID: fileID, line: line)
+            self.lock.recordReleasing(fileID: fileID, line: line)
             recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
         }
         let status = pthread_cond_timedwait(self.condition, self.lock.platform.mutex, &deadline)
-        if epoch != 0 {
-            if status == ETIMEDOUT {
-                self.lock.recordAcquired(epoch: epoch, fileID: fileID, line: line)
-            } else {
-                self.recordWoken(fileID: fileID, line: line)
-            }
+        if status == ETIMEDOUT {
+            self.lock.recordAcquired(fileID: fileID, line: line)
+        } else {
+            self.recordWoken(fileID: fileID, line: line)
         }
         return status != ETIMEDOUT
     }
@@ -111,16 +108,18 @@ public final class TracedCondition: @unchecked Sendable {
         let epoch = currentRecordingEpoch()
         guard epoch != 0 else { return }
         // Numbered before the wake-up it causes, which is numbered after: signal, then cwait.
-        let number = self.counterLock.withLock { self.counter.take(epoch) }
-        recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
+        self.counterLock.withLock {
+            recordEvent(epoch: epoch, operation, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+        }
     }
 
     /// Records the wake-up and the lock taken again; the caller holds the lock once more.
     private func recordWoken(fileID: StaticString, line: UInt) {
         let epoch = currentRecordingEpoch()
         guard epoch != 0 else { return }
-        let number = self.counterLock.withLock { self.counter.take(epoch) }
-        recordEvent(epoch: epoch, .conditionWait, object: self.objectID, sequence: number, fileID: fileID, line: line)
-        self.lock.recordAcquired(epoch: epoch, fileID: fileID, line: line)
+        self.counterLock.withLock {
+            recordEvent(epoch: epoch, .conditionWait, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+        }
+        self.lock.recordAcquired(fileID: fileID, line: line)
     }
 }

@@ -197,25 +197,20 @@ public final class TracedDispatchQueue: Sendable {
     /// shared. The numbers are taken while Dispatch keeps the block apart from those it excludes, so
     /// they follow the queue's real order.
     func holding<T>(exclusively exclusive: Bool, fileID: StaticString, line: UInt, _ work: () throws -> T) rethrows -> T {
-        let epoch = currentRecordingEpoch()
-        if epoch == 0 { return try work() }
-        recordEvent(
-            epoch: epoch,
-            exclusive ? .acquire : .readAcquire,
-            object: self.objectID,
-            sequence: self.counter.withLock { $0.take(epoch) },
-            fileID: fileID,
-            line: line
-        )
+        // Each recorded with the counter held, like every numbered event (see `recordEvent(epoch:…)`).
+        if currentRecordingEpoch() != 0 {
+            self.counter.withLock { counter in
+                recordNumberedEvent(exclusive ? .acquire : .readAcquire, object: self.objectID, counter: &counter, fileID: fileID, line: line)
+            }
+        }
+        // The release reads the epoch again: a session that started while the work ran holds what the
+        // work recorded since, and must hold its release too (or the next item would race with it).
         defer {
-            recordEvent(
-                epoch: epoch,
-                exclusive ? .release : .readRelease,
-                object: self.objectID,
-                sequence: self.counter.withLock { $0.take(epoch) },
-                fileID: fileID,
-                line: line
-            )
+            if currentRecordingEpoch() != 0 {
+                self.counter.withLock { counter in
+                    recordNumberedEvent(exclusive ? .release : .readRelease, object: self.objectID, counter: &counter, fileID: fileID, line: line)
+                }
+            }
         }
         return try work()
     }

@@ -26,29 +26,25 @@ public final class TracedLock: @unchecked Sendable {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
             self.platform.lock()
-            return
-        }
-        if !self.platform.tryLock() {
+        } else if !self.platform.tryLock() {
             recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
             self.platform.lock()
         }
-        self.recordAcquired(epoch: epoch, fileID: fileID, line: line)
+        self.recordAcquired(fileID: fileID, line: line)
     }
 
     /// Takes the lock if it is free; returns whether it did (like `NSLock.try()`).
     @inlinable
     public func tryLock(fileID: StaticString = #fileID, line: UInt = #line) -> Bool {
         guard self.platform.tryLock() else { return false }
-        let epoch = currentRecordingEpoch()
-        if epoch != 0 { self.recordAcquired(epoch: epoch, fileID: fileID, line: line) }
+        self.recordAcquired(fileID: fileID, line: line)
         return true
     }
 
     /// Releases the lock; the calling thread must hold it.
     @inlinable
     public func unlock(fileID: StaticString = #fileID, line: UInt = #line) {
-        let epoch = currentRecordingEpoch()
-        if epoch != 0 { self.recordReleasing(epoch: epoch, fileID: fileID, line: line) }
+        self.recordReleasing(fileID: fileID, line: line)
         self.platform.unlock()
     }
 
@@ -64,15 +60,20 @@ public final class TracedLock: @unchecked Sendable {
         return try body()
     }
 
-    /// Records `acq`; the caller has just taken the lock.
+    /// Records `acq` if a session runs; the caller has just taken the lock.
+    ///
+    /// The epoch is read now, with the lock held, not before waiting for it: a session that started
+    /// meanwhile records what the holder does next, and must record that it holds the lock, or those
+    /// accesses would seem to race with the previous holder's.
     @inlinable
-    func recordAcquired(epoch: UInt64, fileID: StaticString, line: UInt) {
-        recordEvent(epoch: epoch, .acquire, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+    func recordAcquired(fileID: StaticString, line: UInt) {
+        recordNumberedEvent(.acquire, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
     }
 
-    /// Records `rel`; the caller still holds the lock and is about to release it.
+    /// Records `rel` if a session runs (which need not be the one the `acq` went to, for the same
+    /// reason); the caller still holds the lock and is about to release it.
     @inlinable
-    func recordReleasing(epoch: UInt64, fileID: StaticString, line: UInt) {
-        recordEvent(epoch: epoch, .release, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+    func recordReleasing(fileID: StaticString, line: UInt) {
+        recordNumberedEvent(.release, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
     }
 }

@@ -48,8 +48,11 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     ) throws(E) -> sending Result {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
-            // Not recording: exactly a `Mutex`. The numbering only has to be consistent within a trace.
-            return try self.storage.withLock { (storage) throws(E) -> sending Result in try body(&storage.value) }
+            // Not recording: a `Mutex`, but for a look at the epoch inside, where a session that
+            // started meanwhile records the acquisition and release (see `recordedSection`).
+            return try self.storage.withLock { (storage) throws(E) -> sending Result in
+                try Self.recordedSection(&storage, objectID: self.objectID, fileID: fileID, line: line, body)
+            }
         }
         return try self.recordedWithLock(epoch: epoch, fileID: fileID, line: line, body)
     }
@@ -65,14 +68,14 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     ) throws(E) -> sending Result {
         let objectID = self.objectID
         if let result = try self.storage.withLockIfAvailable({ (storage) throws(E) -> sending Result in
-            try Self.recordedSection(&storage, objectID: objectID, epoch: epoch, fileID: fileID, line: line, body)
+            try Self.recordedSection(&storage, objectID: objectID, fileID: fileID, line: line, body)
         }) {
             return result
         }
         // Another thread holds it: say so before waiting, so a hung trace shows who waits for what.
         recordEvent(epoch: epoch, .request, object: objectID, sequence: 0, fileID: fileID, line: line)
         return try self.storage.withLock { (storage) throws(E) -> sending Result in
-            try Self.recordedSection(&storage, objectID: objectID, epoch: epoch, fileID: fileID, line: line, body)
+            try Self.recordedSection(&storage, objectID: objectID, fileID: fileID, line: line, body)
         }
     }
 
@@ -83,34 +86,27 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
         line: UInt = #line,
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result? {
-        let epoch = currentRecordingEpoch()
         let objectID = self.objectID
         return try self.storage.withLockIfAvailable { (storage) throws(E) -> sending Result in
-            if epoch == 0 { return try body(&storage.value) }
-            return try Self.recordedSection(&storage, objectID: objectID, epoch: epoch, fileID: fileID, line: line, body)
+            try Self.recordedSection(&storage, objectID: objectID, fileID: fileID, line: line, body)
         }
     }
 
+    /// Runs `body` on the held mutex's value, recording `acq` before and `rel` after if a session
+    /// runs at each: the epoch is read with the mutex held, not before waiting for it. A session
+    /// that started while this thread waited, or while it held the mutex, records what the critical
+    /// section does from then on, and must record that the mutex is held and released, or those
+    /// accesses would seem to race with the previous and next holders'.
     @inlinable @inline(__always)
     static func recordedSection<Result: ~Copyable, E: Error>(
         _ storage: inout sending Storage,
         objectID: UInt32,
-        epoch: UInt64,
         fileID: StaticString,
         line: UInt,
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
-        recordEvent(epoch: epoch, .acquire, object: objectID, sequence: storage.counter.take(epoch), fileID: fileID, line: line)
-        defer {
-            recordEvent(
-                epoch: epoch,
-                .release,
-                object: objectID,
-                sequence: storage.counter.take(epoch),
-                fileID: fileID,
-                line: line
-            )
-        }
+        recordNumberedEvent(.acquire, object: objectID, counter: &storage.counter, fileID: fileID, line: line)
+        defer { recordNumberedEvent(.release, object: objectID, counter: &storage.counter, fileID: fileID, line: line) }
         return try body(&storage.value)
     }
 }

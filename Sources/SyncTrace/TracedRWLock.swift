@@ -43,19 +43,16 @@ public final class TracedRWLock: @unchecked Sendable {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
             pthread_rwlock_rdlock(self.rwlock)
-            return
-        }
-        if pthread_rwlock_tryrdlock(self.rwlock) != 0 {
+        } else if pthread_rwlock_tryrdlock(self.rwlock) != 0 {
             recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
             pthread_rwlock_rdlock(self.rwlock)
         }
-        self.record(.readAcquire, epoch: epoch, fileID: fileID, line: line)
+        self.record(.readAcquire, fileID: fileID, line: line)
     }
 
     /// Releases a read lock the calling thread holds.
     public func readUnlock(fileID: StaticString = #fileID, line: UInt = #line) {
-        let epoch = currentRecordingEpoch()
-        if epoch != 0 { self.record(.readRelease, epoch: epoch, fileID: fileID, line: line) }
+        self.record(.readRelease, fileID: fileID, line: line)
         pthread_rwlock_unlock(self.rwlock)
     }
 
@@ -64,19 +61,16 @@ public final class TracedRWLock: @unchecked Sendable {
         let epoch = currentRecordingEpoch()
         if epoch == 0 {
             pthread_rwlock_wrlock(self.rwlock)
-            return
-        }
-        if pthread_rwlock_trywrlock(self.rwlock) != 0 {
+        } else if pthread_rwlock_trywrlock(self.rwlock) != 0 {
             recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
             pthread_rwlock_wrlock(self.rwlock)
         }
-        self.record(.acquire, epoch: epoch, fileID: fileID, line: line)
+        self.record(.acquire, fileID: fileID, line: line)
     }
 
     /// Releases the write lock the calling thread holds.
     public func writeUnlock(fileID: StaticString = #fileID, line: UInt = #line) {
-        let epoch = currentRecordingEpoch()
-        if epoch != 0 { self.record(.release, epoch: epoch, fileID: fileID, line: line) }
+        self.record(.release, fileID: fileID, line: line)
         pthread_rwlock_unlock(self.rwlock)
     }
 
@@ -102,8 +96,13 @@ public final class TracedRWLock: @unchecked Sendable {
         return try body()
     }
 
-    private func record(_ operation: TraceOperation, epoch: UInt64, fileID: StaticString, line: UInt) {
-        let number = self.counterLock.withLock { self.counter.take(epoch) }
-        recordEvent(epoch: epoch, operation, object: self.objectID, sequence: number, fileID: fileID, line: line)
+    /// Records `operation` if a session runs, reading the epoch with the lock held (see
+    /// `TracedLock.recordAcquired`: a session that started while this thread waited records the lock
+    /// taken, and one that started while it held the lock records the release).
+    private func record(_ operation: TraceOperation, fileID: StaticString, line: UInt) {
+        guard currentRecordingEpoch() != 0 else { return }
+        self.counterLock.withLock {
+            recordNumberedEvent(operation, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
+        }
     }
 }

@@ -33,7 +33,7 @@ public final class TracedSemaphore: @unchecked Sendable {
         self.lock.lock()
         defer { self.lock.unlock() }
         self.value += 1
-        recordEvent(.semaphoreSignal, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        recordNumberedEvent(.semaphoreSignal, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
         self.lock.signal()
     }
 
@@ -65,11 +65,7 @@ public final class TracedSemaphore: @unchecked Sendable {
             }
         }
         self.value -= 1
-        recordEvent(.semaphoreWait, object: self.objectID, sequence: self.takeSequence(), fileID: fileID, line: line)
+        recordNumberedEvent(.semaphoreWait, object: self.objectID, counter: &self.counter, fileID: fileID, line: line)
         return true
-    }
-
-    private func takeSequence() -> UInt64 {
-        self.counter.take(currentRecordingEpoch())
     }
 }

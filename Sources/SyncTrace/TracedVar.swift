@@ -62,9 +62,11 @@ public final class TracedVar<Value>: @unchecked Sendable {
     public func read(fileID: StaticString = #fileID, line: UInt = #line) -> Value {
         let epoch = currentRecordingEpoch()
         if epoch == 0 { return self.storage.pointee }
-        let (value, number) = self.accessLock.withLock { (self.storage.pointee, self.counter.take(epoch)) }
-        recordEvent(epoch: epoch, .read, object: self.objectID, sequence: number, fileID: fileID, line: line)
-        return value
+        // Recorded with the spin lock held, like every numbered event (see `recordEvent(epoch:…)`).
+        return self.accessLock.withLock {
+            recordEvent(epoch: epoch, .read, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+            return self.storage.pointee
+        }
     }
 
     /// Writes the value, recording a write.
@@ -75,11 +77,10 @@ public final class TracedVar<Value>: @unchecked Sendable {
             self.storage.pointee = newValue
             return
         }
-        let number = self.accessLock.withLock {
+        self.accessLock.withLock {
             self.storage.pointee = newValue
-            return self.counter.take(epoch)
+            recordEvent(epoch: epoch, .write, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
         }
-        recordEvent(epoch: epoch, .write, object: self.objectID, sequence: number, fileID: fileID, line: line)
     }
 
     /// Reads the value, lets `body` change it, and writes it back: two recorded accesses, as racy

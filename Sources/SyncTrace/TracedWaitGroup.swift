@@ -46,7 +46,7 @@ public final class TracedWaitGroup: @unchecked Sendable {
             recordEvent(.request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
             while self.counter > 0 { self.lock.wait() }
         }
-        recordEvent(.waitGroupWait, object: self.objectID, sequence: self.numbers.take(currentRecordingEpoch()), fileID: fileID, line: line)
+        recordNumberedEvent(.waitGroupWait, object: self.objectID, counter: &self.numbers, fileID: fileID, line: line)
     }
 
     private func change(by delta: Int, operation: TraceOperation, fileID: StaticString, line: UInt) {
@@ -54,10 +54,10 @@ public final class TracedWaitGroup: @unchecked Sendable {
         defer { self.lock.unlock() }
         precondition(self.counter + delta >= 0, "TracedWaitGroup: negative counter")
         self.counter += delta
-        recordEvent(
+        recordNumberedEvent(
             operation,
             object: self.objectID,
-            sequence: self.numbers.take(currentRecordingEpoch()),
+            counter: &self.numbers,
             argument: Int64(delta),
             fileID: fileID,
             line: line

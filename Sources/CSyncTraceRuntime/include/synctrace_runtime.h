@@ -91,6 +91,10 @@ typedef struct {
 /// `logical` is the logical thread the OS thread runs now (NULL: the OS thread itself), and `task`
 /// the Swift task it last saw running (NULL: none); both change only on the owning thread, through a
 /// switch record (see synctrace_record_switch).
+///
+/// `appending` is the session epoch of the event the owner is appending right now (0: none): set
+/// before the owner checks that the session still runs and cleared once the event is published, so
+/// that stop() can wait out an event that passed the check (see synctrace_append).
 typedef struct {
     synctrace_event *events;
     uint64_t count;
@@ -98,6 +102,7 @@ typedef struct {
     void *owner;
     synctrace_logical_thread *logical;
     const void *task;
+    uint64_t appending;
 } synctrace_thread_buffer;
 
 enum {
@@ -108,7 +113,21 @@ enum {
     /// thread ran on another OS thread since: the caller switches logical threads (a switch record)
     /// and tries again. Nothing was recorded.
     SYNCTRACE_TASK_CHANGED = 3,
+    /// The event's session has stopped (or another one runs): nothing was recorded, and nothing of
+    /// that session will be from this thread again.
+    SYNCTRACE_SESSION_ENDED = 4,
 };
+
+/// Orders the owner's store of `appending` before its load of the session epoch, as far as stop()
+/// can tell: on Linux a compiler barrier, because stop() makes every thread of the process execute
+/// a full barrier (synctrace_process_barrier, membarrier) before it looks; elsewhere a full fence.
+static inline void synctrace_appending_fence(void) {
+#if defined(__linux__)
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
 
 /// The operation byte of a switch record: never a trace operation (those are 1...63). Its `object`
 /// is the thread the following events belong to (an OS thread's id, or a logical thread's with the
@@ -143,14 +162,24 @@ static inline const void *synctrace_current_task(void) {
 /// Appends an event to this thread's buffer for session `epoch`. Returns SYNCTRACE_RECORDED, or
 /// SYNCTRACE_BUFFER_FULL when the buffer has just filled up (the caller hands it over), or
 /// SYNCTRACE_NO_BUFFER when the thread has no buffer for this session yet (nothing was recorded;
-/// the caller registers the thread and tries again).
-static inline int synctrace_append(synctrace_thread_buffer *buffer, uint8_t operation, uint32_t object, uint64_t sequence,
-                                   int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
+/// the caller registers the thread and tries again), or SYNCTRACE_SESSION_ENDED.
+///
+/// An event is in its session's trace exactly when the session is still running as it is appended,
+/// and callers append while holding the object's own synchronization, so the events a trace holds
+/// follow every object's order without a hole: a later event of the object is appended after this
+/// check, and sees the session stopped if this one did. stop() waits out appends past the check.
+static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epoch, uint8_t operation, uint32_t object,
+                                   uint64_t sequence, int64_t argument, const void *file, uint32_t file_length,
+                                   uint32_t line) {
     synctrace_logical_thread *logical = buffer->logical;
-    if (logical) {
-        if (__builtin_expect(logical->buffer != buffer, 0)) return SYNCTRACE_TASK_CHANGED;
-        logical->events += 1;
+    if (logical && __builtin_expect(logical->buffer != buffer, 0)) return SYNCTRACE_TASK_CHANGED;
+    __atomic_store_n(&buffer->appending, epoch, __ATOMIC_RELAXED);
+    synctrace_appending_fence();
+    if (__builtin_expect(synctrace_session_epoch() != epoch, 0)) {
+        __atomic_store_n(&buffer->appending, 0, __ATOMIC_RELAXED);
+        return SYNCTRACE_SESSION_ENDED;
     }
+    if (logical) logical->events += 1;
     uint64_t count = buffer->count;
     synctrace_event *event = buffer->events + count;
     event->file = file;
@@ -165,7 +194,14 @@ static inline int synctrace_append(synctrace_thread_buffer *buffer, uint8_t oper
     // another core, and a store that has to fetch its line stalls the next locked instruction.
     __builtin_prefetch(event + 8, 1, 3);
     __atomic_store_n(&buffer->count, count + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&buffer->appending, 0, __ATOMIC_RELEASE);
     return count + 1 == buffer->capacity ? SYNCTRACE_BUFFER_FULL : SYNCTRACE_RECORDED;
+}
+
+/// Whether the owner of `buffer` is appending an event of session `epoch` past the check that the
+/// session runs (after synctrace_process_barrier, a stop() that sees 0 knows none will follow).
+static inline int synctrace_is_appending(synctrace_thread_buffer *buffer, uint64_t epoch) {
+    return __atomic_load_n(&buffer->appending, __ATOMIC_ACQUIRE) == epoch;
 }
 
 static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t object, uint64_t sequence,
@@ -175,7 +211,7 @@ static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t o
     if (__builtin_expect(synctrace_task_tracing() != 0, 0)) {
         if (synctrace_current_task() != buffer->task) return SYNCTRACE_TASK_CHANGED;
     }
-    return synctrace_append(buffer, operation, object, sequence, argument, file, file_length, line);
+    return synctrace_append(buffer, epoch, operation, object, sequence, argument, file, file_length, line);
 }
 
 /// Like synctrace_record, right after the caller made the buffer's logical thread the one running
@@ -184,7 +220,7 @@ static inline int synctrace_record_switched(uint64_t epoch, uint8_t operation, u
                                             int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
     synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
     if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
-    return synctrace_append(buffer, operation, object, sequence, argument, file, file_length, line);
+    return synctrace_append(buffer, epoch, operation, object, sequence, argument, file, file_length, line);
 }
 
 /// Appends a switch or announcement record (`operation` SYNCTRACE_SWITCH_OPERATION or
@@ -222,6 +258,12 @@ static inline uint64_t synctrace_published_count(synctrace_thread_buffer *buffer
 int synctrace_is_main_thread(void);
 /// Copies the calling thread's system name (pthread_getname_np) into `buffer`; 0 on success.
 int synctrace_current_thread_name(char *buffer, unsigned long size);
+
+/// Makes every running thread of the process execute a full memory barrier before this returns
+/// (Linux: membarrier, private expedited; where that is missing, a page's protection changed, whose
+/// TLB shoot-down interrupts every CPU running the process). Elsewhere nothing: the appending side
+/// fences itself there (synctrace_appending_fence).
+void synctrace_process_barrier(void);
 
 /// Nanoseconds of CLOCK_MONOTONIC.
 uint64_t synctrace_monotonic_nanoseconds(void);
