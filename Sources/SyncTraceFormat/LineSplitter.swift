@@ -5,6 +5,9 @@ import Darwin
 #endif
 
 /// Splits a byte input into lines with bounded memory: one chunk, plus the longest line.
+///
+/// Reads the input in large chunks into one reusable buffer and finds line ends with `memchr`; a
+/// line that a chunk boundary cuts is moved to the front of the buffer and completed by the next read.
 final class LineSplitter {
     /// A line longer than this is an error rather than a reason to buffer without end.
     static let maximumLineLength = 1 << 20
@@ -18,7 +21,13 @@ final class LineSplitter {
     /// Bytes consumed by the lines handed out so far.
     private(set) var consumedBytes = 0
 
-    init(input: any TraceByteInput, chunkSize: Int = 1 << 16) {
+    /// The default read size: large enough that a read costs little per line, small enough to stay
+    /// mostly in the last-level cache while its lines are parsed.
+    static let defaultChunkSize = 1 << 22
+
+    /// Creates a splitter reading `chunkSize` bytes at a time (tests pass tiny ones to cut lines).
+    init(input: any TraceByteInput, chunkSize: Int = LineSplitter.defaultChunkSize) {
+        precondition(chunkSize > 0, "a chunk holds at least one byte")
         self.input = input
         self.capacity = chunkSize
         self.buffer = .allocate(capacity: chunkSize)
@@ -36,6 +45,8 @@ final class LineSplitter {
                 let found = memchr(self.buffer + searchFrom, 0x0A, self.end - searchFrom)
             {
                 let newline = found.assumingMemoryBound(to: UInt8.self) - self.buffer
+                // The same limit wherever chunk boundaries fall: a long line found whole is as long.
+                guard newline - self.start <= Self.maximumLineLength else { throw .tooLong }
                 let line = UnsafeBufferPointer(start: self.buffer + self.start, count: newline - self.start)
                 self.consumedBytes += newline + 1 - self.start
                 self.start = newline + 1
@@ -44,6 +55,7 @@ final class LineSplitter {
             searchFrom = self.end
             if self.inputEnded {
                 guard self.start < self.end else { return nil }
+                guard self.end - self.start <= Self.maximumLineLength else { throw .tooLong }
                 let line = UnsafeBufferPointer(start: self.buffer + self.start, count: self.end - self.start)
                 self.consumedBytes += self.end - self.start
                 self.start = self.end

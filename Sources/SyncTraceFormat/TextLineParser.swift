@@ -1,38 +1,56 @@
-/// One line of the text form, parsed but not yet resolved to ids.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One line of the text form, parsed but not yet resolved to ids: the names are byte ranges of the line.
 struct ParsedLine {
-    var thread: Substring
+    var thread: Range<Int>
     var operation: TraceOperation
     /// The thread or object the operation names (empty for `begin`/`end`).
-    var target: Substring
+    var target: Range<Int>
     var argument: Int64
-    var location: Substring?
+    var location: Range<Int>?
 }
 
-/// Parses single lines of the text form (see `TEXT-FORM.md`), with a message for every way a line
-/// can be malformed that says what was expected.
-enum TextLineParser {
-    /// Parses a line; `nil` for a blank or comment line.
-    static func parse(_ line: Substring) throws(ParseFailure) -> ParsedLine? {
-        let trimmed = line.trimmingWhitespace
-        if trimmed.isEmpty || trimmed.first == "#" { return nil }
-        let fields = trimmed.split(separator: "|", omittingEmptySubsequences: false)
-        guard fields.count == 2 || fields.count == 3 else {
-            if fields.count == 1 {
-                throw ParseFailure("expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found no '|'")
+/// Parses single lines of the text form (see `TEXT-FORM.md`) from their bytes, with a message for
+/// every way a line can be malformed that says what was expected.
+///
+/// A well-formed line costs no allocation: fields are found by byte scans and handed on as ranges;
+/// strings are made only for error messages.
+struct TextLineParser {
+    /// The operations (recorder-only ones included, to reject them by name) ordered by the length
+    /// of their text names, with each name's ``ShortKey``: a name is found by comparing its key with
+    /// the few of its length, cheaper than hashing it. ``operationsOfLength`` bounds each length's run.
+    private var operationKeys: [ShortKey] = []
+    private var operationsByLength: [TraceOperation] = []
+    private var operationsOfLength: [Int] = [0]
+
+    init() {
+        let operations = TraceOperation.allCases.sorted { $0.textName.utf8.count < $1.textName.utf8.count }
+        let longest = operations.last!.textName.utf8.count
+        precondition(longest <= ShortKey.wholeLength, "operation names are held whole in their keys")
+        for length in 1...longest + 1 {
+            for operation in operations where operation.textName.utf8.count == length - 1 {
+                var name = operation.textName
+                self.operationKeys.append(name.withUTF8 { ShortKey($0) })
+                self.operationsByLength.append(operation)
             }
-            throw ParseFailure(
-                "expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found \(fields.count) fields "
-                    + "(a location may not contain '|')"
-            )
+            self.operationsOfLength.append(self.operationKeys.count)
         }
-        let thread = fields[0].trimmingWhitespace
-        try Self.checkName(thread, what: "thread name")
-        var parsed = try Self.parseOperation(fields[1].trimmingWhitespace, thread: thread)
-        if fields.count == 3 {
-            let location = fields[2].trimmingWhitespace
-            parsed.location = location.isEmpty ? nil : location
+    }
+
+    /// The operation whose text name is `name`, if there is one.
+    @inline(__always)
+    private func operation(named name: UnsafeBufferPointer<UInt8>) -> TraceOperation? {
+        guard name.count + 1 < self.operationsOfLength.count else { return nil }
+        let key = ShortKey(name)
+        for index in self.operationsOfLength[name.count]..<self.operationsOfLength[name.count + 1]
+        where self.operationKeys[index] == key {
+            return self.operationsByLength[index]
         }
-        return parsed
+        return nil
     }
 
     /// Why a line is malformed.
@@ -41,101 +59,224 @@ enum TextLineParser {
         init(_ reason: String) { self.reason = reason }
     }
 
+    /// Parses a line (without its newline); `nil` for a blank or comment line.
+    func parse(_ line: UnsafeBufferPointer<UInt8>) throws(ParseFailure) -> ParsedLine? {
+        let whole = Self.trimmed(line, 0..<line.count)
+        if whole.isEmpty || line[whole.lowerBound] == UInt8(ascii: "#") { return nil }
+        // Thread and operation fields are short: byte loops find their ends (and the operation's
+        // '(') in one pass; only the location, often the longest field, is searched with memchr.
+        var index = whole.lowerBound
+        while index < whole.upperBound && line[index] != UInt8(ascii: "|") { index += 1 }
+        guard index < whole.upperBound else {
+            throw ParseFailure("expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found no '|'")
+        }
+        let firstBar = index
+        var open: Int?
+        index += 1
+        while index < whole.upperBound && line[index] != UInt8(ascii: "|") {
+            if open == nil && line[index] == UInt8(ascii: "(") { open = index }
+            index += 1
+        }
+        let secondBar = index < whole.upperBound ? index : nil
+        if let secondBar, Self.firstIndex(of: UInt8(ascii: "|"), in: line, secondBar + 1..<whole.upperBound) != nil {
+            let fields = 1 + line[whole].lazy.filter { $0 == UInt8(ascii: "|") }.count
+            throw ParseFailure(
+                "expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found \(fields) fields "
+                    + "(a location may not contain '|')"
+            )
+        }
+        let thread = Self.trimmed(line, whole.lowerBound..<firstBar)
+        try Self.checkName(line, thread, what: "thread name")
+        let operationField = Self.trimmed(line, firstBar + 1..<(secondBar ?? whole.upperBound))
+        var parsed = try self.parseOperation(line, operationField, open: open, thread: thread)
+        if let secondBar {
+            let location = Self.trimmed(line, secondBar + 1..<whole.upperBound)
+            parsed.location = location.isEmpty ? nil : location
+        }
+        return parsed
+    }
+
     /// Whether `name` is a valid thread or object name: `[A-Za-z_][A-Za-z0-9_.\[\]]*`.
     static func isValidName(_ name: some StringProtocol) -> Bool {
-        guard let first = name.utf8.first, first.isASCIILetter || first == UInt8(ascii: "_") else { return false }
-        return name.utf8.dropFirst().allSatisfy { byte in
+        Self.isValidName(bytes: name.utf8)
+    }
+
+    /// Whether the bytes spell a valid thread or object name: `[A-Za-z_][A-Za-z0-9_.\[\]]*`.
+    @inline(__always)
+    static func isValidName(bytes name: some Collection<UInt8>) -> Bool {
+        guard let first = name.first, first.isASCIILetter || first == UInt8(ascii: "_") else { return false }
+        return name.dropFirst().allSatisfy { byte in
             byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
                 || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
         }
     }
 
-    private static func checkName(_ name: Substring, what: String, in operation: Substring? = nil) throws(ParseFailure) {
-        let context = operation.map { " in \($0)(…)" } ?? ""
+    private static func checkName(
+        _ line: UnsafeBufferPointer<UInt8>,
+        _ name: Range<Int>,
+        what: @autoclosure () -> String,
+        in operation: Range<Int>? = nil
+    ) throws(ParseFailure) {
+        if Self.isValidName(bytes: line[name]) { return }
+        // Only a rejected name pays for its message.
+        let what = what()
+        let context = operation.map { " in \(Self.text(line, $0))(…)" } ?? ""
         if name.isEmpty { throw ParseFailure("missing \(what)\(context)") }
-        guard Self.isValidName(name) else {
-            throw ParseFailure("invalid \(what) '\(name)'\(context): names match [A-Za-z_][A-Za-z0-9_.\\[\\]]*")
-        }
+        throw ParseFailure(
+            "invalid \(what) '\(Self.text(line, name))'\(context): names match [A-Za-z_][A-Za-z0-9_.\\[\\]]*"
+        )
     }
 
-    private static func parseOperation(_ text: Substring, thread: Substring) throws(ParseFailure) -> ParsedLine {
-        if text.isEmpty { throw ParseFailure("missing operation after '\(thread)|'") }
-        let name: Substring
-        var arguments: [Substring] = []
+    /// The operation's name and its comma-separated arguments (at most three are kept: more than two
+    /// is wrong for every operation, and the count says so).
+    private struct Call {
+        var name: Range<Int>
         var hasParentheses = false
-        if let open = text.firstIndex(of: "(") {
-            name = text[..<open].trimmingWhitespace
-            guard text.last == ")" else {
-                throw ParseFailure("operation '\(text)' is missing its closing ')'")
-            }
-            hasParentheses = true
-            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)]
-            if inside.contains("(") || inside.contains(")") {
-                throw ParseFailure("operation '\(text)' has unbalanced parentheses")
-            }
-            if !inside.trimmingWhitespace.isEmpty {
-                arguments = inside.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingWhitespace)
-            }
-        } else {
-            name = text
+        var argumentCount = 0
+        var arguments: (Range<Int>, Range<Int>) = (0..<0, 0..<0)
+    }
+
+    /// Splits `text` into the operation's name and arguments; `open` is its first '(', if any.
+    private static func splitCall(
+        _ line: UnsafeBufferPointer<UInt8>,
+        _ text: Range<Int>,
+        open: Int?
+    ) throws(ParseFailure) -> Call {
+        guard let open else { return Call(name: text) }
+        var call = Call(name: Self.trimmed(line, text.lowerBound..<open), hasParentheses: true)
+        guard line[text.upperBound - 1] == UInt8(ascii: ")") else {
+            throw ParseFailure("operation '\(Self.text(line, text))' is missing its closing ')'")
         }
-        guard let operation = TraceOperation(textName: name) else {
+        let inside = open + 1..<text.upperBound - 1
+        // One pass: parentheses inside are an error; commas split the arguments.
+        var start = inside.lowerBound
+        var index = inside.lowerBound
+        var unbalanced = false
+        while index <= inside.upperBound {
+            let byte = index < inside.upperBound ? line[index] : UInt8(ascii: ",")
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") {
+                unbalanced = true
+            } else if byte == UInt8(ascii: ",") {
+                let argument = Self.trimmed(line, start..<index)
+                switch call.argumentCount {
+                case 0: call.arguments.0 = argument
+                case 1: call.arguments.1 = argument
+                default: break
+                }
+                call.argumentCount += 1
+                start = index + 1
+            }
+            index += 1
+        }
+        if unbalanced { throw ParseFailure("operation '\(Self.text(line, text))' has unbalanced parentheses") }
+        // `x()` and `x( )` have no arguments, not one empty one.
+        if call.argumentCount == 1 && call.arguments.0.isEmpty { call.argumentCount = 0 }
+        return call
+    }
+
+    private func parseOperation(
+        _ line: UnsafeBufferPointer<UInt8>,
+        _ text: Range<Int>,
+        open: Int?,
+        thread: Range<Int>
+    ) throws(ParseFailure) -> ParsedLine {
+        if text.isEmpty { throw ParseFailure("missing operation after '\(Self.text(line, thread))|'") }
+        let call = try Self.splitCall(line, text, open: open)
+        guard let operation = self.operation(named: UnsafeBufferPointer(rebasing: line[call.name])) else {
             let known = TraceOperation.allCases.filter { !$0.isRecorderOnly }.map(\.textName).joined(separator: ", ")
-            throw ParseFailure("unknown operation '\(name)' (expected one of: \(known))")
+            throw ParseFailure("unknown operation '\(Self.text(line, call.name))' (expected one of: \(known))")
         }
-        var line = ParsedLine(thread: thread, operation: operation, target: "", argument: 0, location: nil)
+        var name: String { operation.textName }
+        var parsed = ParsedLine(thread: thread, operation: operation, target: 0..<0, argument: 0, location: nil)
         switch operation.target {
         case .none:
             guard !operation.isRecorderOnly else {
                 throw ParseFailure("\(name) is written only by the recorder (it orders a recorded trace's batches); a text trace lists each thread's events in order instead")
             }
-            guard !hasParentheses else { throw ParseFailure("\(name) takes no arguments: write '\(name)'") }
+            guard !call.hasParentheses else { throw ParseFailure("\(name) takes no arguments: write '\(name)'") }
         case .thread:
-            guard arguments.count == 1 else {
+            guard call.argumentCount == 1 else {
                 throw ParseFailure("\(name) takes one argument, a thread name: \(name)(U)")
             }
-            try Self.checkName(arguments[0], what: "thread name", in: name)
-            line.target = arguments[0]
+            try Self.checkName(line, call.arguments.0, what: "thread name", in: call.name)
+            parsed.target = call.arguments.0
         case .object(let family):
             if operation.hasArgument {
                 let usage = operation == .makeChannel ? "chan(C, k)" : "wgadd(W, n)"
-                guard arguments.count == 2 else {
+                guard call.argumentCount == 2 else {
                     throw ParseFailure("\(name) takes two arguments: \(usage)")
                 }
-                try Self.checkName(arguments[0], what: "\(family.noun) name", in: name)
-                guard let number = Int64(arguments[1]) else {
-                    throw ParseFailure("\(usage) needs an integer, found '\(arguments[1])'")
+                try Self.checkName(line, call.arguments.0, what: "\(family.noun) name", in: call.name)
+                guard let number = Self.integer(line[call.arguments.1]) else {
+                    throw ParseFailure("\(usage) needs an integer, found '\(Self.text(line, call.arguments.1))'")
                 }
                 if operation == .makeChannel && !(0...Int64(Int32.max)).contains(number) {
                     throw ParseFailure("chan(C, k) needs a capacity 0 ≤ k ≤ \(Int32.max), found \(number)")
                 }
-                line.argument = number
+                parsed.argument = number
             } else {
-                guard arguments.count == 1 else {
-                    let placeholder = family.placeholder
-                    throw ParseFailure(
-                        "\(name) takes one argument, \(family) name: \(name)(\(placeholder))"
-                    )
+                guard call.argumentCount == 1 else {
+                    throw ParseFailure("\(name) takes one argument, \(family) name: \(name)(\(family.placeholder))")
                 }
-                try Self.checkName(arguments[0], what: "\(family.noun) name", in: name)
+                try Self.checkName(line, call.arguments.0, what: "\(family.noun) name", in: call.name)
             }
-            line.target = arguments[0]
+            parsed.target = call.arguments.0
         }
-        return line
+        return parsed
     }
-}
 
-extension Substring {
-    /// The substring without leading and trailing spaces, tabs and carriage returns.
-    var trimmingWhitespace: Substring {
-        var result = self
-        while let first = result.first, first == " " || first == "\t" || first == "\r" { result.removeFirst() }
-        while let last = result.last, last == " " || last == "\t" || last == "\r" { result.removeLast() }
-        return result
+    /// The decimal integer the bytes spell, as `Int64(_: String)` reads it: an optional sign, then
+    /// one or more digits, nothing else, in range.
+    static func integer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+        var index = bytes.startIndex
+        var negative = false
+        if index < bytes.endIndex && (bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")) {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        guard index < bytes.endIndex else { return nil }
+        // Accumulated negated, so that Int64.min is in range.
+        var value: Int64 = 0
+        while index < bytes.endIndex {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (shifted, overflowShift) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowDigit) = shifted.subtractingReportingOverflow(Int64(digit))
+            guard !overflowShift && !overflowDigit else { return nil }
+            value = next
+            index += 1
+        }
+        if negative { return value }
+        return value == Int64.min ? nil : -value
+    }
+
+    /// `range` without leading and trailing spaces, tabs and carriage returns.
+    @inline(__always)
+    static func trimmed(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper && line[lower].isLineSpace { lower += 1 }
+        while upper > lower && line[upper - 1].isLineSpace { upper -= 1 }
+        return lower..<upper
+    }
+
+    @inline(__always)
+    private static func firstIndex(of byte: UInt8, in line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, let base = line.baseAddress,
+            let found = memchr(base + range.lowerBound, Int32(byte), range.count)
+        else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    }
+
+    /// The bytes as text, for a message (the reader has checked that the line is UTF-8).
+    private static func text(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: line[range], as: UTF8.self)
     }
 }
 
 extension UInt8 {
-    var isASCIILetter: Bool { (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) }
-    var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
+    var isASCIILetter: Bool { (self | 0x20) &- 0x61 < 26 }
+    var isASCIIDigit: Bool { self &- 0x30 < 10 }
+    /// Space, tab or carriage return: what the text form trims around fields.
+    var isLineSpace: Bool { self == 0x20 || self == 0x09 || self == 0x0D }
 }

@@ -11,18 +11,12 @@ public final class TextTraceReader: TraceEventSource {
 
     private let fileName: String
     private let lines: LineSplitter
-    private var lineNumber = 0
-    private var checker = TraceRuleChecker(positionName: "line")
-    private var threadIDs: [Substring: ThreadID] = [:]
-    private var objectIDs: [Substring: ObjectID] = [:]
-    private var stringIDs: [Substring: StringID] = [:]
-    private var nextSequence: [UInt64] = []
-    /// Objects named so far only by `req`, whose kind (a lock, by default) the next operation decides:
-    /// a recorded trace may show a thread asking for a semaphore before anyone signals it.
-    private var namedOnlyByRequests: Set<ObjectID> = []
+    /// All per-line state, in a struct so that the line loop runs on it in place: one access to this
+    /// property per batch, not several per line.
+    private var decoder: TextEventDecoder
 
     public let header: TraceHeader
-    public private(set) var symbols = TraceSymbols()
+    public var symbols: TraceSymbols { self.decoder.names.symbols }
     public private(set) var ending = TraceEnding.open
     public private(set) var eventCount: UInt64 = 0
     /// Always 0: the text form has no way to say that events were lost.
@@ -48,52 +42,22 @@ public final class TextTraceReader: TraceEventSource {
         self.init(input: MemoryByteInput(bytes: Array(text.utf8)), fileName: fileName)
     }
 
-    init(input: any TraceByteInput, fileName: String) {
+    /// Reads `input`, `chunkSize` bytes at a time (tests pass small sizes to cut lines across reads).
+    init(input: any TraceByteInput, fileName: String, chunkSize: Int = LineSplitter.defaultChunkSize) {
         self.fileName = fileName
-        self.lines = LineSplitter(input: input)
+        self.lines = LineSplitter(input: input, chunkSize: chunkSize)
+        self.decoder = TextEventDecoder(fileName: fileName)
         self.header = TraceHeader(program: fileName)
     }
 
     public func nextBatch(into events: inout [TraceEvent]) throws(TraceFormatError) -> Bool {
         events.removeAll(keepingCapacity: true)
-        while events.count < Self.batchSize {
-            let bytes: UnsafeBufferPointer<UInt8>?
-            do {
-                bytes = try self.lines.nextLine()
-            } catch {
-                switch error {
-                case .tooLong:
-                    throw self.error(at: self.lineNumber + 1, "line is longer than \(LineSplitter.maximumLineLength) bytes")
-                case .io(let error):
-                    throw TraceFormatError(file: self.fileName, position: .input, reason: error.reason)
-                }
-            }
-            guard let bytes else {
-                // The text form has no header: a trace is its event lines, and a file without one
-                // is no trace (an empty file is what a process that died before writing leaves).
-                if self.eventCount == 0 && events.isEmpty { throw self.noTrace() }
-                self.ending = .complete
-                break
-            }
-            self.lineNumber += 1
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw self.error(at: self.lineNumber, "line is not valid UTF-8")
-            }
-            let parsed: ParsedLine?
-            do {
-                parsed = try TextLineParser.parse(text[...])
-            } catch {
-                throw self.error(at: self.lineNumber, error.reason)
-            }
-            guard let parsed else { continue }
-            let event = try self.resolve(parsed)
-            if let violation = self.checker.check(event, at: self.lineNumber, symbols: self.symbols) {
-                throw self.error(at: self.lineNumber, violation)
-            }
-            if event.operation.hasSequence {
-                self.nextSequence[event.object.index] += 1
-            }
-            events.append(event)
+        let inputEnded = try self.decoder.decode(from: self.lines, into: &events, limit: Self.batchSize)
+        if inputEnded {
+            // The text form has no header: a trace is its event lines, and a file without one
+            // is no trace (an empty file is what a process that died before writing leaves).
+            if self.eventCount == 0 && events.isEmpty { throw self.noTrace() }
+            self.ending = .complete
         }
         self.eventCount += UInt64(events.count)
         return !events.isEmpty
@@ -102,73 +66,12 @@ public final class TextTraceReader: TraceEventSource {
     /// The error for input without a single event line.
     private func noTrace() -> TraceFormatError {
         guard self.lines.consumedBytes > 0 else { return .noTrace(file: self.fileName) }
-        let lines = self.lineNumber == 1 ? "its one line is" : "its \(self.lineNumber) lines are all"
+        let lineCount = self.decoder.lineNumber
+        let lines = lineCount == 1 ? "its one line is" : "its \(lineCount) lines are all"
         return TraceFormatError(
             file: self.fileName,
             position: .input,
             reason: "no trace: \(lines) blank or comments, and a text trace is its event lines"
         )
-    }
-
-    private func error(at line: Int, _ reason: String) -> TraceFormatError {
-        TraceFormatError(file: self.fileName, position: .line(line), reason: reason)
-    }
-
-    /// Turns names into ids, declaring what is new, and numbers the event within its object.
-    private func resolve(_ line: ParsedLine) throws(TraceFormatError) -> TraceEvent {
-        let thread = self.thread(named: line.thread, parent: nil)
-        var event = TraceEvent(operation: line.operation, thread: thread, argument: line.argument)
-        switch line.operation.target {
-        case .none:
-            break
-        case .thread:
-            let parent = line.operation == .fork ? thread : nil
-            event.target = self.thread(named: line.target, parent: parent).rawValue
-        case .object:
-            let object = self.object(named: line.target, firstOperation: line.operation, argument: line.argument)
-            event.target = object.rawValue
-            if line.operation.hasSequence { event.sequence = self.nextSequence[object.index] }
-        }
-        event.location = line.location.map { self.intern($0) }
-        return event
-    }
-
-    private func intern(_ text: Substring) -> StringID {
-        if let id = self.stringIDs[text] { return id }
-        let id = StringID(UInt32(self.symbols.strings.count))
-        self.symbols.strings.append(String(text))
-        self.stringIDs[text] = id
-        return id
-    }
-
-    private func thread(named name: Substring, parent: ThreadID?) -> ThreadID {
-        if let id = self.threadIDs[name] { return id }
-        _ = self.intern(name)
-        let id = ThreadID(UInt32(self.symbols.threads.count))
-        self.symbols.threads.append(ThreadDeclaration(id: id, name: String(name), parent: parent))
-        self.threadIDs[name] = id
-        return id
-    }
-
-    private func object(named name: Substring, firstOperation: TraceOperation, argument: Int64) -> ObjectID {
-        if let id = self.objectIDs[name] {
-            if firstOperation != .request, self.namedOnlyByRequests.remove(id) != nil,
-                case .object(let family) = firstOperation.target
-            {
-                self.symbols.objects[id.index].kind = family.kind(firstNamedBy: firstOperation)
-                if firstOperation == .makeChannel { self.symbols.objects[id.index].capacity = Int(argument) }
-            }
-            return id
-        }
-        _ = self.intern(name)
-        guard case .object(let family) = firstOperation.target else { preconditionFailure("not an object operation") }
-        let kind = family.kind(firstNamedBy: firstOperation)
-        let id = ObjectID(UInt32(self.symbols.objects.count))
-        let capacity = firstOperation == .makeChannel ? Int(argument) : 0
-        self.symbols.objects.append(ObjectDeclaration(id: id, kind: kind, name: String(name), capacity: capacity))
-        self.objectIDs[name] = id
-        self.nextSequence.append(0)
-        if firstOperation == .request { self.namedOnlyByRequests.insert(id) }
-        return id
     }
 }
