@@ -8,6 +8,7 @@ missing=()
 dpkg -s liblz4-dev >/dev/null 2>&1 || missing+=(liblz4-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v lz4 >/dev/null 2>&1 || missing+=(lz4)
+[ -x /usr/bin/time ] || missing+=(time)
 
 if ((${#missing[@]})); then
     echo "bootstrap: installing ${missing[*]}" >&2

@@ -71,8 +71,10 @@ struct EventQueue {
             }
             moved = self.head.count - keep
             self.head.removeLast(moved)
+            self.head.shrinkToFit()
             self.segments.append(segment)
         } else if !self.tail.isEmpty {
+            self.head.shrinkToFit()
             let segment = try self.tail.withUnsafeBufferPointer { (tail) throws(TraceFormatError) in try file.write(tail) }
             moved = self.tail.count
             self.tail.removeAll(keepingCapacity: false)

@@ -46,7 +46,9 @@ public struct FIFOQueue<Element> {
         precondition(count >= 0 && count <= self.count, "FIFOQueue.removeFirst: more than are pending")
         self.head += count
         if self.head == self.storage.count {
-            self.storage.removeAll(keepingCapacity: true)
+            // Emptied: keep the room of a small queue for the next elements, give a large one's back
+            // (a thread's queue that once held a burst must not hold its room for good).
+            self.storage.removeAll(keepingCapacity: self.storage.capacity <= Self.keptCapacity)
             self.head = 0
         }
     }
@@ -56,6 +58,14 @@ public struct FIFOQueue<Element> {
         precondition(count >= 0 && count <= self.count, "FIFOQueue.removeLast: more than are pending")
         self.storage.removeLast(count)
         if self.head == self.storage.count { self.removeAll() }
+    }
+
+    /// Gives back storage beyond what the pending elements need (after a burst, or a removal from the
+    /// back), so that a queue that once held many elements does not keep their room.
+    public mutating func shrinkToFit() {
+        guard self.storage.capacity > 2 * self.count + Self.keptCapacity else { return }
+        self.storage = Array(self.storage[self.head...])
+        self.head = 0
     }
 
     /// Removes every pending element, keeping the storage.
@@ -85,10 +95,17 @@ public struct FIFOQueue<Element> {
         return try body(&self.storage[self.head + offset])
     }
 
+    /// The room an emptied queue keeps: enough for a batch of events, little across many threads.
+    private static var keptCapacity: Int { 1024 }
+
     // Compact when the removed prefix is the larger part, so that memory follows what is pending.
     private mutating func compactIfWorthIt() {
         if self.head > 64 && self.head * 2 > self.storage.count {
-            self.storage.removeFirst(self.head)
+            if self.storage.capacity > 4 * self.count + Self.keptCapacity {
+                self.storage = Array(self.storage[self.head...])
+            } else {
+                self.storage.removeFirst(self.head)
+            }
             self.head = 0
         }
     }

@@ -19,6 +19,8 @@
 //   RecorderProbe fork ITERATIONS      workers record while main forks a child that uses traced
 //                                      primitives and exits; main waits for it, then finishes
 //   RecorderProbe pid MS               prints its process id, then records lock operations for MS ms
+//   RecorderProbe scale SHAPE T N      T threads, N iterations each: `locked` (a counter under one
+//                                      lock) or `lockloop` (`m.withLock {}` then a write and a read)
 import Dispatch
 import SyncTrace
 
@@ -37,6 +39,9 @@ sigprocmask(SIG_SETMASK, &nothingBlocked, nil)
 let arguments = CommandLine.arguments
 if arguments.count == 4 && arguments[1] == "crash" {
     CrashProbe.run(how: arguments[2], phase: arguments[3])
+}
+if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[3]), let iterations = Int(arguments[4]) {
+    ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
 }
 guard arguments.count == 3, let count = Int(arguments[2]) else {
     print("usage: RecorderProbe counter THREADS | flood EVENTS | deadlock THREADS")
