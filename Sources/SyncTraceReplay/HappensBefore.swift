@@ -16,12 +16,12 @@ public final class HappensBefore {
     /// Per thread (by index), its slot: the clock entry that counts its epochs (`unassigned` until
     /// its first event). A thread keeps its slot for good; a slot serves several threads, one after
     /// another (see ``fork(_:_:)``).
-    @exclusivity(unchecked) @usableFromInline var slotOf: [UInt32] = []
+    @exclusivity(unchecked) @usableFromInline var slotOf = FlatArray<UInt32>()
     /// Per slot, the clock of the thread that holds it now.
-    @exclusivity(unchecked) @usableFromInline var clocks: [VectorClock] = []
+    @exclusivity(unchecked) @usableFromInline var clocks = FlatArray<VectorClock>()
     /// Per slot, the index of the thread that holds it now.
-    @exclusivity(unchecked) private var holder: [Int] = []
-    @exclusivity(unchecked) private var objects: [ObjectClocks] = []
+    @exclusivity(unchecked) private var holder = FlatArray<Int>()
+    @exclusivity(unchecked) private var objects = FlatArray<ObjectClocks>()
     /// Slots whose thread has exited, with the highest epoch it used there: another thread may take
     /// one over once the thread that starts it knows that whole history.
     private var exitedSlots = FIFOQueue<(slot: UInt32, final: UInt32)>()
@@ -30,7 +30,7 @@ public final class HappensBefore {
     private var retired: [Int: VectorClock] = [:]
     private var retiredOrder: [Int] = []
     /// Per thread (by index), the last epoch it used, once another thread has taken its slot.
-    @exclusivity(unchecked) private var lastEpochs: [UInt32] = []
+    @exclusivity(unchecked) private var lastEpochs = FlatArray<UInt32>()
     /// Per slot, whether its thread made an access since its clock last advanced (an access made
     /// then has the current epoch; without one, its last epoch is the one before).
     @exclusivity(unchecked) @usableFromInline var accessedSinceTick = FlatArray<Bool>()
@@ -94,8 +94,10 @@ public final class HappensBefore {
     /// channel operations', clocks kept for late joins): what happens-before costs in memory beyond
     /// its fixed per-thread and per-object parts. Linear in the threads when each knows few others.
     var storedClockWords: Int {
-        var words = self.clocks.reduce(0) { $0 + $1.storedWords }
-        for object in self.objects {
+        var words = 0
+        for slot in 0..<self.clocks.count { words += self.clocks[slot].storedWords }
+        for index in 0..<self.objects.count {
+            let object = self.objects[index]
             words += object.released.storedWords + object.readReleased.storedWords + (object.closed?.storedWords ?? 0)
             words += object.sends.pending.reduce(0) { $0 + $1.clock.storedWords }
             words += object.receives.pending.reduce(0) { $0 + $1.clock.storedWords }
@@ -298,7 +300,8 @@ public final class HappensBefore {
             self.unstarted[child.index, default: VectorClock()].join(self.clocks[parentSlot])
         } else {
             let slot = self.slot(child)
-            self.clocks[slot].join(self.clocks[parentSlot])
+            let parent = self.clocks[parentSlot]
+            self.clocks[slot].join(parent)
         }
         self.tick(parentSlot)
     }
@@ -349,7 +352,8 @@ public final class HappensBefore {
         }
         let joinedSlot = Int(self.slotOf[joined.index])
         if self.holder[joinedSlot] == joined.index {
-            self.clocks[slot].join(self.clocks[joinedSlot])
+            let last = self.clocks[joinedSlot]
+            self.clocks[slot].join(last)
         } else if let last = self.retired[joined.index] {
             self.clocks[slot].join(last)
         } else if self.lastEpochs[joined.index] > self.clocks[slot][slot: joinedSlot] {
@@ -394,7 +398,8 @@ public final class HappensBefore {
             // A rendezvous: the sender waited from its send until this receive, so what the
             // receiver did up to here happens before what the sender does next.
             let senderSlot = self.slot(send.thread)
-            self.clocks[senderSlot].join(self.clocks[slot])
+            let receiver = self.clocks[slot]
+            self.clocks[senderSlot].join(receiver)
             self.tick(senderSlot)
         } else {
             self.objects[object].receives.append((self.clocks[slot], thread))

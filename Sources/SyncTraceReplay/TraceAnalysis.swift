@@ -35,25 +35,7 @@ public enum TraceAnalysis {
         let happensBefore = HappensBefore()
         let context = AnalysisContext(happensBefore: happensBefore, symbols: source.symbols)
 
-        // Who wants each operation, looked up once per event: the plugins of operation `op` are
-        // `subscribers[first[op]..<first[op + 1]]`, and `wanted` has a bit for each operation anyone
-        // wants (one flat array and a mask: no array of arrays to retain per event).
-        var subscribers: [any AnalysisPlugin] = []
-        var first = [Int](repeating: 0, count: 65)
-        var wanted: UInt64 = 0
-        for opcode in 0..<64 {
-            first[opcode] = subscribers.count
-            guard let operation = TraceOperation(rawValue: UInt8(opcode)) else { continue }
-            for plugin in plugins where plugin.operations.contains(operation) {
-                subscribers.append(plugin)
-                wanted |= 1 << UInt64(opcode)
-            }
-        }
-        first[64] = subscribers.count
-        // Fixed from here on: reading them through a `let` lets the per-event calls borrow the plugins
-        // instead of retaining and releasing each one around every call.
-        let dispatch = subscribers
-        let firstSubscriber = first
+        let dispatch = PluginDispatch(plugins: plugins)
 
         var events: [TraceEvent] = []
         events.reserveCapacity(4096)
@@ -76,11 +58,9 @@ public enum TraceAnalysis {
                 for event in batch {
                     happensBefore.apply(event)
                     let opcode = Int(event.operation.rawValue)
-                    if wanted & (1 << UInt64(opcode)) != 0 {
+                    if dispatch.wants(opcode) {
                         context.eventIndex = index
-                        for subscriber in firstSubscriber[opcode]..<firstSubscriber[opcode + 1] {
-                            dispatch[subscriber].handle(event, in: context)
-                        }
+                        dispatch.handle(event, opcode: opcode, in: context)
                     }
                     index += 1
                 }
@@ -90,6 +70,8 @@ public enum TraceAnalysis {
             // copy them all at every batch).
             context.symbols = TraceSymbols()
         }
+        // The dispatch calls its plugins through unmanaged references: it must live up to here.
+        withExtendedLifetime(dispatch) {}
         context.symbols = source.symbols
         context.eventIndex = index
         context.ending = source.ending

@@ -39,9 +39,12 @@ public struct FlatArray<Element>: ~Copyable {
 
     /// The element at `index`, which must be in `0..<count`.
     @inlinable public subscript(index: Int) -> Element {
-        get {
+        // Yielded rather than returned: a caller that only reads the element (a field of it, or an
+        // argument passed on) borrows it in place, with no copy and, for an element holding a
+        // reference, no retain and release.
+        _read {
             self.checkIndex(index)
-            return self.base[index]
+            yield self.base[index]
         }
         _modify {
             self.checkIndex(index)
