@@ -53,7 +53,7 @@ public final class DeadlockDetector: AnalysisPlugin {
     }
 
     private var threads: [ThreadState] = []
-    private var graph = LockOrderGraph()
+    private let graph = LockOrderGraph()
     /// Happens-before without lock release/acquire edges.
     private let syncOrder = HappensBefore()
     private var syncThreads = 0
@@ -68,6 +68,39 @@ public final class DeadlockDetector: AnalysisPlugin {
     private var blockedCount = 0
     /// Whether the trace was cut short, so that the threads waiting at its end were not looked at.
     private var endUnknown = false
+    /// The most entries one thread's held locks had at once, and the gate sets the last cycle search spelled out.
+    private var deepestHeld = 0
+    private var gateSetsSpelledOut = 0
+
+    /// What the detector's memory grows with, for tests that it stays near-linear in the trace.
+    struct Storage: Equatable {
+        /// Pairs of locks (the graph's edges), ways of taking them, and the acquisitions they refer to.
+        var pairs: Int
+        var ways: Int
+        var requests: Int
+        var heldAcquisitions: Int
+        /// Distinct gate sets, and the `set + lock` steps remembered to find them.
+        var gateSets: Int
+        var gateSetSteps: Int
+        /// The most entries one thread's held locks had at once (re-entries are counted inside one).
+        var deepestHeld: Int
+        /// Gate sets the cycle search spelled out in full.
+        var gateSetsSpelledOut: Int
+    }
+
+    /// The sizes of the detector's structures now.
+    var storage: Storage {
+        Storage(
+            pairs: self.graph.pairCount,
+            ways: self.graph.wayCount,
+            requests: self.graph.requestCount,
+            heldAcquisitions: self.graph.heldAcquisitionCount,
+            gateSets: self.graph.gateSets.count,
+            gateSetSteps: self.graph.gateSets.transitionCount,
+            deepestHeld: self.deepestHeld,
+            gateSetsSpelledOut: self.gateSetsSpelledOut
+        )
+    }
 
     /// Creates a detector for one replay.
     public init() {}
@@ -116,6 +149,7 @@ public final class DeadlockDetector: AnalysisPlugin {
             self.addEdges(to: event, reading: reading, request: request, in: context)
         }
         self.threads[thread].held.push(event.object, reading: reading, at: acquisition)
+        self.deepestHeld = max(self.deepestHeld, self.threads[thread].held.entries.count)
     }
 
     /// Adds an edge from every lock the thread holds (but `event`'s own) to `event`'s lock.
@@ -222,12 +256,12 @@ public final class DeadlockDetector: AnalysisPlugin {
 
     private func potentialDeadlocks(in context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        var budget = self.assignmentBudget
+        var search = AssignmentSearch(budget: self.assignmentBudget)
         // Two-lock inversions first, all of them, straight from the pairs: the deadlocks programs have.
         var inversions = 0
-        for pair in self.graph.inversions() {
+        for inversion in self.graph.inversions() {
             inversions += 1
-            if let edges = self.graph.feasibleAssignment(of: [ObjectID(pair.from), ObjectID(pair.to)], budget: &budget) {
+            if let edges = self.graph.feasibleAssignment(of: inversion, search: &search) {
                 findings.append(self.potentialFinding(edges, in: context))
             }
         }
@@ -238,13 +272,14 @@ public final class DeadlockDetector: AnalysisPlugin {
         let threadCount = self.graph.threadCount()
         let found = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles, steps: &steps) { cycle in
             guard cycle.count > 2, cycle.count <= threadCount else { return true }
-            if let edges = self.graph.feasibleAssignment(of: cycle.map { locks[$0] }, budget: &budget) {
+            if let edges = self.graph.feasibleAssignment(of: cycle.map { locks[$0] }, search: &search) {
                 findings.append(self.potentialFinding(edges, in: context))
             }
-            return budget > 0
+            return search.budget > 0
         }
         self.cyclesSearched = max(found, inversions)
-        self.searchStopped = found >= self.maximumCycles || budget <= 0 || steps < 0
+        self.searchStopped = found >= self.maximumCycles || search.budget <= 0 || steps < 0
+        self.gateSetsSpelledOut = search.gates.spelledOut
         return findings
     }
 

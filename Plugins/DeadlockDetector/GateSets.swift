@@ -63,7 +63,7 @@ struct GateSets {
             if self.newest[Int(current)] == member { return set }
             current = self.rest[Int(current)]
         }
-        let hash = self.hash[Int(set)] &+ Self.mix(member)
+        let hash = self.hash[Int(set)] &+ BitMixing.scramble(member)
         let size = self.size[Int(set)] + 1
         var candidate = self.firstWithHash[hash] ?? Self.none
         if candidate != Self.none {
@@ -82,14 +82,5 @@ struct GateSets {
         self.nextWithSameHash.append(self.firstWithHash[hash] ?? Self.none)
         self.firstWithHash[hash] = id
         return id
-    }
-
-    /// A member's contribution to its set's hash: well mixed (SplitMix64's finalizer), so that sums
-    /// of different members rarely collide.
-    private static func mix(_ member: Member) -> UInt64 {
-        var bits = member &+ 0x9E37_79B9_7F4A_7C15
-        bits = (bits ^ (bits >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        bits = (bits ^ (bits >> 27)) &* 0x94D0_49BB_1331_11EB
-        return bits ^ (bits >> 31)
     }
 }

@@ -23,15 +23,6 @@ struct LockOrderEdge {
     var thread: ThreadID { self.requested.thread }
     var requestedForReading: Bool { self.requested.reading }
     var request: IndexedEvent { self.requested.event }
-    /// Every lock the thread held at the request, with its mode (`from` among them).
-    var gates: GateSets.ID { self.requested.gates }
-
-    /// Whether this edge's request happens before `other`'s, by synchronization other than locks.
-    func requestHappensBefore(_ other: LockOrderEdge) -> Bool {
-        let slot = self.requested.slot
-        let epoch = self.requested.clock[slot: slot]
-        return epoch > 0 && other.requested.clock[slot: slot] >= epoch
-    }
 }
 
 /// The lock-order graph: for each pair of locks (held, then taken), the distinct ways threads took
@@ -44,7 +35,10 @@ struct LockOrderEdge {
 /// many edges leave it, the locks held as an interned ``GateSets`` number, and a way is then a few
 /// integers in a flat array, found through a ``PairTable``. One thread nesting 2,000 locks adds 2
 /// million edges (every pair is one): about 50 bytes each.
-struct LockOrderGraph {
+///
+/// A class, not a struct: the detector owns the one graph, and the cycle search reads it from inside
+/// closures, where a struct would be copied (its arrays retained and released) on every cycle.
+final class LockOrderGraph {
     /// At most this many ways are kept per pair of locks; enough for the precision rules, bounded
     /// for programs that nest the same pair of locks from everywhere.
     static let maximumWaysPerPair = 32
@@ -82,8 +76,8 @@ struct LockOrderGraph {
         var heldSite: UInt32
         var held: UInt32
         var request: UInt32
-        /// The way of the same pair kept before this one, or `.max`.
-        var previous: UInt32
+        /// The way of the same pair kept after this one, or `.max`.
+        var next: UInt32 = .max
         /// How many ways of the pair there are up to this one.
         var rank: UInt8
         var heldForReading: Bool
@@ -98,7 +92,8 @@ struct LockOrderGraph {
     /// Where ``accepts(_:)`` found room for a new way.
     struct Place {
         fileprivate var bucket: PairTable.Bucket
-        fileprivate var previous: UInt32
+        /// The pair's last way so far, or `.max` for a new pair.
+        fileprivate var last: UInt32
         fileprivate var rank: UInt8
     }
 
@@ -107,7 +102,7 @@ struct LockOrderGraph {
     private var requests: [Request] = []
     private var heldAcquisitions: [IndexedEvent] = []
     private var ways: [Way] = []
-    /// For each pair, its newest way.
+    /// For each pair, its first way (the others follow it through ``Way/next``).
     private var pairs = PairTable()
 
     /// How many pairs of locks (edges of the graph over locks) there are.
@@ -123,59 +118,65 @@ struct LockOrderGraph {
     /// Where a way with this identity would be kept, if it would: its pair has room and no such way yet.
     func accepts(_ key: WayKey) -> Place? {
         let bucket = self.pairs.bucket(from: key.from.rawValue, to: key.to.rawValue)
-        guard bucket.found else { return Place(bucket: bucket, previous: .max, rank: 1) }
-        let newest = self.pairs.value(at: bucket)
-        let rank = self.ways[Int(newest)].rank
-        guard rank < Self.maximumWaysPerPair else { return nil }
-        var current = newest
-        while current != .max {
+        guard bucket.found else { return Place(bucket: bucket, last: .max, rank: 1) }
+        var current = self.pairs.value(at: bucket)
+        while true {
             let way = self.ways[Int(current)]
-            let request = self.requests[Int(way.request)]
-            if way.heldSite == key.heldSite, way.heldForReading == key.heldForReading, request.site == key.requestSite,
-                request.reading == key.requestedForReading, request.thread == key.thread, request.gates == key.gates
+            let request = Int(way.request)
+            if way.heldSite == key.heldSite, way.heldForReading == key.heldForReading, self.requests[request].site == key.requestSite,
+                self.requests[request].reading == key.requestedForReading, self.requests[request].thread == key.thread,
+                self.requests[request].gates == key.gates
             {
                 return nil
             }
-            current = way.previous
+            guard way.next != .max else { break }
+            current = way.next
         }
-        return Place(bucket: bucket, previous: newest, rank: rank + 1)
+        let rank = self.ways[Int(current)].rank
+        return rank < Self.maximumWaysPerPair ? Place(bucket: bucket, last: current, rank: rank + 1) : nil
     }
 
     /// Remembers what the ways of one acquisition share; returns its reference for ``insert(_:held:request:)``.
-    mutating func remember(_ request: Request) -> UInt32 {
+    func remember(_ request: Request) -> UInt32 {
         self.requests.append(request)
         return UInt32(self.requests.count - 1)
     }
 
     /// Remembers a held lock's acquisition; returns its reference for ``insert(_:held:request:)``.
-    mutating func remember(held acquisition: IndexedEvent) -> UInt32 {
+    func remember(held acquisition: IndexedEvent) -> UInt32 {
         self.heldAcquisitions.append(acquisition)
         return UInt32(self.heldAcquisitions.count - 1)
     }
 
     /// Keeps a way where ``accepts(_:)`` found room, with nothing inserted in between.
-    mutating func insert(_ key: WayKey, at place: Place, held: UInt32, request: UInt32) {
-        self.pairs.insert(UInt32(self.ways.count), from: key.from.rawValue, to: key.to.rawValue, at: place.bucket)
+    func insert(_ key: WayKey, at place: Place, held: UInt32, request: UInt32) {
+        let added = UInt32(self.ways.count)
+        if place.last == .max {
+            self.pairs.insert(added, from: key.from.rawValue, to: key.to.rawValue, at: place.bucket)
+        } else {
+            self.ways[Int(place.last)].next = added
+        }
         self.ways.append(
-            Way(
-                from: key.from,
-                heldSite: key.heldSite,
-                held: held,
-                request: request,
-                previous: place.previous,
-                rank: place.rank,
-                heldForReading: key.heldForReading
-            )
+            Way(from: key.from, heldSite: key.heldSite, held: held, request: request, rank: place.rank, heldForReading: key.heldForReading)
         )
     }
 
-    /// The pairs `(a, b)` with `a < b` taken both ways, sorted: the two-lock cycles.
-    func inversions() -> [PairKey] {
-        var found: [PairKey] = []
-        self.pairs.forEach { from, to, _ in
-            if from < to && self.hasPair(from: to, to: from) { found.append(PairKey(from: from, to: to)) }
+    /// A two-lock cycle: the pair `(a, b)`, `a < b`, taken both ways, with the first way of each.
+    struct Inversion {
+        var pair: PairKey
+        fileprivate var forward: UInt32
+        fileprivate var backward: UInt32
+    }
+
+    /// The two-lock cycles, sorted by their pairs.
+    func inversions() -> [Inversion] {
+        var found: [Inversion] = []
+        self.pairs.forEach { from, to, first in
+            if from < to, let back = self.pairs[to, from] {
+                found.append(Inversion(pair: PairKey(from: from, to: to), forward: first, backward: back))
+            }
         }
-        return found.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+        return found.sorted { ($0.pair.from, $0.pair.to) < ($1.pair.from, $1.pair.to) }
     }
 
     /// How many threads took an edge.
@@ -209,76 +210,109 @@ struct LockOrderGraph {
         return (locks, successors)
     }
 
-    /// The ways of taking `from → to`, in the order they were kept.
-    func ways(from: ObjectID, to: ObjectID) -> [LockOrderEdge] {
-        var edges: [LockOrderEdge] = []
-        var current = self.pairs[from.rawValue, to.rawValue] ?? .max
-        while current != .max {
-            let way = self.ways[Int(current)]
-            edges.append(
-                LockOrderEdge(
-                    from: way.from,
-                    heldForReading: way.heldForReading,
-                    held: self.heldAcquisitions[Int(way.held)],
-                    requested: self.requests[Int(way.request)]
-                )
-            )
-            current = way.previous
-        }
-        return edges.reversed()
+    /// The way `way` spelled out.
+    func edge(_ way: UInt32) -> LockOrderEdge {
+        let stored = self.ways[Int(way)]
+        return LockOrderEdge(
+            from: stored.from,
+            heldForReading: stored.heldForReading,
+            held: self.heldAcquisitions[Int(stored.held)],
+            requested: self.requests[Int(stored.request)]
+        )
+    }
+
+    /// Whether way `first`'s request happens before way `second`'s, by synchronization other than locks.
+    private func requestHappensBefore(_ first: UInt32, _ second: UInt32) -> Bool {
+        let earlier = Int(self.ways[Int(first)].request)
+        let later = Int(self.ways[Int(second)].request)
+        let slot = self.requests[earlier].slot
+        let epoch = self.requests[earlier].clock[slot: slot]
+        return epoch > 0 && self.requests[later].clock[slot: slot] >= epoch
     }
 
     /// One way for each edge of the cycle `locks` (lock i held, lock i+1 taken) that could deadlock
     /// together: different threads, read locks that block, no gate lock common to all, and no
-    /// request ordered before another by synchronization other than locks. `nil` when none.
-    func feasibleAssignment(of locks: [ObjectID], budget: inout Int) -> [LockOrderEdge]? {
-        let candidates = locks.indices.map { position in
-            self.ways(from: locks[position], to: locks[(position + 1) % locks.count])
+    /// request ordered before another by synchronization other than locks. `nil` when none, or when
+    /// the search's budget ran out.
+    ///
+    /// A depth-first search over the ways of each edge, in the order they were kept, by number
+    /// (spelled out only for the answer) and in the search's reused buffers: the half million
+    /// two-lock cycles of two threads nesting 1,000 locks each cost no copies and no allocations.
+    func feasibleAssignment(of locks: [ObjectID], search: inout AssignmentSearch) -> [LockOrderEdge]? {
+        search.first.removeAll(keepingCapacity: true)
+        for position in locks.indices {
+            search.first.append(self.pairs[locks[position].rawValue, locks[(position + 1) % locks.count].rawValue] ?? .max)
         }
-        var chosen: [LockOrderEdge] = []
-        chosen.reserveCapacity(locks.count)
-        let cycleLocks = Set(locks.map(\.rawValue))
-
-        func fits(_ edge: LockOrderEdge) -> Bool {
-            for other in chosen {
-                if other.thread == edge.thread { return false }
-                if other.requestHappensBefore(edge) || edge.requestHappensBefore(other) { return false }
-            }
-            // Edge i-1 asks for lock i, which edge i holds: two read sides do not block each other.
-            if let previous = chosen.last, previous.requestedForReading && edge.heldForReading { return false }
-            return true
-        }
-
-        func search(_ position: Int) -> Bool {
-            if position == candidates.count {
-                guard let first = chosen.first, let last = chosen.last else { return false }
-                if last.requestedForReading && first.heldForReading { return false }
-                return !self.gated(chosen, cycleLocks: cycleLocks)
-            }
-            for edge in candidates[position] {
-                budget -= 1
-                if budget < 0 { return false }
-                guard fits(edge) else { continue }
-                chosen.append(edge)
-                if search(position + 1) { return true }
-                chosen.removeLast()
-            }
-            return false
-        }
-        return search(0) ? chosen : nil
+        return self.assignment(of: locks, search: &search)
     }
 
-    /// Whether a lock outside the cycle is held by every edge, and by at least one for writing: then
-    /// the threads cannot all be at their requests at once. (An edge's gate set also holds its own
-    /// `from`, and `to` when the thread took it again; both are on the cycle, so left out here.)
-    func gated(_ edges: [LockOrderEdge], cycleLocks: Set<UInt32>) -> Bool {
-        let gates = edges.map { Set(self.gateSets.members(of: $0.gates)) }
-        guard var common = gates.first.map({ Set($0.map { $0 >> 1 }) }) else { return false }
-        for set in gates.dropFirst() { common.formIntersection(set.map { $0 >> 1 }) }
-        for gate in common where !cycleLocks.contains(UInt32(truncatingIfNeeded: gate)) {
-            let allReading = gates.allSatisfy { set in set.contains(gate << 1 | 1) && !set.contains(gate << 1) }
-            if !allReading { return true }
-        }
-        return false
+    /// ``feasibleAssignment(of:search:)`` for a two-lock cycle, whose first ways are known.
+    func feasibleAssignment(of inversion: Inversion, search: inout AssignmentSearch) -> [LockOrderEdge]? {
+        search.first.removeAll(keepingCapacity: true)
+        search.first.append(inversion.forward)
+        search.first.append(inversion.backward)
+        search.pairLocks[0] = ObjectID(inversion.pair.from)
+        search.pairLocks[1] = ObjectID(inversion.pair.to)
+        return self.assignment(of: search.pairLocks, search: &search)
     }
+
+    /// The search itself, from the first way of each edge in `search.first`.
+    private func assignment(of locks: [ObjectID], search: inout AssignmentSearch) -> [LockOrderEdge]? {
+        search.chosen.removeAll(keepingCapacity: true)
+        var way = search.first.first ?? .max
+        while true {
+            guard way != .max else {
+                // This edge's ways are used up: back to the previous edge's next way.
+                guard let last = search.chosen.popLast() else { return nil }
+                way = self.ways[Int(last)].next
+                continue
+            }
+            search.budget -= 1
+            if search.budget < 0 { return nil }
+            if self.fits(way, after: search.chosen) {
+                search.chosen.append(way)
+                if search.chosen.count < locks.count {
+                    way = search.first[search.chosen.count]
+                    continue
+                }
+                if self.closes(search.chosen, cycle: locks, gates: &search.gates) { return search.chosen.map(self.edge) }
+                search.chosen.removeLast()
+            }
+            way = self.ways[Int(way)].next
+        }
+    }
+
+    /// Whether `way` can join the ways `chosen` for the edges before it.
+    private func fits(_ way: UInt32, after chosen: [UInt32]) -> Bool {
+        let thread = self.requests[Int(self.ways[Int(way)].request)].thread
+        for other in chosen {
+            if self.requests[Int(self.ways[Int(other)].request)].thread == thread { return false }
+            if self.requestHappensBefore(other, way) || self.requestHappensBefore(way, other) { return false }
+        }
+        // Edge i-1 asks for lock i, which edge i holds: two read sides do not block each other.
+        if let previous = chosen.last, self.requestedForReading(previous) && self.ways[Int(way)].heldForReading { return false }
+        return true
+    }
+
+    /// Whether a way for every edge, `chosen`, closes the cycle: the last edge's request blocks the
+    /// first's lock, and no gate lock keeps the threads apart.
+    private func closes(_ chosen: [UInt32], cycle: [ObjectID], gates: inout CommonGateLocks) -> Bool {
+        guard let head = chosen.first, let last = chosen.last else { return false }
+        if self.requestedForReading(last) && self.ways[Int(head)].heldForReading { return false }
+        return !gates.commonGate(chosen.map { self.requests[Int(self.ways[Int($0)].request)].gates }, cycle: cycle, in: self.gateSets)
+    }
+
+    private func requestedForReading(_ way: UInt32) -> Bool { self.requests[Int(self.ways[Int(way)].request)].reading }
+}
+
+/// What ``LockOrderGraph/feasibleAssignment(of:search:)`` keeps from one cycle to the next: the
+/// budget left (candidate ways it may still try), the gate sets spelled out, and its buffers.
+struct AssignmentSearch {
+    var budget: Int
+    var gates = CommonGateLocks()
+    fileprivate var first: [UInt32] = []
+    fileprivate var chosen: [UInt32] = []
+    fileprivate var pairLocks = [ObjectID(0), ObjectID(0)]
+
+    init(budget: Int) { self.budget = budget }
 }

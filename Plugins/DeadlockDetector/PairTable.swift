@@ -32,8 +32,7 @@ struct PairTable {
     private static func key(_ from: UInt32, _ to: UInt32) -> UInt64 { UInt64(from) << 32 | UInt64(to) }
 
     private func start(_ key: UInt64) -> Int {
-        // Fibonacci hashing: the high bits of the product depend on every bit of the key.
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & self.mask
+        Int(truncatingIfNeeded: BitMixing.scramble(key)) & self.mask
     }
 
     /// Finds the pair's bucket.
