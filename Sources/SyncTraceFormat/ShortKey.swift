@@ -1,7 +1,7 @@
 /// A byte string's length and two words of its bytes, loaded without a byte loop: for strings of
 /// up to 16 bytes (every thread and object name of a typical trace) the words hold every byte, so
 /// comparing keys compares the strings; for longer ones they are a prefilter.
-struct ShortKey: Equatable {
+struct ShortKey: Hashable {
     /// Strings of at most this many bytes are held whole.
     static let wholeLength = 16
 
