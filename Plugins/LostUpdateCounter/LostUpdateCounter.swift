@@ -34,9 +34,9 @@ public final class LostUpdateCounter: AnalysisPlugin {
     /// check and no reference counting.
     @exclusivity(unchecked) private var variables = FlatArray<VariableHistory>()
     /// One past the highest variable seen.
-    private var variableCount = 0
+    @exclusivity(unchecked) private var variableCount = 0
     /// Open reads beyond each variable's first, by variable (rare: several threads read, none wrote yet).
-    private var moreOpenReads: [Int: [VariableHistory.OpenRead]] = [:]
+    @exclusivity(unchecked) private var moreOpenReads: [Int: [VariableHistory.OpenRead]] = [:]
     @exclusivity(unchecked) private var losses: [Int: [LossSites: LossGroup]] = [:]
 
     /// Creates a counter for one replay.

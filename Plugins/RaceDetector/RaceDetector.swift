@@ -26,15 +26,15 @@ public final class RaceDetector: AnalysisPlugin {
     @exclusivity(unchecked) private var variables = FlatArray<VariableState>()
     /// Read vectors of variables read concurrently by several threads (``VariableState/sharedReads``
     /// indexes them); freed slots are reused.
-    private var readVectors: [[ThreadID: TimedAccess]] = []
-    private var freeReadVectors: [Int32] = []
+    @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
+    @exclusivity(unchecked) private var freeReadVectors: [Int32] = []
     /// Variables already reported.
     private var reported: Set<Int> = []
     private var racingPairs = 0
     private var locationPairs: Set<LocationPair> = []
     private var findings: [Finding] = []
     /// Per variable that has had atomic accesses (``VariableState/hasAtomicAccesses``), their state.
-    private var atomicAccesses: [Int: AtomicAccesses] = [:]
+    @exclusivity(unchecked) private var atomicAccesses: [Int: AtomicAccesses] = [:]
 
     /// Creates a detector for one replay.
     public init() {}
@@ -79,8 +79,14 @@ public final class RaceDetector: AnalysisPlugin {
         }
         self.variables[object].hasAtomicAccesses = true
         let timed = TimedAccess(epoch: hb.epoch(of: thread), access: access)
-        if event.operation.writesVariable { self.atomicAccesses[object, default: AtomicAccesses()].lastWrite = timed }
-        if event.operation != .atomicStore { self.atomicAccesses[object, default: AtomicAccesses()].reads[thread] = timed }
+        let writes = event.operation.writesVariable
+        let reads = event.operation != .atomicStore
+        // One hash-table access for both updates.
+        func remember(in atomics: inout AtomicAccesses) {
+            if writes { atomics.lastWrite = timed }
+            if reads { atomics.reads[thread] = timed }
+        }
+        remember(in: &self.atomicAccesses[object, default: AtomicAccesses()])
     }
 
     /// A plain access to a variable that has had atomic ones: checked against those.

@@ -59,7 +59,7 @@ public enum TraceAnalysis {
                     happensBefore.apply(event)
                     let opcode = Int(event.operation.rawValue)
                     if dispatch.wants(opcode) {
-                        context.eventIndex = index
+                        context.position = index
                         dispatch.handle(event, opcode: opcode, in: context)
                     }
                     index += 1
@@ -73,7 +73,7 @@ public enum TraceAnalysis {
         // The dispatch calls its plugins through unmanaged references: it must live up to here.
         withExtendedLifetime(dispatch) {}
         context.symbols = source.symbols
-        context.eventIndex = index
+        context.position = index
         context.ending = source.ending
 
         var findings: [Finding] = []
