@@ -53,7 +53,7 @@ public final class DeadlockDetector: AnalysisPlugin {
     }
 
     private var threads: [ThreadState] = []
-    private let graph = LockOrderGraph()
+    private var graph = LockOrderGraph()
     /// Happens-before without lock release/acquire edges.
     private let syncOrder = HappensBefore()
     private var syncThreads = 0
@@ -154,52 +154,23 @@ public final class DeadlockDetector: AnalysisPlugin {
 
     /// Adds an edge from every lock the thread holds (but `event`'s own) to `event`'s lock.
     private func addEdges(to event: TraceEvent, reading: Bool, request: IndexedEvent, in context: AnalysisContext) {
-        let thread = event.thread.index
-        let gates = self.threads[thread].held.gates(in: &self.graph.gateSets)
-        let requestSite = request.event.location?.rawValue ?? .max
-        var shared: UInt32?
-        // Entries are read one at a time, never as a copy of the array: a copy alive while an entry
-        // is updated would make every update copy the whole stack.
-        for position in 0..<self.threads[thread].held.entries.count {
-            let holding = self.threads[thread].held.entries[position]
-            guard holding.lock != event.object else { continue }
-            let key = LockOrderGraph.WayKey(
-                from: holding.lock,
-                to: event.object,
-                thread: event.thread,
-                heldSite: holding.site,
-                requestSite: requestSite,
-                heldForReading: holding.reading,
-                requestedForReading: reading,
-                gates: gates
-            )
-            guard let place = self.graph.accepts(key) else { continue }
-            let requestReference = shared ?? self.rememberRequest(request, to: event, reading: reading, gates: gates, in: context)
-            shared = requestReference
-            let held = holding.remembered ?? self.graph.remember(held: holding.first)
-            if holding.remembered == nil { self.threads[thread].held.setRemembered(held, at: position) }
-            self.graph.insert(key, at: place, held: held, request: requestReference)
-        }
-    }
-
-    private func rememberRequest(_ request: IndexedEvent, to event: TraceEvent, reading: Bool, gates: GateSets.ID, in context: AnalysisContext)
-        -> UInt32
-    {
-        if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
-        // The slot first: taking it may start the thread's clock.
-        let slot = self.syncOrder.slot(of: event.thread)
-        return self.graph.remember(
-            LockOrderGraph.Request(
+        let site = request.event.location?.rawValue ?? .max
+        self.graph.addWays(from: &self.threads[event.thread.index].held, to: event.object, by: event.thread, reading: reading, site: site) {
+            gates in
+            if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
+            // The slot first: taking it may start the thread's clock.
+            let slot = self.syncOrder.slot(of: event.thread)
+            return LockOrderGraph.Request(
                 to: event.object,
                 thread: event.thread,
                 reading: reading,
-                site: request.event.location?.rawValue ?? .max,
+                site: site,
                 event: request,
                 gates: gates,
                 clock: self.syncOrder.clock(of: event.thread),
                 slot: slot
             )
-        )
+        }
     }
 
     private func release(_ event: TraceEvent) {
@@ -256,23 +227,26 @@ public final class DeadlockDetector: AnalysisPlugin {
 
     private func potentialDeadlocks(in context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
+        // One copy, read from here on: `self.graph` read inside the loop and the closure below would
+        // be copied (its arrays retained) on every cycle, and checked for exclusive access.
+        let graph = self.graph
         var search = AssignmentSearch(budget: self.assignmentBudget)
         // Two-lock inversions first, all of them, straight from the pairs: the deadlocks programs have.
         var inversions = 0
-        for inversion in self.graph.inversions() {
+        for inversion in graph.inversions() {
             inversions += 1
-            if let edges = self.graph.feasibleAssignment(of: inversion, search: &search) {
+            if let edges = graph.feasibleAssignment(of: inversion, search: &search) {
                 findings.append(self.potentialFinding(edges, in: context))
             }
         }
         // Then longer cycles, with Johnson's search, as far as its budgets go.
-        let (locks, successors) = self.graph.nodes()
+        let (locks, successors) = graph.nodes()
         var steps = self.searchSteps
         // Each edge of a reportable cycle comes from a thread of its own.
-        let threadCount = self.graph.threadCount()
+        let threadCount = graph.threadCount()
         let found = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles, steps: &steps) { cycle in
             guard cycle.count > 2, cycle.count <= threadCount else { return true }
-            if let edges = self.graph.feasibleAssignment(of: cycle.map { locks[$0] }, search: &search) {
+            if let edges = graph.feasibleAssignment(of: cycle.map { locks[$0] }, search: &search) {
                 findings.append(self.potentialFinding(edges, in: context))
             }
             return search.budget > 0

@@ -35,10 +35,7 @@ struct LockOrderEdge {
 /// many edges leave it, the locks held as an interned ``GateSets`` number, and a way is then a few
 /// integers in a flat array, found through a ``PairTable``. One thread nesting 2,000 locks adds 2
 /// million edges (every pair is one): about 50 bytes each.
-///
-/// A class, not a struct: the detector owns the one graph, and the cycle search reads it from inside
-/// closures, where a struct would be copied (its arrays retained and released) on every cycle.
-final class LockOrderGraph {
+struct LockOrderGraph {
     /// At most this many ways are kept per pair of locks; enough for the precision rules, bounded
     /// for programs that nest the same pair of locks from everywhere.
     static let maximumWaysPerPair = 32
@@ -116,7 +113,7 @@ final class LockOrderGraph {
     func hasPair(from: UInt32, to: UInt32) -> Bool { self.pairs[from, to] != nil }
 
     /// Where a way with this identity would be kept, if it would: its pair has room and no such way yet.
-    func accepts(_ key: WayKey) -> Place? {
+    private func accepts(_ key: WayKey) -> Place? {
         let bucket = self.pairs.bucket(from: key.from.rawValue, to: key.to.rawValue)
         guard bucket.found else { return Place(bucket: bucket, last: .max, rank: 1) }
         var current = self.pairs.value(at: bucket)
@@ -136,20 +133,53 @@ final class LockOrderGraph {
         return rank < Self.maximumWaysPerPair ? Place(bucket: bucket, last: current, rank: rank + 1) : nil
     }
 
-    /// Remembers what the ways of one acquisition share; returns its reference for ``insert(_:held:request:)``.
-    func remember(_ request: Request) -> UInt32 {
-        self.requests.append(request)
-        return UInt32(self.requests.count - 1)
-    }
-
-    /// Remembers a held lock's acquisition; returns its reference for ``insert(_:held:request:)``.
-    func remember(held acquisition: IndexedEvent) -> UInt32 {
-        self.heldAcquisitions.append(acquisition)
-        return UInt32(self.heldAcquisitions.count - 1)
+    /// Adds the ways of one acquisition: `thread` took `to` (for reading or not), asked for at
+    /// `site`, holding `held`. What the new ways share is made by `request` (given the set of locks
+    /// held) only if one of them is new, which in a loop over the same locks none is.
+    ///
+    /// A method of the graph taking the held locks `inout`, so that the loop over them, run for every
+    /// lock held at every acquisition, reads both without copies or exclusivity checks.
+    mutating func addWays(
+        from held: inout HeldLocks,
+        to: ObjectID,
+        by thread: ThreadID,
+        reading: Bool,
+        site: UInt32,
+        request: (GateSets.ID) -> Request
+    ) {
+        let gates = held.gates(in: &self.gateSets)
+        var shared: UInt32?
+        for position in held.entries.indices where held.entries[position].lock != to {
+            let key = WayKey(
+                from: held.entries[position].lock,
+                to: to,
+                thread: thread,
+                heldSite: held.entries[position].site,
+                requestSite: site,
+                heldForReading: held.entries[position].reading,
+                requestedForReading: reading,
+                gates: gates
+            )
+            guard let place = self.accepts(key) else { continue }
+            let requestReference = shared ?? {
+                self.requests.append(request(gates))
+                return UInt32(self.requests.count - 1)
+            }()
+            shared = requestReference
+            let holding: UInt32
+            if let remembered = held.entries[position].remembered {
+                holding = remembered
+            } else {
+                holding = UInt32(self.heldAcquisitions.count)
+                self.heldAcquisitions.append(held.entries[position].first)
+                held.setRemembered(holding, at: position)
+            }
+            self.insert(key, at: place, held: holding, request: requestReference)
+        }
     }
 
     /// Keeps a way where ``accepts(_:)`` found room, with nothing inserted in between.
-    func insert(_ key: WayKey, at place: Place, held: UInt32, request: UInt32) {
+    private mutating func insert(_ key: WayKey, at place: Place, held: UInt32, request: UInt32) {
         let added = UInt32(self.ways.count)
         if place.last == .max {
             self.pairs.insert(added, from: key.from.rawValue, to: key.to.rawValue, at: place.bucket)
@@ -221,13 +251,28 @@ final class LockOrderGraph {
         )
     }
 
-    /// Whether way `first`'s request happens before way `second`'s, by synchronization other than locks.
-    private func requestHappensBefore(_ first: UInt32, _ second: UInt32) -> Bool {
-        let earlier = Int(self.ways[Int(first)].request)
-        let later = Int(self.ways[Int(second)].request)
-        let slot = self.requests[earlier].slot
-        let epoch = self.requests[earlier].clock[slot: slot]
-        return epoch > 0 && self.requests[later].clock[slot: slot] >= epoch
+    /// A way chosen for one edge of a cycle, with what the search compares other ways with.
+    fileprivate struct Chosen {
+        var way: UInt32
+        var request: Int
+        var thread: ThreadID
+        var slot: Int
+        /// The request's epoch: its own entry of its clock without lock edges.
+        var epoch: UInt32
+        var requestedForReading: Bool
+    }
+
+    private func chosen(_ way: UInt32) -> Chosen {
+        let request = Int(self.ways[Int(way)].request)
+        let slot = self.requests[request].slot
+        return Chosen(
+            way: way,
+            request: request,
+            thread: self.requests[request].thread,
+            slot: slot,
+            epoch: self.requests[request].clock[slot: slot],
+            requestedForReading: self.requests[request].reading
+        )
     }
 
     /// One way for each edge of the cycle `locks` (lock i held, lock i+1 taken) that could deadlock
@@ -264,45 +309,45 @@ final class LockOrderGraph {
             guard way != .max else {
                 // This edge's ways are used up: back to the previous edge's next way.
                 guard let last = search.chosen.popLast() else { return nil }
-                way = self.ways[Int(last)].next
+                way = self.ways[Int(last.way)].next
                 continue
             }
             search.budget -= 1
             if search.budget < 0 { return nil }
-            if self.fits(way, after: search.chosen) {
-                search.chosen.append(way)
+            let candidate = self.chosen(way)
+            if self.fits(candidate, after: search.chosen) {
+                search.chosen.append(candidate)
                 if search.chosen.count < locks.count {
                     way = search.first[search.chosen.count]
                     continue
                 }
-                if self.closes(search.chosen, cycle: locks, gates: &search.gates) { return search.chosen.map(self.edge) }
+                if self.closes(search.chosen, cycle: locks, gates: &search.gates) { return search.chosen.map { self.edge($0.way) } }
                 search.chosen.removeLast()
             }
             way = self.ways[Int(way)].next
         }
     }
 
-    /// Whether `way` can join the ways `chosen` for the edges before it.
-    private func fits(_ way: UInt32, after chosen: [UInt32]) -> Bool {
-        let thread = self.requests[Int(self.ways[Int(way)].request)].thread
+    /// Whether `candidate` can join the ways `chosen` for the edges before it: another thread, and
+    /// no request ordered before the other's by synchronization other than locks.
+    private func fits(_ candidate: Chosen, after chosen: [Chosen]) -> Bool {
         for other in chosen {
-            if self.requests[Int(self.ways[Int(other)].request)].thread == thread { return false }
-            if self.requestHappensBefore(other, way) || self.requestHappensBefore(way, other) { return false }
+            if other.thread == candidate.thread { return false }
+            if other.epoch > 0 && self.requests[candidate.request].clock[slot: other.slot] >= other.epoch { return false }
+            if candidate.epoch > 0 && self.requests[other.request].clock[slot: candidate.slot] >= candidate.epoch { return false }
         }
         // Edge i-1 asks for lock i, which edge i holds: two read sides do not block each other.
-        if let previous = chosen.last, self.requestedForReading(previous) && self.ways[Int(way)].heldForReading { return false }
+        if let previous = chosen.last, previous.requestedForReading && self.ways[Int(candidate.way)].heldForReading { return false }
         return true
     }
 
     /// Whether a way for every edge, `chosen`, closes the cycle: the last edge's request blocks the
     /// first's lock, and no gate lock keeps the threads apart.
-    private func closes(_ chosen: [UInt32], cycle: [ObjectID], gates: inout CommonGateLocks) -> Bool {
+    private func closes(_ chosen: [Chosen], cycle: [ObjectID], gates: inout CommonGateLocks) -> Bool {
         guard let head = chosen.first, let last = chosen.last else { return false }
-        if self.requestedForReading(last) && self.ways[Int(head)].heldForReading { return false }
-        return !gates.commonGate(chosen.map { self.requests[Int(self.ways[Int($0)].request)].gates }, cycle: cycle, in: self.gateSets)
+        if last.requestedForReading && self.ways[Int(head.way)].heldForReading { return false }
+        return !gates.commonGate(chosen.map { self.requests[$0.request].gates }, cycle: cycle, in: self.gateSets)
     }
-
-    private func requestedForReading(_ way: UInt32) -> Bool { self.requests[Int(self.ways[Int(way)].request)].reading }
 }
 
 /// What ``LockOrderGraph/feasibleAssignment(of:search:)`` keeps from one cycle to the next: the
@@ -311,7 +356,7 @@ struct AssignmentSearch {
     var budget: Int
     var gates = CommonGateLocks()
     fileprivate var first: [UInt32] = []
-    fileprivate var chosen: [UInt32] = []
+    fileprivate var chosen: [LockOrderGraph.Chosen] = []
     fileprivate var pairLocks = [ObjectID(0), ObjectID(0)]
 
     init(budget: Int) { self.budget = budget }
