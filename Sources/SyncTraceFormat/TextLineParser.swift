@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// One line of the text form, parsed but not yet resolved to ids: the names are byte ranges of the line.
-struct ParsedLine {
+struct ParsedLine: Equatable {
     var thread: Range<Int>
     var operation: TraceOperation
     /// The thread or object the operation names (empty for `begin`/`end`).
@@ -61,6 +61,54 @@ struct TextLineParser {
 
     /// Parses a line (without its newline); `nil` for a blank or comment line.
     func parse(_ line: UnsafeBufferPointer<UInt8>) throws(ParseFailure) -> ParsedLine? {
+        if let parsed = self.parseCanonical(line) { return parsed }
+        return try self.parseAnyShape(line)
+    }
+
+    /// The shape nearly every line has, `THREAD|op(NAME)` or `THREAD|op(NAME)|LOCATION` without
+    /// spaces around the names (what RAPID's tools and ``TextFormPrinter`` write), parsed in one pass
+    /// over the bytes; `nil` for any other line, which ``parseAnyShape(_:)`` then parses or rejects
+    /// with its message. Whatever this accepts, that would parse to the same result.
+    @inline(__always)
+    func parseCanonical(_ line: UnsafeBufferPointer<UInt8>) -> ParsedLine? {
+        let count = line.count
+        guard count > 0, line[0].isNameStart else { return nil }
+        var index = 1
+        while index < count && line[index].isNameByte { index += 1 }
+        guard index < count && line[index] == UInt8(ascii: "|") else { return nil }
+        let thread = 0..<index
+        index += 1
+        let operationStart = index
+        while index < count && line[index] &- UInt8(ascii: "a") < 26 { index += 1 }
+        guard index < count && line[index] == UInt8(ascii: "(") else { return nil }
+        let name = operationStart..<index
+        index += 1
+        guard index < count && line[index].isNameStart else { return nil }
+        let targetStart = index
+        index += 1
+        while index < count && line[index].isNameByte { index += 1 }
+        guard index < count && line[index] == UInt8(ascii: ")") else { return nil }
+        let target = targetStart..<index
+        index += 1
+        var location: Range<Int>?
+        if index < count {
+            guard line[index] == UInt8(ascii: "|"),
+                Self.firstIndex(of: UInt8(ascii: "|"), in: line, index + 1..<count) == nil
+            else { return nil }
+            let trimmed = Self.trimmed(line, index + 1..<count)
+            location = trimmed.isEmpty ? nil : trimmed
+        }
+        guard let operation = self.operation(named: UnsafeBufferPointer(rebasing: line[name])), !operation.hasArgument
+        else { return nil }
+        switch operation.target {
+        case .none: return nil
+        case .thread, .object: break
+        }
+        return ParsedLine(thread: thread, operation: operation, target: target, argument: 0, location: location)
+    }
+
+    /// Parses a line of any shape, or says what is wrong with it.
+    func parseAnyShape(_ line: UnsafeBufferPointer<UInt8>) throws(ParseFailure) -> ParsedLine? {
         let whole = Self.trimmed(line, 0..<line.count)
         if whole.isEmpty || line[whole.lowerBound] == UInt8(ascii: "#") { return nil }
         // Thread and operation fields are short: byte loops find their ends (and the operation's
@@ -275,6 +323,21 @@ struct TextLineParser {
 }
 
 extension UInt8 {
+    /// A letter or `_`: what a name starts with (one bit per ASCII byte from 64 to 127).
+    @inline(__always) var isNameStart: Bool {
+        let letters: UInt64 = 0x3FF_FFFF << 1 | 0x3FF_FFFF << 33
+        return self >= 64 && self < 128 && (letters | 1 << 31) >> (self - 64) & 1 != 0
+    }
+
+    /// A byte a name may hold after its first: a letter, digit, `_`, `.`, `[` or `]` (bitmaps of
+    /// ASCII 0–63 and 64–127).
+    @inline(__always) var isNameByte: Bool {
+        let low: UInt64 = 1 << 46 | 0x3FF << 48
+        let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 27 | 1 << 29 | 1 << 31 | 0x3FF_FFFF << 33
+        if self < 64 { return low >> self & 1 != 0 }
+        return self < 128 && high >> (self - 64) & 1 != 0
+    }
+
     var isASCIILetter: Bool { (self | 0x20) &- 0x61 < 26 }
     var isASCIIDigit: Bool { self &- 0x30 < 10 }
     /// Space, tab or carriage return: what the text form trims around fields.
