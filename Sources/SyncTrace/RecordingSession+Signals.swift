@@ -15,33 +15,39 @@ extension RecordingSession {
     /// How long the final snapshot tries to take the locks it needs before it gives up on a whole trace.
     static let snapshotPatience: UInt64 = 200_000_000
 
+    /// How long the recorded waits get to end (see ``settleRecordedWaits(failed:)``) while none of
+    /// them does: past that, the threads still waiting are taken to be stuck (a hang, or a wait for
+    /// what the thread that got the signal holds).
+    static let settleQuietLimit: UInt64 = 100_000_000
+    /// How long the recorded waits get to end at most, however many of them end meanwhile.
+    static let settleLimit: UInt64 = 500_000_000
+    /// How long the snapshot waits for a thread that passed the check of an append to publish it.
+    static let appendPatience: UInt64 = 20_000_000
+
     /// A handler of signal `signal` asks for the trace to be finished: the process is about to die.
     ///
-    /// Recording stops first (the session's epoch goes to zero), so that what the threads still
-    /// write dwindles to the operations already under way. Then every recorder's hand-over lock is
+    /// First the waits already recorded get to end (``settleRecordedWaits(failed:)``): a thread of
+    /// a correctly synchronized program that had just asked for a lock when the signal came would
+    /// otherwise end the trace waiting, as if it hung. Then recording stops (the session's epoch goes
+    /// to zero and every thread passes a barrier): an append from then on is refused, and, since
+    /// numbered events are appended with their object's synchronization held, the events appended
+    /// before form a consistent cut — an event whose predecessor (by sequence number) some other
+    /// thread wrote is in it only with that predecessor. Then every recorder's hand-over lock is
     /// taken (draining the queue meanwhile, so that a thread waiting for room in it can finish its
-    /// hand-over), so that no
-    /// buffer changes hands; every buffer's published count is read twice in a row until the two
-    /// reads agree, which makes the counts those of one instant — a consistent cut: an event whose
-    /// predecessor (by sequence number) some other thread wrote is written only with that
-    /// predecessor. Those events are encoded, and the end record names the signal.
+    /// hand-over), so that no buffer changes hands; every buffer's published count is read twice in
+    /// a row until the two reads agree (an append that passed its check just before the epoch
+    /// changed publishes within instructions). Those events are encoded, and the end record names
+    /// the signal.
     ///
     /// When a lock could not be had in time (a thread was stopped by the signal in the middle of a
     /// hand-over), the events are still written but the end record is not: the trace then reads as
     /// cut short, which is true, rather than as holding every event, which would not be.
     func finishForSignal(_ signal: Int32, failed: inout Bool) {
+        self.settleRecordedWaits(failed: &failed)
         synctrace_set_session_epoch(0)
+        synctrace_process_barrier()
         let deadline = synctrace_monotonic_nanoseconds() + Self.snapshotPatience
-        // Threads that read the epoch just before it went to zero may still be registering.
-        usleep(1000)
-        var recorders: [ThreadRecorder]?
-        while recorders == nil {
-            recorders = self.state.withLockIfAvailable { state in Array(state.recorders.values) }
-            if recorders == nil {
-                if synctrace_monotonic_nanoseconds() >= deadline { break }
-                usleep(200)
-            }
-        }
+        let recorders = self.recordersWhenAvailable(until: deadline)
         var held = [Bool](repeating: false, count: recorders?.count ?? 0)
         var heldCount = 0
         while let recorders, heldCount < recorders.count {
@@ -92,6 +98,49 @@ extension RecordingSession {
         self.sweepIdleBuffers()
         self.encodeQueued(failed: &failed)
         self.writeFrame(failed: &failed)
+    }
+
+    /// Lets the waits recorded so far end before the final snapshot: `req` events are withheld from
+    /// now on (a new wait is not recorded, its grant still is, a `req` being optional before it), and
+    /// the writer watches every thread's last event until none is a `req`, or none has ended for
+    /// ``settleQuietLimit``, or ``settleLimit`` has passed. Everything else goes on being recorded,
+    /// so the threads that hold what the waiting ones wait for record giving it up.
+    ///
+    /// A thread still waiting after that is reported waiting at the signal, which is then true as
+    /// far as the trace can tell: nothing gave it what it waits for, in a tenth of a second.
+    private func settleRecordedWaits(failed: inout Bool) {
+        synctrace_withhold_requests(self.epoch)
+        // After the barrier, an append that did not see the withheld requests has passed its check:
+        // the wait below lets those publish, so that the watch sees every `req` there will be.
+        synctrace_process_barrier()
+        let start = synctrace_monotonic_nanoseconds()
+        guard let recorders = self.recordersWhenAvailable(until: start + Self.snapshotPatience) else { return }
+        for recorder in recorders { _ = recorder.waitForAppend(epoch: self.epoch, deadline: start + Self.appendPatience) }
+        var fewestWaiting = Int.max
+        var lastEnded = start
+        while true {
+            self.encodeQueued(failed: &failed)
+            // A recorder handing over a buffer may be about to record a wait: counted as waiting.
+            let waiting = recorders.reduce(0) { count, recorder in count + (recorder.endsWaiting() ?? true ? 1 : 0) }
+            if waiting == 0 { return }
+            let now = synctrace_monotonic_nanoseconds()
+            if waiting < fewestWaiting {
+                fewestWaiting = waiting
+                lastEnded = now
+            }
+            if now &- lastEnded >= Self.settleQuietLimit || now &- start >= Self.settleLimit { return }
+            usleep(100)
+        }
+    }
+
+    /// The session's recorders, unless its lock stays taken until `deadline` (the signal stopped a
+    /// thread holding it).
+    private func recordersWhenAvailable(until deadline: UInt64) -> [ThreadRecorder]? {
+        while true {
+            if let recorders = self.state.withLockIfAvailable({ state in Array(state.recorders.values) }) { return recorders }
+            if synctrace_monotonic_nanoseconds() >= deadline { return nil }
+            usleep(200)
+        }
     }
 
     /// Encodes every chunk queued now, without waiting for more.

@@ -44,6 +44,8 @@ final class RecordingSession: @unchecked Sendable {
     /// to the same path gets ``TraceRecorderError/pathInUse(path:)`` instead of mixing its frames into
     /// this trace, and a file is truncated only once its lock is held.
     init(path: String, options: TraceRecorderOptions, epoch: UInt64) throws(TraceRecorderError) {
+        // synctrace_append recognizes a `req` by its byte, to withhold it (see settleRecordedWaits).
+        assert(TraceOperation.request.rawValue == UInt8(SYNCTRACE_REQUEST_OPERATION), "the C runtime's req byte")
         self.epoch = epoch
         self.path = path
         self.options = options

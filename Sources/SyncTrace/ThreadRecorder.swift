@@ -32,6 +32,8 @@ final class ThreadRecorder: @unchecked Sendable {
     private(set) var logical: LogicalThread?
     /// Whether the buffer ever ran a logical thread (wrote a switch record).
     private var hasSwitched = false
+    /// Whether the last chunk handed over ended in a `req` (see ``endsWaiting``).
+    private var handedOverEndsWaiting = false
 
     init(threadID: UInt32, session: RecordingSession) {
         self.threadID = threadID
@@ -132,6 +134,7 @@ final class ThreadRecorder: @unchecked Sendable {
             return
         }
         let count = Int(synctrace_published_count(self.buffer))
+        self.handedOverEndsWaiting = Self.endsWithRequest(events, count: count) ?? self.handedOverEndsWaiting
         let copy = self.session.takeStorage()
         copy.update(from: events + self.flushed, count: count - self.flushed)
         let chunk = EventChunk(
@@ -173,6 +176,36 @@ final class ThreadRecorder: @unchecked Sendable {
     func waitForAppend(epoch: UInt64) {
         // The owner is between two stores a few instructions apart; it waits only if it was preempted.
         while synctrace_is_appending(self.buffer, epoch) != 0 { sched_yield() }
+    }
+
+    /// Like `waitForAppend(epoch:)`, but for at most until `deadline` (monotonic nanoseconds); whether
+    /// the owner is done. A dying process's writer cannot wait for ever: the thread a signal handler
+    /// interrupted in the middle of an append never finishes it.
+    func waitForAppend(epoch: UInt64, deadline: UInt64) -> Bool {
+        while synctrace_is_appending(self.buffer, epoch) != 0 {
+            if synctrace_monotonic_nanoseconds() >= deadline { return false }
+            sched_yield()
+        }
+        return true
+    }
+
+    /// Whether the owner's last recorded event is a `req` it has not got past (switch records after
+    /// it aside): the thread waits, as far as the trace can tell. Nil while the owner is handing over
+    /// a full buffer (ask again). For a dying process's writer, which lets recorded waits end before
+    /// it takes the final snapshot.
+    func endsWaiting() -> Bool? {
+        guard self.handoverLock.tryLock() else { return nil }
+        defer { self.handoverLock.unlock() }
+        guard !self.retired, let events = self.buffer.pointee.events else { return false }
+        return Self.endsWithRequest(events, count: Int(synctrace_published_count(self.buffer))) ?? self.handedOverEndsWaiting
+    }
+
+    /// Whether the last of the first `count` events, switch and other marker records skipped, is a
+    /// `req`; nil when there is no such event.
+    private static func endsWithRequest(_ events: UnsafeMutablePointer<synctrace_event>, count: Int) -> Bool? {
+        var index = count - 1
+        while index >= 0 && events[index].operation >= UInt8(SYNCTRACE_DECLARE_OPERATION) { index -= 1 }
+        return index >= 0 ? events[index].operation == UInt8(SYNCTRACE_REQUEST_OPERATION) : nil
     }
 
     /// Called from another thread (stop): hands over a copy of what was written so far, since the

@@ -34,6 +34,25 @@ static inline void synctrace_set_session_epoch(uint64_t epoch) {
     __atomic_store_n(&synctrace_session_epoch_storage, epoch, __ATOMIC_SEQ_CST);
 }
 
+/// The epoch of the session whose `req` events are withheld (0: none): a dying process's session,
+/// whose writer lets the waits already recorded end before it takes the final snapshot (see
+/// synctrace_append). An epoch rather than a flag, so that a later session needs no reset.
+extern uint64_t synctrace_requests_withheld_storage;
+
+static inline uint64_t synctrace_requests_withheld(void) {
+    return __atomic_load_n(&synctrace_requests_withheld_storage, __ATOMIC_RELAXED);
+}
+
+/// From now on, `req` events of session `epoch` are not recorded (the caller then makes every
+/// thread pass a barrier and waits out the appends under way, as stop() does for the epoch).
+static inline void synctrace_withhold_requests(uint64_t epoch) {
+    __atomic_store_n(&synctrace_requests_withheld_storage, epoch, __ATOMIC_SEQ_CST);
+}
+
+/// The operation byte of a `req` event (TraceOperation.request), which synctrace_append withholds
+/// while the session's requests are withheld.
+#define SYNCTRACE_REQUEST_OPERATION 7
+
 static inline uint64_t synctrace_coarse_clock(void) {
     return __atomic_load_n(&synctrace_coarse_clock_storage, __ATOMIC_RELAXED);
 }
@@ -116,6 +135,9 @@ enum {
     /// The event's session has stopped (or another one runs): nothing was recorded, and nothing of
     /// that session will be from this thread again.
     SYNCTRACE_SESSION_ENDED = 4,
+    /// The event is a `req` and the session's requests are withheld: nothing was recorded, and the
+    /// thread's other events still are.
+    SYNCTRACE_WITHHELD = 5,
 };
 
 /// Orders the owner's store of `appending` before its load of the session epoch, as far as stop()
@@ -162,12 +184,17 @@ static inline const void *synctrace_current_task(void) {
 /// Appends an event to this thread's buffer for session `epoch`. Returns SYNCTRACE_RECORDED, or
 /// SYNCTRACE_BUFFER_FULL when the buffer has just filled up (the caller hands it over), or
 /// SYNCTRACE_NO_BUFFER when the thread has no buffer for this session yet (nothing was recorded;
-/// the caller registers the thread and tries again), or SYNCTRACE_SESSION_ENDED.
+/// the caller registers the thread and tries again), or SYNCTRACE_SESSION_ENDED, or SYNCTRACE_WITHHELD.
 ///
 /// An event is in its session's trace exactly when the session is still running as it is appended,
 /// and callers append while holding the object's own synchronization, so the events a trace holds
 /// follow every object's order without a hole: a later event of the object is appended after this
 /// check, and sees the session stopped if this one did. stop() waits out appends past the check.
+///
+/// A `req` is checked in the same window against the withheld requests' epoch: once a dying
+/// process's writer has withheld them, made every thread pass a barrier and waited out the appends
+/// under way, no new wait is recorded, and the waits recorded before can end (their `acq` still is)
+/// before the snapshot. An unnumbered event left out leaves no hole in any object's numbering.
 static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epoch, uint8_t operation, uint32_t object,
                                    uint64_t sequence, int64_t argument, const void *file, uint32_t file_length,
                                    uint32_t line) {
@@ -178,6 +205,11 @@ static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epo
     if (__builtin_expect(synctrace_session_epoch() != epoch, 0)) {
         __atomic_store_n(&buffer->appending, 0, __ATOMIC_RELAXED);
         return SYNCTRACE_SESSION_ENDED;
+    }
+    // A constant comparison once inlined into a call site (every call site names its operation).
+    if (__builtin_expect(operation == SYNCTRACE_REQUEST_OPERATION, 0) && synctrace_requests_withheld() == epoch) {
+        __atomic_store_n(&buffer->appending, 0, __ATOMIC_RELAXED);
+        return SYNCTRACE_WITHHELD;
     }
     if (logical) logical->events += 1;
     uint64_t count = buffer->count;
