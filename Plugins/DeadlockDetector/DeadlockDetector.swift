@@ -29,7 +29,11 @@ public import SyncTraceReplay
 /// nothing (its lock-order cycles and self-deadlocks are real and are reported). A trace a signal
 /// handler finished reports the threads blocked when the process got the signal.
 ///
-/// Memory grows with threads, locks and distinct lock-order edges, never with events.
+/// Memory grows with threads, locks, distinct lock-order edges and the acquisitions threads hold at
+/// once, never with events; time with the events and, at each acquisition, the distinct locks held.
+/// A lock taken again while held is counted in its entry (``HeldLocks``), the locks held at a request
+/// are one interned set (``GateSets``) however many edges it adds, and an edge is a few integers
+/// (``LockOrderGraph``): one thread nesting 2,000 locks adds 2 million edges in about 150 MB.
 public final class DeadlockDetector: AnalysisPlugin {
     public let name = "deadlock"
     public let summary = "deadlocks: lock-order cycles that could deadlock, threads that did, and locks taken twice"
@@ -82,8 +86,10 @@ public final class DeadlockDetector: AnalysisPlugin {
         /// Distinct gate sets, and the `set + lock` steps remembered to find them.
         var gateSets: Int
         var gateSetSteps: Int
-        /// The most entries one thread's held locks had at once (re-entries are counted inside one).
+        /// The most entries one thread's held locks had at once (re-entries are counted inside one),
+        /// and how many entries acquisitions walked to add edges.
         var deepestHeld: Int
+        var entriesWalked: Int
         /// Gate sets the cycle search spelled out in full.
         var gateSetsSpelledOut: Int
     }
@@ -98,6 +104,7 @@ public final class DeadlockDetector: AnalysisPlugin {
             gateSets: self.graph.gateSets.count,
             gateSetSteps: self.graph.gateSets.transitionCount,
             deepestHeld: self.deepestHeld,
+            entriesWalked: self.graph.entriesWalked,
             gateSetsSpelledOut: self.gateSetsSpelledOut
         )
     }
@@ -146,7 +153,10 @@ public final class DeadlockDetector: AnalysisPlugin {
                 let again = self.threads[thread].held.entries[position]
                 if !(again.reading && reading) { self.reportSelf(held: again, again: request, in: context) }
             }
-            self.addEdges(to: event, reading: reading, request: request, in: context)
+            let site = request.event.location?.rawValue ?? .max
+            if !self.threads[thread].held.repeats(event.object, reading: reading, site: site) {
+                self.addEdges(to: event, reading: reading, request: request, in: context)
+            }
         }
         self.threads[thread].held.push(event.object, reading: reading, at: acquisition)
         self.deepestHeld = max(self.deepestHeld, self.threads[thread].held.entries.count)

@@ -24,6 +24,9 @@ struct HeldLocks {
         var gates: GateSets.ID = GateSets.empty
         /// `first` as ``LockOrderGraph`` remembers it, once an edge needed it.
         var remembered: UInt32?
+        /// The entries up to and including this one (lock, mode and site, in order) as a number
+        /// (valid below ``HeldLocks/validPaths``).
+        var path: UInt32 = 0
 
         /// The newest acquisition.
         var latest: IndexedEvent { self.again.last ?? self.first }
@@ -40,6 +43,28 @@ struct HeldLocks {
     /// How many entries, from the bottom, have an up-to-date ``Entry/gates`` (an entry removed from
     /// under others makes theirs stale; they are worked out again when next needed).
     private var validSets = 0
+    /// The same for ``Entry/path``.
+    private var validPaths = 0
+    /// Entry sequences numbered: `(path below, lock, mode, site)` → path.
+    private var paths: [PathStep: UInt32] = [:]
+    /// Acquisitions made with at least ``repeatDepth`` entries held, by the entries and what was taken.
+    private var seen: Set<Acquisition> = []
+
+    private struct PathStep: Hashable {
+        var below: UInt32
+        var member: GateSets.Member
+        var site: UInt32
+    }
+
+    private struct Acquisition: Hashable {
+        var path: UInt32
+        var member: GateSets.Member
+        var site: UInt32
+    }
+
+    /// From how many entries held on an acquisition is looked up in ``seen``: below, walking the
+    /// entries costs no more than the lookup.
+    static let repeatDepth = 4
 
     var isEmpty: Bool { self.entries.isEmpty }
 
@@ -61,6 +86,7 @@ struct HeldLocks {
         if self.entries[position].again.isEmpty {
             self.entries.remove(at: position)
             self.validSets = min(self.validSets, position)
+            self.validPaths = min(self.validPaths, position)
         } else {
             self.entries[position].again.removeLast()
             if self.entries[position].again.isEmpty { self.reentered -= 1 }
@@ -88,6 +114,33 @@ struct HeldLocks {
         }
         self.validSets = self.entries.count
         return self.entries.last?.gates ?? GateSets.empty
+    }
+
+    /// Whether taking `lock` (for reading or not, asked for at `site`) with exactly these entries
+    /// held was seen before, and is noted now. A repeat adds no lock-order edge: every edge it would
+    /// add has the identity of one the first time added (or found its pair full), so the walk of
+    /// the entries can be skipped — what makes a loop under 1,000 held locks cost a lookup per turn.
+    /// Answers `false`, and notes nothing, below ``repeatDepth`` entries.
+    mutating func repeats(_ lock: ObjectID, reading: Bool, site: UInt32) -> Bool {
+        guard self.entries.count >= Self.repeatDepth else { return false }
+        for position in self.validPaths..<self.entries.count {
+            let step = PathStep(
+                below: position == 0 ? 0 : self.entries[position - 1].path,
+                member: self.entries[position].member,
+                site: self.entries[position].site
+            )
+            if let known = self.paths[step] {
+                self.entries[position].path = known
+            } else {
+                // Path 0 is the empty sequence.
+                let path = UInt32(self.paths.count + 1)
+                self.paths[step] = path
+                self.entries[position].path = path
+            }
+        }
+        self.validPaths = self.entries.count
+        let member = UInt64(lock.rawValue) << 1 | (reading ? 1 : 0)
+        return !self.seen.insert(Acquisition(path: self.entries[self.entries.count - 1].path, member: member, site: site)).inserted
     }
 
     /// Notes how ``LockOrderGraph`` remembers the entry's first acquisition.

@@ -102,6 +102,9 @@ struct LockOrderGraph {
     /// For each pair, its first way (the others follow it through ``Way/next``).
     private var pairs = PairTable()
 
+    /// How many held entries ``addWays(from:to:by:reading:site:request:)`` walked: the detector's work per acquisition.
+    private(set) var entriesWalked = 0
+
     /// How many pairs of locks (edges of the graph over locks) there are.
     var pairCount: Int { self.pairs.count }
     /// How many ways, requests and held acquisitions are stored: what the graph's memory grows with.
@@ -148,6 +151,7 @@ struct LockOrderGraph {
         request: (GateSets.ID) -> Request
     ) {
         let gates = held.gates(in: &self.gateSets)
+        self.entriesWalked += held.entries.count
         var shared: UInt32?
         for position in held.entries.indices where held.entries[position].lock != to {
             let key = WayKey(

@@ -43,6 +43,19 @@ struct DeadlockScalingTests {
         #expect(report.summaries["deadlock"]?.last == "lock-order graph: \(pairs) edges, 0 cycles examined")
     }
 
+    @Test("A lock taken 10,000 times under 100 held locks: the held locks are walked once, not on every turn")
+    func loopUnderDeepStack() throws {
+        let held = 100
+        let turns = 10_000
+        let lines = (0..<held).map { "T0|acq(L\($0))|d:1" } + (0..<turns).flatMap { _ in ["T0|acq(X)|d:2", "T0|rel(X)|d:3"] }
+            + (0..<held).reversed().map { "T0|rel(L\($0))|d:4" }
+        let (report, storage) = try Self.analyse(lines)
+        #expect(report.findings.isEmpty)
+        #expect(storage.ways == held * (held - 1) / 2 + held)
+        // 0 + 1 + … + 99 while nesting, then 100 for the first turn; the other turns repeat it.
+        #expect(storage.entriesWalked == held * (held - 1) / 2 + held)
+    }
+
     @Test("100,000 re-entrant acquisitions of one lock are one held entry: one self deadlock, no edge")
     func deepReentry() throws {
         let depth = 100_000
