@@ -26,6 +26,7 @@ struct TextEventDecoder {
         into events: inout [TraceEvent],
         limit: Int
     ) throws(TraceFormatError) -> Bool {
+        var parsed = ParsedLine.empty
         while events.count < limit {
             let line: UnsafeBufferPointer<UInt8>?
             do {
@@ -43,13 +44,13 @@ struct TextEventDecoder {
             guard Self.isASCII(line) || String(validating: line, as: UTF8.self) != nil else {
                 throw self.error(at: self.lineNumber, "line is not valid UTF-8")
             }
-            let parsed: ParsedLine?
+            let isEvent: Bool
             do {
-                parsed = try self.parser.parse(line)
+                isEvent = try self.parser.parse(line, into: &parsed)
             } catch {
                 throw self.error(at: self.lineNumber, error.reason)
             }
-            guard let parsed else { continue }
+            guard isEvent else { continue }
             let event = self.names.resolve(parsed, in: line)
             let kind = event.operation.hasObject ? self.names.kind(of: event.object) : .lock
             if let violation = self.checker.check(event, at: self.lineNumber, kind: kind, symbols: self.names.symbols) {

@@ -12,6 +12,9 @@ struct ParsedLine: Equatable {
     var target: Range<Int>
     var argument: Int64
     var location: Range<Int>?
+
+    /// A line of nothing, for a reader to fill in place.
+    static let empty = ParsedLine(thread: 0..<0, operation: .begin, target: 0..<0, argument: 0, location: nil)
 }
 
 /// Parses single lines of the text form (see `TEXT-FORM.md`) from their bytes, with a message for
@@ -59,52 +62,63 @@ struct TextLineParser {
         init(_ reason: String) { self.reason = reason }
     }
 
-    /// Parses a line (without its newline); `nil` for a blank or comment line.
-    func parse(_ line: UnsafeBufferPointer<UInt8>) throws(ParseFailure) -> ParsedLine? {
-        if let parsed = self.parseCanonical(line) { return parsed }
-        return try self.parseAnyShape(line)
+    /// Parses a line (without its newline).
+    ///
+    /// Writes the line into `parsed` in place (a reader reuses one: copying a returned line costs
+    /// more than parsing it); returns `false` for a blank or comment line.
+    func parse(_ line: UnsafeBufferPointer<UInt8>, into parsed: inout ParsedLine) throws(ParseFailure) -> Bool {
+        if self.parseCanonical(line, into: &parsed) { return true }
+        guard let general = try self.parseAnyShape(line) else { return false }
+        parsed = general
+        return true
     }
 
     /// The shape nearly every line has, `THREAD|op(NAME)` or `THREAD|op(NAME)|LOCATION` without
     /// spaces around the names (what RAPID's tools and ``TextFormPrinter`` write), parsed in one pass
-    /// over the bytes; `nil` for any other line, which ``parseAnyShape(_:)`` then parses or rejects
-    /// with its message. Whatever this accepts, that would parse to the same result.
+    /// over the bytes into `parsed`; `false` (and `parsed` unchanged) for any other line, which
+    /// ``parseAnyShape(_:)`` then parses or rejects with its message. Whatever this accepts, that
+    /// would parse to the same result.
     @inline(__always)
-    func parseCanonical(_ line: UnsafeBufferPointer<UInt8>) -> ParsedLine? {
+    func parseCanonical(_ line: UnsafeBufferPointer<UInt8>, into parsed: inout ParsedLine) -> Bool {
         let count = line.count
-        guard count > 0, line[0].isNameStart else { return nil }
+        guard count > 0, line[0].isNameStart else { return false }
         var index = 1
         while index < count && line[index].isNameByte { index += 1 }
-        guard index < count && line[index] == UInt8(ascii: "|") else { return nil }
+        guard index < count && line[index] == UInt8(ascii: "|") else { return false }
         let thread = 0..<index
         index += 1
         let operationStart = index
         while index < count && line[index] &- UInt8(ascii: "a") < 26 { index += 1 }
-        guard index < count && line[index] == UInt8(ascii: "(") else { return nil }
+        guard index < count && line[index] == UInt8(ascii: "(") else { return false }
         let name = operationStart..<index
         index += 1
-        guard index < count && line[index].isNameStart else { return nil }
+        guard index < count && line[index].isNameStart else { return false }
         let targetStart = index
         index += 1
         while index < count && line[index].isNameByte { index += 1 }
-        guard index < count && line[index] == UInt8(ascii: ")") else { return nil }
+        guard index < count && line[index] == UInt8(ascii: ")") else { return false }
         let target = targetStart..<index
         index += 1
         var location: Range<Int>?
         if index < count {
             guard line[index] == UInt8(ascii: "|"),
                 Self.firstIndex(of: UInt8(ascii: "|"), in: line, index + 1..<count) == nil
-            else { return nil }
+            else { return false }
             let trimmed = Self.trimmed(line, index + 1..<count)
             location = trimmed.isEmpty ? nil : trimmed
         }
         guard let operation = self.operation(named: UnsafeBufferPointer(rebasing: line[name])), !operation.hasArgument
-        else { return nil }
+        else { return false }
         switch operation.target {
-        case .none: return nil
+        case .none: return false
         case .thread, .object: break
         }
-        return ParsedLine(thread: thread, operation: operation, target: target, argument: 0, location: location)
+        parsed.thread = thread
+        parsed.operation = operation
+        parsed.target = target
+        parsed.argument = 0
+        parsed.location = location
+        return true
     }
 
     /// Parses a line of any shape, or says what is wrong with it.

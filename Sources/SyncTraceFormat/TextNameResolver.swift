@@ -43,7 +43,8 @@ struct TextNameResolver {
     }
 
     /// The event that `line` (whose bytes are `bytes`) describes, declaring its new names.
-    mutating func resolve(_ line: ParsedLine, in bytes: UnsafeBufferPointer<UInt8>) -> TraceEvent {
+    @inline(__always)
+    mutating func resolve(_ line: borrowing ParsedLine, in bytes: UnsafeBufferPointer<UInt8>) -> TraceEvent {
         let thread = self.thread(named: bytes[line.thread], parent: nil)
         var event = TraceEvent(operation: line.operation, thread: thread, argument: line.argument)
         switch line.operation.target {
