@@ -56,8 +56,11 @@ public final class DeadlockDetector: AnalysisPlugin {
         var requests: [IndexedEvent] = []
     }
 
-    private var threads: [ThreadState] = []
-    private var graph = LockOrderGraph()
+    // Read and written on every lock event, never while another access to them is open (the one
+    // overlap, `graph` and `threads` in `addEdges`, is of two different properties): unchecked,
+    // like the other detectors' per-event tables, to spare a dynamic exclusivity check each time.
+    @exclusivity(unchecked) private var threads: [ThreadState] = []
+    @exclusivity(unchecked) private var graph = LockOrderGraph()
     /// Happens-before without lock release/acquire edges.
     private let syncOrder = HappensBefore()
     private var syncThreads = 0
