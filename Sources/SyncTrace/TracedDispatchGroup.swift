@@ -100,7 +100,12 @@ public final class TracedDispatchGroup: Sendable {
     /// ```
     public func wait(fileID: StaticString = #fileID, line: UInt = #line) {
         let epoch = currentRecordingEpoch()
-        if epoch == 0 { return self.group.wait() }
+        if epoch == 0 {
+            self.group.wait()
+            // A session that started while this thread waited records what it does next, which the
+            // group's work (recorded in that session) happens before: the `wgwait` says so.
+            return self.recordWait(fileID: fileID, line: line)
+        }
         if self.group.wait(timeout: .now()) == .timedOut {
             // It has to wait: say so first, so that a hung trace shows who waits for what.
             recordEvent(epoch: epoch, .request, object: self.objectID, sequence: 0, fileID: fileID, line: line)
@@ -117,7 +122,12 @@ public final class TracedDispatchGroup: Sendable {
     /// ```
     public func wait(timeout: DispatchTime, fileID: StaticString = #fileID, line: UInt = #line) -> DispatchTimeoutResult {
         let epoch = currentRecordingEpoch()
-        if epoch == 0 { return self.group.wait(timeout: timeout) }
+        if epoch == 0 {
+            // As in `wait()`: recorded if a session started meanwhile.
+            let result = self.group.wait(timeout: timeout)
+            if result == .success { self.recordWait(fileID: fileID, line: line) }
+            return result
+        }
         if self.group.wait(timeout: .now()) == .success {
             self.recordWait(fileID: fileID, line: line)
             return .success
