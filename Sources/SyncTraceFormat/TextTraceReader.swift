@@ -6,8 +6,8 @@
 /// ``TraceFormatError`` naming the file, the line and what was expected; so does input without a
 /// single event line (empty, or only blank lines and comments), which holds no trace.
 ///
-/// The input is read in large chunks and parsed as bytes (by the internal `TextEventDecoder`): a line costs no
-/// allocation, and a name becomes a `String` once, when it first appears.
+/// The input is read in large chunks and parsed as bytes (by the internal `TextEventDecoder`): a
+/// line costs no allocation, and a name becomes a `String` once, when it first appears.
 public final class TextTraceReader: TraceEventSource {
     /// Events per batch: enough to amortize the call, small enough to stay in cache.
     public static let batchSize = 4096
