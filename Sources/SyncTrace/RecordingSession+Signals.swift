@@ -17,10 +17,13 @@ extension RecordingSession {
 
     /// How long the recorded waits get to end (see ``settleRecordedWaits(failed:)``) while none of
     /// them does: past that, the threads still waiting are taken to be stuck (a hang, or a wait for
-    /// what the thread that got the signal holds).
-    static let settleQuietLimit: UInt64 = 100_000_000
-    /// How long the recorded waits get to end at most, however many of them end meanwhile.
-    static let settleLimit: UInt64 = 500_000_000
+    /// what the thread that got the signal holds). Generous because a waiter can starve: a thread
+    /// that takes and releases a lock in a tight loop takes it again before a woken waiter runs,
+    /// and on a loaded machine the waiter gets its turn only when that thread is preempted.
+    static let settleQuietLimit: UInt64 = 250_000_000
+    /// How long the recorded waits get to end at most, however many of them end meanwhile (the
+    /// handler waits ``signalWaitLimit`` for all of the writer's work).
+    static let settleLimit: UInt64 = 1_000_000_000
     /// How long the snapshot waits for a thread that passed the check of an append to publish it.
     static let appendPatience: UInt64 = 20_000_000
 
@@ -107,7 +110,7 @@ extension RecordingSession {
     /// so the threads that hold what the waiting ones wait for record giving it up.
     ///
     /// A thread still waiting after that is reported waiting at the signal, which is then true as
-    /// far as the trace can tell: nothing gave it what it waits for, in a tenth of a second.
+    /// far as the trace can tell: nothing gave it what it waits for, in a quarter of a second.
     private func settleRecordedWaits(failed: inout Bool) {
         synctrace_withhold_requests(self.epoch)
         // After the barrier, an append that did not see the withheld requests has passed its check:
