@@ -19,8 +19,8 @@ public import SyncTraceReplay
 /// after it — no data race, and updates lost all the same. Whether the accesses also race is the race
 /// detector's business; the replay cross-references the two plugins' findings on a variable.
 ///
-/// Work per access is O(1) (a dictionary entry per reading thread); memory grows with variables and
-/// threads, not with events.
+/// Work per access is O(1) while at most two threads have a read of the variable open, O(threads)
+/// beyond; memory grows with variables and threads, not with events.
 public final class LostUpdateCounter: AnalysisPlugin {
     public let name = "lost-update"
     public let summary = "lost updates: read-then-write updates overwritten by updates that never saw them"
@@ -35,125 +35,55 @@ public final class LostUpdateCounter: AnalysisPlugin {
     @exclusivity(unchecked) private var variables = FlatArray<VariableHistory>()
     /// One past the highest variable seen.
     @exclusivity(unchecked) private var variableCount = 0
-    /// Open reads beyond each variable's first, by variable (rare: several threads read, none wrote yet).
-    @exclusivity(unchecked) private var moreOpenReads: [Int: [VariableHistory.OpenRead]] = [:]
+    /// Open reads beyond each variable's inline ones (several threads read, none wrote yet).
+    @exclusivity(unchecked) private var overflow = OpenReadOverflow()
     @exclusivity(unchecked) private var losses: [Int: [LossSites: LossGroup]] = [:]
 
     /// Creates a counter for one replay.
     public init() {}
+
+    /// Open reads kept aside, beyond the variables' inline ones: for tests of the overflow lists.
+    var openReadsKeptAside: Int { self.overflow.used }
 
     private func grow(to count: Int) {
         // Doubling, so that variables seen in increasing order grow the table O(log n) times.
         self.variables.grow(to: max(count, self.variables.count * 2, 1024), filling: VariableHistory())
     }
 
-    /// Opens (or replaces) the open read of `read.thread` on `object`.
-    private func open(_ read: VariableHistory.OpenRead, on object: Int) {
-        let count = Int(self.variables[object].openReadCount)
-        for slot in 0..<count where self.variables[object][openRead: slot].thread == read.thread {
-            self.variables[object][openRead: slot] = read
-            return
-        }
-        if self.variables[object].hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == read.thread }) {
-            self.moreOpenReads[object]![index] = read
-        } else if count < VariableHistory.inlineOpenReads {
-            self.variables[object][openRead: count] = read
-            self.variables[object].openReadCount += 1
-        } else {
-            self.moreOpenReads[object, default: []].append(read)
-            self.variables[object].hasMoreOpenReads = true
-        }
-    }
-
-    /// Closes and returns the open read of `thread` on `object`, if there is one.
-    private func close(_ thread: ThreadID, on object: Int) -> VariableHistory.OpenRead? {
-        let count = Int(self.variables[object].openReadCount)
-        for slot in 0..<count where self.variables[object][openRead: slot].thread == thread {
-            let read = self.variables[object][openRead: slot]
-            self.variables[object][openRead: slot] = self.variables[object][openRead: count - 1]
-            if self.variables[object].hasMoreOpenReads, let more = self.moreOpenReads[object]?.popLast() {
-                self.variables[object][openRead: count - 1] = more
-                if self.moreOpenReads[object]!.isEmpty {
-                    self.moreOpenReads[object] = nil
-                    self.variables[object].hasMoreOpenReads = false
-                }
-            } else {
-                self.variables[object].openReadCount -= 1
-            }
-            return read
-        }
-        guard self.variables[object].hasMoreOpenReads, let index = self.moreOpenReads[object]?.firstIndex(where: { $0.thread == thread })
-        else { return nil }
-        let read = self.moreOpenReads[object]!.swapRemoveAt(index)
-        if self.moreOpenReads[object]!.isEmpty {
-            self.moreOpenReads[object] = nil
-            self.variables[object].hasMoreOpenReads = false
-        }
-        return read
-    }
-
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let object = event.object.index
         if object >= self.variables.count { self.grow(to: object + 1) }
         if object >= self.variableCount { self.variableCount = object + 1 }
+        let access = AccessRecord(event, index: context.eventIndex)
+        // One mutating call on the history per access: each separate subscript of the flat array
+        // would be a call and a bounds check of its own.
         switch event.operation {
         case .read, .atomicLoad:
-            self.open(
-                VariableHistory.OpenRead(
-                    depth: self.variables[object].depth,
-                    segment: self.variables[object].segment,
-                    event: event,
-                    index: context.eventIndex,
-                    sawWrite: self.variables[object].latestUpdate?.write.location?.rawValue ?? .max
-                ),
-                on: object
-            )
+            self.variables[object].read(access, overflow: &self.overflow)
         case .write, .atomicStore:
-            if let read = self.close(event.thread, on: object) {
-                self.update(object, write: event, index: context.eventIndex, read: read)
-            } else {
+            guard let read = self.variables[object].closeRead(of: event.thread, overflow: &self.overflow) else {
                 // A blind write: a new segment, whose updates descend from it.
                 self.variables[object].closeSegment()
+                return
+            }
+            switch self.variables[object].update(by: access, read: read) {
+            case .extended:
+                break
+            case .cut(let count, let latest, let staleRead):
+                // The updates on the latest line above the parent are cut off it: name them.
+                self.addLoss(object, lost: latest, count: count, write: event, index: context.eventIndex, read: staleRead)
+            case .restored(let count, let site):
+                // The read saw a write that has since been cut off: it and the updates below it down
+                // to the latest line are ancestors again, no longer lost.
+                self.restore(object, count: count, writtenAt: site)
             }
         case .atomicReadModifyWrite:
             // Indivisible: it reads the latest write, so it cuts nothing off and is never cut off by its own read.
-            _ = self.close(event.thread, on: object)
-            let depth = self.variables[object].depth + 1
-            self.variables[object].updates += 1
-            self.variables[object].segmentUpdates += 1
-            self.variables[object].depth = depth
-            self.variables[object].latestUpdate = .init(depth: depth, write: event, writeIndex: context.eventIndex)
+            _ = self.variables[object].closeRead(of: event.thread, overflow: &self.overflow)
+            self.variables[object].indivisibleUpdate(by: access)
         default:
             break
         }
-    }
-
-    private func update(_ object: Int, write: TraceEvent, index: UInt64, read: VariableHistory.OpenRead) {
-        // Field by field, in place: copying the history out and back would copy its arrays per access.
-        self.variables[object].updates += 1
-        self.variables[object].segmentUpdates += 1
-        // The read saw a write of this segment at `read.depth`, or one before the last blind write.
-        let parentDepth = read.segment == self.variables[object].segment ? read.depth : 0
-        let latestDepth = self.variables[object].depth
-        if latestDepth > parentDepth {
-            // The updates on the latest line above the parent are cut off it: name them.
-            let latest = self.variables[object].latestUpdate
-            self.addLoss(
-                object,
-                lost: latest?.write,
-                lostIndex: latest?.writeIndex ?? 0,
-                count: latestDepth - parentDepth,
-                write: write,
-                index: index,
-                read: read
-            )
-        } else if parentDepth > latestDepth {
-            // The read saw a write that has since been cut off: it and the updates below it down to
-            // the latest line are ancestors again, no longer lost.
-            self.restore(object, count: parentDepth - latestDepth, writtenAt: read.sawWrite)
-        }
-        self.variables[object].depth = parentDepth + 1
-        self.variables[object].latestUpdate = .init(depth: parentDepth + 1, write: write, writeIndex: index)
     }
 
     /// Takes `count` losses back out of the groups whose lost update was written at `site`, largest first.
@@ -173,28 +103,21 @@ public final class LostUpdateCounter: AnalysisPlugin {
         self.losses[object] = groups.isEmpty ? nil : groups
     }
 
-    private func addLoss(
-        _ object: Int,
-        lost: TraceEvent?,
-        lostIndex: UInt64,
-        count: UInt64,
-        write: TraceEvent,
-        index: UInt64,
-        read: VariableHistory.OpenRead
-    ) {
-        let staleRead = read.event(of: object)
-        let sites = LossSites(lostWrite: lost?.location, overwritingWrite: write.location, staleRead: staleRead.location)
+    private func addLoss(_ object: Int, lost: AccessRecord?, count: UInt64, write: TraceEvent, index: UInt64, read: OpenRead) {
+        let staleRead = read.access.event(of: object)
+        let lostWrite = lost?.event(of: object)
+        let sites = LossSites(lostWrite: lostWrite?.location, overwritingWrite: write.location, staleRead: staleRead.location)
         if self.losses[object, default: [:]][sites] != nil {
             self.losses[object]![sites]!.count += count
         } else {
             self.losses[object, default: [:]][sites] = LossGroup(
                 count: count,
-                lostWrite: lost,
-                lostWriteIndex: lostIndex,
+                lostWrite: lostWrite,
+                lostWriteIndex: lost?.index ?? 0,
                 overwritingWrite: write,
                 overwritingIndex: index,
                 staleRead: staleRead,
-                staleReadIndex: read.index
+                staleReadIndex: read.access.index
             )
         }
     }
@@ -263,11 +186,8 @@ public final class LostUpdateCounter: AnalysisPlugin {
         }
         // A write after the cut descends from the latest write, or from the write an open read saw.
         var deepest = history.depth
-        for slot in 0..<Int(history.openReadCount) where history[openRead: slot].segment == history.segment {
-            deepest = max(deepest, history[openRead: slot].depth)
-        }
-        for read in self.moreOpenReads[object] ?? [] where read.segment == history.segment {
-            deepest = max(deepest, read.depth)
+        history.forEachOpenRead(overflow: self.overflow) { read in
+            if read.segment == history.segment { deepest = max(deepest, read.depth) }
         }
         let lost = history.certainlyLost(reachableDepth: deepest)
         let percent = Double(lost) * 100 / Double(max(history.updates, 1))

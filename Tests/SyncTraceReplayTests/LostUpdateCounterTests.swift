@@ -122,24 +122,10 @@ struct LostUpdateCounterTests {
         var random = SplitMix(seed: UInt64(seed))
         let threads = 2 + Int(random.next() % 5)
         let perThread = 1 + Int(random.next() % 8)
-        // Each thread: read, then write what it read plus one. Simulate the values as it goes.
-        var remaining = [Int](repeating: perThread, count: threads)
-        var pendingRead = [Int?](repeating: nil, count: threads)
-        var value = 0
-        var lines: [String] = []
-        while remaining.contains(where: { $0 > 0 }) || pendingRead.contains(where: { $0 != nil }) {
-            let candidates = (0..<threads).filter { remaining[$0] > 0 || pendingRead[$0] != nil }
-            let thread = candidates[Int(random.next() % UInt64(candidates.count))]
-            if let seen = pendingRead[thread] {
-                value = seen + 1
-                pendingRead[thread] = nil
-                lines.append("T\(thread)|w(counter)")
-            } else {
-                pendingRead[thread] = value
-                remaining[thread] -= 1
-                lines.append("T\(thread)|r(counter)")
-            }
-        }
+        // Each thread: read, then write what it read plus one.
+        let run = IncrementInterleaving(threads: threads, perThread: perThread, random: &random)
+        let lines = run.lines
+        let value = run.finalValue
         let result = try Self.counts(lines.joined(separator: "\n"))
         #expect(result.updates == threads * perThread)
         #expect(result.lost == threads * perThread - value, "final value \(value)")
