@@ -238,20 +238,20 @@ public final class HappensBefore {
             let slot = self.slot(thread)
             // A thread taking again the lock it released last learns nothing from that release.
             if self.objects[object].releasedOnlyBy != Int32(truncatingIfNeeded: thread.rawValue) {
-                self.clocks[slot].join(self.objects[object].released)
+                self.joinReleased(object, into: slot)
             }
             if self.objects[object].readReleased.storedWords != 0 {
-                self.clocks[slot].join(self.objects[object].readReleased)
+                self.joinReleased(object, readSide: true, into: slot)
             }
         case .readAcquire:
             if self.slotOf[thread.index] == Self.unassigned, self.unstarted[thread.index] != nil {
                 self.unstarted[thread.index]!.join(self.objects[event.object.index].released)
             }
-            self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
+            self.joinReleased(event.object.index, into: self.slot(thread))
         case .release:
             let slot = self.slot(thread)
             // Copied into the object's own storage, so that the thread's tick does not copy its clock.
-            self.objects[event.object.index].released.assign(self.clocks[slot])
+            self.publishClock(of: slot, into: event.object.index, accumulate: false)
             self.objects[event.object.index].releasedOnlyBy = Int32(truncatingIfNeeded: thread.rawValue)
             self.tick(slot)
         case .readRelease:
@@ -260,14 +260,14 @@ public final class HappensBefore {
             self.tick(slot)
         case .atomicLoad:
             let slot = self.slot(thread)
-            self.clocks[slot].join(self.objects[event.object.index].released)
+            self.joinReleased(event.object.index, into: slot)
             self.accessedSinceTick[slot] = true
         case .semaphoreWait, .conditionWait, .waitGroupWait:
-            self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
+            self.joinReleased(event.object.index, into: self.slot(thread))
         case .atomicStore, .semaphoreSignal, .conditionSignal, .conditionBroadcast, .waitGroupDone:
             self.publish(thread, into: event.object.index)
         case .atomicReadModifyWrite:
-            self.clocks[self.slot(thread)].join(self.objects[event.object.index].released)
+            self.joinReleased(event.object.index, into: self.slot(thread))
             self.publish(thread, into: event.object.index)
         case .waitGroupAdd:
             if event.argument < 0 { self.publish(thread, into: event.object.index) }
@@ -281,6 +281,52 @@ public final class HappensBefore {
             let slot = self.slot(thread)
             self.objects[event.object.index].closed = self.clocks[slot]
             self.tick(slot)
+        }
+    }
+
+    /// `clocks[slot].join(objects[object].released)` (`.readReleased` for `readSide`), lending the
+    /// object's clock in place on the dense path (see ``VectorClock/withMutableStoredWords(_:)``):
+    /// the join of every acquire, with no retain and release of the clock's storage.
+    @inline(__always)
+    private func joinReleased(_ object: Int, readSide: Bool = false, into slot: Int) {
+        let dense = readSide
+            ? self.clocks[slot].joinsDensely(self.objects[object].readReleased)
+            : self.clocks[slot].joinsDensely(self.objects[object].released)
+        guard dense else {
+            if readSide {
+                self.clocks[slot].join(self.objects[object].readReleased)
+            } else {
+                self.clocks[slot].join(self.objects[object].released)
+            }
+            return
+        }
+        self.clocks[slot].withMutableStoredWords { mine in
+            if readSide {
+                self.objects[object].readReleased.withStoredWords { VectorClock.joinDense(mine, $0) }
+            } else {
+                self.objects[object].released.withStoredWords { VectorClock.joinDense(mine, $0) }
+            }
+        }
+    }
+
+    /// `objects[object].released.assign(clocks[slot])` (a lock's release), or `.join` for `accumulate`
+    /// (an atomic store's, a semaphore's), lending the thread's clock in place (see
+    /// ``joinReleased(_:readSide:into:)``).
+    @inline(__always)
+    private func publishClock(of slot: Int, into object: Int, accumulate: Bool) {
+        let inPlace = accumulate
+            ? self.objects[object].released.joinsDensely(self.clocks[slot])
+            : self.objects[object].released.storesLike(self.clocks[slot])
+        guard inPlace else {
+            if accumulate {
+                self.objects[object].released.join(self.clocks[slot])
+            } else {
+                self.objects[object].released.assign(self.clocks[slot])
+            }
+            return
+        }
+        self.objects[object].released.withMutableStoredWords { mine in
+            self.clocks[slot].withStoredWords { accumulate ? VectorClock.joinDense(mine, $0) : VectorClock.copyWords(mine, $0) }
         }
     }
 
@@ -364,7 +410,7 @@ public final class HappensBefore {
     /// A release that accumulates: every earlier release of the object stays known to its acquirers.
     private func publish(_ thread: ThreadID, into object: Int) {
         let slot = self.slot(thread)
-        self.objects[object].released.join(self.clocks[slot])
+        self.publishClock(of: slot, into: object, accumulate: true)
         self.objects[object].releasedOnlyBy = -1
         self.tick(slot)
     }

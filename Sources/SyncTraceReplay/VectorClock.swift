@@ -96,6 +96,42 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    // Joins and copies between clocks in two tables (a thread's, an object's): through the stored
+    // words of both, the writable one made unique first. `mine.join(theirs)` with `theirs` read from
+    // a table retains its storage for the call (the uniqueness step of `mine` could, as far as the
+    // compiler knows, free it); borrowed inside `withMutableStoredWords`, it is not.
+
+    /// Whether `join(other)` can take the dense path: both dense, `other` no wider.
+    @inlinable func joinsDensely(_ other: borrowing VectorClock) -> Bool {
+        !self.isSparse && !other.isSparse && other.storage.count <= self.storage.count
+    }
+
+    /// Whether `assign(other)` can copy `other`'s words into this clock's storage.
+    @inlinable func storesLike(_ other: borrowing VectorClock) -> Bool {
+        self.isSparse == other.isSparse && self.storage.count == other.storage.count
+    }
+
+    /// Calls `body` with the clock's stored words (a dense clock's entries), writable, its storage
+    /// made unique first.
+    @inlinable mutating func withMutableStoredWords<R>(_ body: (UnsafeMutableBufferPointer<UInt32>) -> R) -> R {
+        self.storage.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// Calls `body` with the clock's stored words, read-only.
+    @inlinable func withStoredWords<R>(_ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
+        self.storage.withUnsafeBufferPointer(body)
+    }
+
+    /// `mine[i] = max(mine[i], theirs[i])` for each entry of `theirs`, which is no longer than `mine`.
+    @inlinable static func joinDense(_ mine: UnsafeMutableBufferPointer<UInt32>, _ theirs: UnsafeBufferPointer<UInt32>) {
+        for index in 0..<theirs.count where theirs[index] > mine[index] { mine[index] = theirs[index] }
+    }
+
+    /// `mine[i] = theirs[i]` for each word of `theirs`, which is as long as `mine`.
+    @inlinable static func copyWords(_ mine: UnsafeMutableBufferPointer<UInt32>, _ theirs: UnsafeBufferPointer<UInt32>) {
+        for index in 0..<theirs.count { mine[index] = theirs[index] }
+    }
+
     /// Becomes a copy of `other`, reusing this clock's storage when it has the room, so that
     /// publishing a clock does not share (and later copy) the publisher's storage.
     @inlinable mutating func assign(_ other: VectorClock) {
@@ -104,11 +140,8 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
             self.isSparse = other.isSparse
             return
         }
-        let count = other.storage.count
         self.storage.withUnsafeMutableBufferPointer { mine in
-            other.storage.withUnsafeBufferPointer { theirs in
-                for index in 0..<count { mine[index] = theirs[index] }
-            }
+            other.storage.withUnsafeBufferPointer { theirs in Self.copyWords(mine, theirs) }
         }
     }
 
@@ -160,11 +193,8 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
 
     /// `mine[i] = max(mine[i], theirs[i])` for each entry of `theirs`, which is no longer than `mine`.
     @inlinable static func joinDense(_ mine: inout [UInt32], _ theirs: [UInt32]) {
-        let count = theirs.count
         mine.withUnsafeMutableBufferPointer { mine in
-            theirs.withUnsafeBufferPointer { theirs in
-                for index in 0..<count where theirs[index] > mine[index] { mine[index] = theirs[index] }
-            }
+            theirs.withUnsafeBufferPointer { theirs in Self.joinDense(mine, theirs) }
         }
     }
 
