@@ -24,6 +24,10 @@ public final class RaceDetector: AnalysisPlugin {
     /// owned by the detector alone, so that a store is a store (no copy-on-write check, no
     /// reference count).
     @exclusivity(unchecked) private var variables = FlatArray<VariableState>()
+    /// Per variable, where and when its remembered accesses were: apart from ``variables``, which
+    /// every access reads, so that those states stay few cache lines (24 bytes each, not 48); these
+    /// are only written, except to explain a race.
+    @exclusivity(unchecked) private var sites = FlatArray<AccessSites>()
     /// Read vectors of variables read concurrently by several threads (``VariableState/sharedReads``
     /// indexes them); freed slots are reused.
     @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
@@ -61,7 +65,7 @@ public final class RaceDetector: AnalysisPlugin {
         let access = Access(event: event, index: index)
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: self.variables[object].writeAccess(object), current: access, context: context, variable: object)
+            self.race(previous: self.writeAccess(object), current: access, context: context, variable: object)
         }
         if event.operation.writesVariable {
             let shared = self.variables[object].sharedReads
@@ -73,7 +77,7 @@ public final class RaceDetector: AnalysisPlugin {
             } else {
                 let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: self.variables[object].readAccess(object), current: access, context: context, variable: object)
+                    self.race(previous: self.readAccess(object), current: access, context: context, variable: object)
                 }
             }
         }
@@ -107,7 +111,9 @@ public final class RaceDetector: AnalysisPlugin {
 
     private func growVariables(to count: Int) {
         // Doubling, so that variables seen in increasing order grow the table O(log n) times.
-        self.variables.grow(to: max(count, self.variables.count * 2, 1024), filling: VariableState())
+        let grown = max(count, self.variables.count * 2, 1024)
+        self.variables.grow(to: grown, filling: VariableState())
+        self.sites.grow(to: grown, filling: AccessSites())
     }
 
     private func read(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
@@ -122,7 +128,7 @@ public final class RaceDetector: AnalysisPlugin {
         }
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: self.variables[object].writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
         }
         if shared >= 0 {
             self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index))
@@ -132,7 +138,7 @@ public final class RaceDetector: AnalysisPlugin {
         if !last.isNone, last.thread != thread, !hb.happensBefore(last, thread) {
             // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
             let vector = [
-                last.thread: self.variables[object].readAccess(object),
+                last.thread: self.readAccess(object),
                 thread: TimedAccess(epoch: now, access: Access(event: event, index: index)),
             ]
             if let slot = self.freeReadVectors.popLast() {
@@ -145,8 +151,8 @@ public final class RaceDetector: AnalysisPlugin {
             self.variables[object].lastRead = .none
         } else {
             self.variables[object].lastRead = now
-            self.variables[object].readIndex = index
-            self.variables[object].readLocation = event.location?.rawValue ?? VariableState.noLocation
+            self.sites[object].readIndex = index
+            self.sites[object].readLocation = event.location?.rawValue ?? AccessSites.noLocation
         }
     }
 
@@ -157,7 +163,7 @@ public final class RaceDetector: AnalysisPlugin {
         let write = self.variables[object].lastWrite
         if write != now {
             if !write.isNone, !hb.happensBefore(write, thread) {
-                self.race(previous: self.variables[object].writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
             }
             let shared = self.variables[object].sharedReads
             if shared >= 0 {
@@ -171,15 +177,25 @@ public final class RaceDetector: AnalysisPlugin {
             } else {
                 let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: self.variables[object].readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
                 }
             }
             self.variables[object].lastRead = .none
         }
         // A write in the same epoch as the last one only moves the remembered access.
         self.variables[object].lastWrite = now
-        self.variables[object].writeIndex = index
-        self.variables[object].writeLocation = event.location?.rawValue ?? VariableState.noLocation
+        self.sites[object].writeIndex = index
+        self.sites[object].writeLocation = event.location?.rawValue ?? AccessSites.noLocation
+    }
+
+    /// The variable's last write as a race names it.
+    private func writeAccess(_ object: Int) -> TimedAccess {
+        AccessSites.access(.write, at: self.variables[object].lastWrite, index: self.sites[object].writeIndex, location: self.sites[object].writeLocation, object: object)
+    }
+
+    /// The variable's last read (while its reads are ordered) as a race names it.
+    private func readAccess(_ object: Int) -> TimedAccess {
+        AccessSites.access(.read, at: self.variables[object].lastRead, index: self.sites[object].readIndex, location: self.sites[object].readLocation, object: object)
     }
 
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
@@ -262,33 +278,31 @@ struct TimedAccess {
     var access: Access
 }
 
-/// What the detector keeps per variable: FastTrack's write epoch, and its read epoch or read vector,
-/// with where and when those accesses were (to explain a race). A plain value of 48 bytes, updated in
-/// place: the accesses themselves are rebuilt only for a finding.
+/// What the detector reads per variable on every access: FastTrack's write epoch, and its read
+/// epoch or read vector. A plain value of 24 bytes, updated in place; where and when those accesses
+/// were (to explain a race) is kept apart, in ``AccessSites``.
 struct VariableState {
-    static let noLocation = UInt32.max
-
     var lastWrite = Epoch.none
     var lastRead = Epoch.none
-    var writeIndex: UInt64 = 0
-    var readIndex: UInt64 = 0
-    var writeLocation = Self.noLocation
-    var readLocation = Self.noLocation
     /// The index of the variable's read vector in the detector's `readVectors`, or -1 while its reads
     /// are ordered (``lastRead`` then holds the last one).
     var sharedReads: Int32 = -1
     /// Whether the variable has had atomic accesses (the detector keeps those apart).
     var hasAtomicAccesses = false
+}
 
-    func writeAccess(_ object: Int) -> TimedAccess {
-        Self.access(.write, at: self.lastWrite, index: self.writeIndex, location: self.writeLocation, object: object)
-    }
+/// Where and when a variable's remembered accesses (its ``VariableState``'s epochs) were: 24 bytes,
+/// written with each remembered access, read only to explain a race.
+struct AccessSites {
+    static let noLocation = UInt32.max
 
-    func readAccess(_ object: Int) -> TimedAccess {
-        Self.access(.read, at: self.lastRead, index: self.readIndex, location: self.readLocation, object: object)
-    }
+    var writeIndex: UInt64 = 0
+    var readIndex: UInt64 = 0
+    var writeLocation = Self.noLocation
+    var readLocation = Self.noLocation
 
-    private static func access(_ operation: TraceOperation, at epoch: Epoch, index: UInt64, location: UInt32, object: Int) -> TimedAccess {
+    /// An access of `object` rebuilt for a finding.
+    static func access(_ operation: TraceOperation, at epoch: Epoch, index: UInt64, location: UInt32, object: Int) -> TimedAccess {
         let event = TraceEvent(
             operation: operation,
             thread: epoch.thread,
