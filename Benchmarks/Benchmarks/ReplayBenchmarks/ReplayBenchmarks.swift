@@ -140,4 +140,6 @@ let benchmarks: @Sendable () -> Void = {
         }
         return successors
     }
+
+    registerScaleBenchmarks()
 }
