@@ -17,7 +17,7 @@ enum ScaleTrace {
     /// Writes `lines` (each without its newline) to the trace named `name`.
     static func write(_ name: String, lines: some Sequence<String>) throws -> String {
         let path = Self.path(name)
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var chunk = ""
         for line in lines {
@@ -117,11 +117,11 @@ func registerScaleBenchmarks() {
         ),
         (
             "one thread holding 2,000 nested locks (text, all plugins)", "nested",
-            { AnySequence((0..<2_000).lazy.map { "T0|acq(L\($0))|1" } + (0..<2_000).reversed().lazy.map { "T0|rel(L\($0))|2" }) }, false
+            { AnySequence((0..<2_000).map { "T0|acq(L\($0))|1" } + (0..<2_000).reversed().map { "T0|rel(L\($0))|2" }) }, false
         ),
         (
             "100,000 re-entrant acquisitions (text, all plugins)", "reentrant",
-            { AnySequence(repeatElement("T0|acq(L)|1", count: 100_000) + repeatElement("T0|rel(L)|2", count: 100_000)) }, false
+            { AnySequence([String](repeating: "T0|acq(L)|1", count: 100_000) + [String](repeating: "T0|rel(L)|2", count: 100_000)) }, false
         ),
     ]
     for (label, name, lines, raceOnly) in shapes {
