@@ -6,6 +6,7 @@
 #
 #   ./Scripts/asan.sh                      # build, the whole suite, then the corpus
 #   ./Scripts/asan.sh --filter Ordering    # arguments go to `swift test`; the corpus runs as well
+#   ./Scripts/asan.sh --corpus-only        # the instrumented build and the corpus, not the suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/bootstrap.sh
@@ -14,7 +15,11 @@ scratch=.build-asan
 # Leak checking is off: Foundation's String(contentsOf:) keeps buffers the checker reports as leaks.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0"
 swift build --build-tests --sanitize=address --scratch-path "$scratch"
-swift test --skip-build --sanitize=address --scratch-path "$scratch" "$@"
+if [ "${1:-}" = "--corpus-only" ]; then
+    shift
+else
+    swift test --skip-build --sanitize=address --scratch-path "$scratch" "$@"
+fi
 
 bin="$(swift build --sanitize=address --scratch-path "$scratch" --show-bin-path)"
 synctrace="$bin/synctrace"

@@ -207,7 +207,13 @@ public enum TraceRecorder {
             recorder.session.threadExited(recorder)
         }
         // A normal exit finishes the trace, so `SYNCTRACE_OUTPUT` needs no stop() in the program.
-        atexit { TraceRecorder.stop() }
+        atexit {
+            // Nothing records (none started, or this is a forked child, whose recording stopped at
+            // the fork): nothing to finish, and no Swift code to run — in a forked child a runtime
+            // lock (the metadata cache's) may be held for good by a thread the child does not have.
+            guard synctrace_session_epoch() != 0 else { return }
+            TraceRecorder.stop()
+        }
     }
 
     // MARK: Fork

@@ -177,7 +177,11 @@ extension RecorderTests {
                     // No handler runs (the recorder does not handle SIGQUIT: its default action dumps core).
                     if case .truncated = reader.ending {} else { Issue.record("expected a cut-short trace, got \(reader.ending)") }
                 default:
-                    #expect(reader.ending == .signal(signal))
+                    // The handler waits at most 2 s for the writer; an instrumented build on two
+                    // loaded cores can take longer, and the trace then honestly reads as cut short.
+                    if case .truncated = reader.ending, Self.underAddressSanitizer {} else {
+                        #expect(reader.ending == .signal(signal))
+                    }
                 }
                 // The workers record flat out: a handler writes all of it, a SIGKILL what the last
                 // periodic write had (on 2 busy cores, possibly nothing yet: then the trace is a
