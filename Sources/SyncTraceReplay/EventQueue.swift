@@ -10,7 +10,7 @@ import SyncTraceFormat
 /// always the thread's next event without touching the file.
 struct EventQueue {
     /// The oldest pending events, in memory.
-    private(set) var head = FIFOQueue<TraceEvent>()
+    private var head = FIFOQueue<TraceEvent>()
     private var segments = FIFOQueue<SpillFile.Segment>()
     private var tail: [TraceEvent] = []
     /// All pending events: in memory and in the spill file.

@@ -1,4 +1,4 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// Who wants each operation, and the call that hands them an event: the replay's per-event
 /// dispatch to plugins.

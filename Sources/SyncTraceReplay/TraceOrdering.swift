@@ -24,8 +24,9 @@ public import SyncTraceFormat
 /// does not start at zero (it was used before recording started) or has a gap (events dropped under
 /// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed
 /// and the file is read (or, in a trace whose recorder reported lost events, once more than
-/// ``readAheadLimit`` events wait); ``sequenceGaps`` counts those resumptions. So are a logical thread's missing runs, a join of one
-/// whose `exit` is missing, and a thread whose `fork` is missing, once the whole file is read.
+/// ``readAheadLimit`` events wait); ``sequenceGaps`` counts those resumptions. So are a logical
+/// thread's missing runs, a join of one whose `exit` is missing, and a thread whose `fork` is
+/// missing, once the whole file is read.
 ///
 /// ## A trace cut short
 ///
@@ -61,9 +62,8 @@ public final class TraceOrdering {
     private let spillDirectory: String?
     /// Pending events that are in the spill file rather than in memory.
     @exclusivity(unchecked) private var spilled = 0
-    /// Events spilled in all, and the most held in the file at once (in events).
+    /// Events moved to the spill file, in all.
     public private(set) var spilledEventCount: UInt64 = 0
-    public private(set) var peakSpilledEventCount = 0
     /// The most pending events held in memory at once (after any spill their arrival caused).
     private(set) var peakInMemoryEventCount = 0
     private let source: any TraceEventSource
@@ -304,8 +304,8 @@ public final class TraceOrdering {
             self.isAwaitingFork.append(false)
             self.isFinished.append(false)
         }
-        for object in self.nextSequence.count..<max(objects, self.nextSequence.count) {
-            self.channelCapacity.append(symbols.objects[object].capacity)
+        while self.channelCapacity.count < objects {
+            self.channelCapacity.append(symbols.objects[self.channelCapacity.count].capacity)
         }
         self.nextSequence.grow(to: objects, filling: 0)
     }
@@ -393,7 +393,7 @@ public final class TraceOrdering {
             events.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<taken]))
             return taken
         }
-        self.spilled -= try self.queues[thread].removeFirst(taken, refill: self.refillCount, from: self.spillFile)
+        self.spilled -= try self.queues[thread].removeFirst(taken, refill: self.evenShare, from: self.spillFile)
         self.taken[thread] += UInt64(taken)
         self.buffered -= taken
     }
@@ -531,24 +531,23 @@ public final class TraceOrdering {
 
     // MARK: Memory
 
-    /// How many events a thread's queue brings back from the spill file at a time.
-    /// The same share each queue keeps at a spill, so that what comes back stays within the budget.
-    private var refillCount: Int { max(16, self.memoryBudget / 4 / max(1, self.active.count + self.awaitingForkCount)) }
+    /// Each waiting thread's even share of a quarter of the budget: what its queue keeps in memory at
+    /// a spill, and brings back from the spill file at a time (so that what comes back stays within
+    /// the budget).
+    private var evenShare: Int { max(16, self.memoryBudget / 4 / max(1, self.active.count + self.awaitingForkCount)) }
 
-    /// More than ``memoryBudget`` events wait in memory: every queue keeps its oldest events (an even
-    /// share of a quarter of the budget, so the merge can go on where it is) and moves the rest to
-    /// the spill file, to come back when the merge reaches them.
+    /// More than ``memoryBudget`` events wait in memory: every queue keeps its oldest events (its
+    /// ``evenShare``, so the merge can go on where it is) and moves the rest to the spill file, to
+    /// come back when the merge reaches them.
     private func spill() throws(TraceFormatError) {
         if self.spillFile == nil { self.spillFile = try SpillFile(directory: self.spillDirectory) }
         let file = self.spillFile!
-        let waiting = self.active + self.awaitingFork.filter { self.isAwaitingFork[$0] }
-        let keep = max(16, self.memoryBudget / 4 / max(1, waiting.count))
-        for thread in waiting {
+        let keep = self.evenShare
+        for thread in self.active + self.awaitingFork.filter({ self.isAwaitingFork[$0] }) {
             let moved = try self.queues[thread].spill(keeping: keep, to: file)
             self.spilled += moved
             self.spilledEventCount += UInt64(moved)
         }
-        self.peakSpilledEventCount = max(self.peakSpilledEventCount, self.spilled)
     }
 
     private func contradiction() -> TraceFormatError {

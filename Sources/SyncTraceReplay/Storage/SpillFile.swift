@@ -27,9 +27,8 @@ final class SpillFile {
     private let descriptor: Int32
     /// Where the next segment goes.
     private var end: Int64 = 0
-    /// Bytes written and not yet read back, and the most there ever were (for reports and tests).
+    /// Bytes written and not yet read back.
     private(set) var bytesHeld: Int64 = 0
-    private(set) var peakBytesHeld: Int64 = 0
     /// The directory the file was made in.
     let directory: String
 
@@ -68,7 +67,6 @@ final class SpillFile {
         }
         self.end += Int64(bytes.count)
         self.bytesHeld += Int64(bytes.count)
-        self.peakBytesHeld = max(self.peakBytesHeld, self.bytesHeld)
         return segment
     }
 
@@ -78,7 +76,7 @@ final class SpillFile {
         let start = segment.offset
         let values = try self.peek(&segment, upTo: maximum, as: type)
         self.bytesHeld -= segment.offset - start
-        self.release(from: start, to: segment.offset)
+        self.startOverIfDrained()
         return values
     }
 
@@ -112,9 +110,9 @@ final class SpillFile {
         return values
     }
 
-    /// Once nothing in the file waits any more, starts it over: the file holds about what still
-    /// waits, not everything that ever waited.
-    private func release(from start: Int64, to end: Int64) {
+    /// Once nothing in the file waits any more, starts it over empty (its space goes back to the file
+    /// system then, not piece by piece).
+    private func startOverIfDrained() {
         guard self.bytesHeld == 0 else { return }
         self.end = 0
         _ = ftruncate(self.descriptor, 0)
