@@ -28,11 +28,11 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 
 // The protocol between a handler and the writer thread. A handler publishes a request (the signal,
 // and whether the trace is to be finished or only flushed) unless one is pending; the writer takes
-// it, writes, and bumps `completed`. `writer_tid` is the writer's kernel thread id while it can
-// answer (0: no writer, the handler hands on at once).
-static int32_t request_signal = 0;
-static int32_t request_finishes = 0;
-static uint64_t requests_made = 0;
+// it, writes, bumps `completed` and clears the request. The request is one word (the signal, and
+// bit 8 for "finish"), so that the writer never reads one request's signal with another's intent.
+// `writer_tid` is the writer's kernel thread id while it can answer (0: no writer, the handler
+// hands on at once).
+static int32_t pending_request = 0;
 static uint64_t requests_completed = 0;
 static int32_t writer_tid = 0;
 static int32_t handling_enabled = 0;
@@ -52,18 +52,15 @@ static int is_fatal_only(int signal) { return signal != SIGTERM && signal != SIG
 static void ask_writer(int signal, int finish) {
     int32_t tid = __atomic_load_n(&writer_tid, __ATOMIC_ACQUIRE);
     if (tid == 0 || tid == current_tid() || !__atomic_load_n(&handling_enabled, __ATOMIC_ACQUIRE)) return;
-    uint64_t target;
+    uint64_t completed = __atomic_load_n(&requests_completed, __ATOMIC_ACQUIRE);
+    int32_t request = signal | (finish ? 1 << 8 : 0);
     int32_t expected = 0;
-    if (__atomic_compare_exchange_n(&request_signal, &expected, signal, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        __atomic_store_n(&request_finishes, finish, __ATOMIC_RELEASE);
-        target = __atomic_add_fetch(&requests_made, 1, __ATOMIC_ACQ_REL);
-    } else {
-        // Another thread's request is pending (two threads crashing at once): wait for that one.
-        target = __atomic_load_n(&requests_made, __ATOMIC_ACQUIRE);
-        if (target == 0) target = 1;
-    }
+    // Posted, it is done once the writer clears it; if another thread's request is pending (two
+    // threads crashing at once), this one waits for that one to complete instead.
+    int posted = __atomic_compare_exchange_n(&pending_request, &expected, request, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     uint64_t deadline = now_ns() + __atomic_load_n(&wait_limit_ns, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&requests_completed, __ATOMIC_ACQUIRE) < target) {
+    while (posted ? __atomic_load_n(&pending_request, __ATOMIC_ACQUIRE) == request
+                  : __atomic_load_n(&requests_completed, __ATOMIC_ACQUIRE) == completed) {
         if (__atomic_load_n(&writer_tid, __ATOMIC_ACQUIRE) == 0) break;
         if (now_ns() >= deadline) break;
         struct timespec pause = {0, 1000000};
@@ -141,18 +138,18 @@ void synctrace_writer_stopped(void) {
 void synctrace_signal_state_forked(void) {
     // The child of a fork has no writer thread: its handlers hand signals on at once.
     __atomic_store_n(&writer_tid, 0, __ATOMIC_RELEASE);
-    __atomic_store_n(&request_signal, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&pending_request, 0, __ATOMIC_RELEASE);
 }
 
 int synctrace_pending_signal_request(int *finish) {
-    int signal = __atomic_load_n(&request_signal, __ATOMIC_ACQUIRE);
-    if (signal != 0 && finish) *finish = __atomic_load_n(&request_finishes, __ATOMIC_ACQUIRE);
-    return signal;
+    int request = __atomic_load_n(&pending_request, __ATOMIC_ACQUIRE);
+    if (request != 0 && finish) *finish = (request >> 8) & 1;
+    return request & 0xff;
 }
 
 void synctrace_complete_signal_request(void) {
-    __atomic_store_n(&request_signal, 0, __ATOMIC_RELEASE);
     __atomic_add_fetch(&requests_completed, 1, __ATOMIC_ACQ_REL);
+    __atomic_store_n(&pending_request, 0, __ATOMIC_RELEASE);
 }
 
 int synctrace_block_process_signals(void) {
