@@ -49,12 +49,7 @@ replay() {
 }
 
 echo "== hostile shapes"
-awk 'BEGIN { for (i = 0; i < 2000; i++) print "T0|acq(L" i ")|f.swift:1"; for (i = 1999; i >= 0; i--) print "T0|rel(L" i ")|f.swift:2" }' >"$work/nested.std"
-awk 'BEGIN { for (i = 0; i < 100000; i++) print "T0|acq(L)|f.swift:1"; for (i = 0; i < 100000; i++) print "T0|rel(L)|f.swift:2" }' >"$work/reentrant.std"
-awk 'BEGIN { for (i = 0; i < 100000; i++) print "T" i "|w(V" (i % 10) ")|f.swift:1" }' >"$work/threads.std"
-awk 'BEGIN { for (i = 1; i <= 50000; i++) print "main|fork(T" i ")|f.swift:1"; for (i = 1; i <= 50000; i++) print "T" i "|r(V" (i % 10) ")|f.swift:2" }' >"$work/forked.std"
-# Threads that each take every lock of a ring in their own order: a dense lock-order graph.
-awk 'BEGIN { for (t = 0; t < 200; t++) for (k = 0; k < 20; k++) { l = (t + k) % 20; print "T" t "|acq(L" l ")|f:1" } for (t = 0; t < 200; t++) for (k = 19; k >= 0; k--) { l = (t + k) % 20; print "T" t "|rel(L" l ")|f:2" } }' >"$work/ring.std"
+Scripts/hostile-traces.sh "$work"
 for trace in nested reentrant threads forked ring; do replay "$work/$trace.std"; done
 SYNCTRACE_OUTPUT="$work/locked.synctrace" "$probe" scale locked 1000 100 >/dev/null
 SYNCTRACE_OUTPUT="$work/lockloop.synctrace" "$probe" scale lockloop 4 100000 >/dev/null

@@ -64,17 +64,14 @@ for shape in "locked 1000 1000" "lockloop 4 1000000"; do
 done
 
 echo "== hostile text traces, every built-in plugin"
-awk 'BEGIN { for (i = 0; i < 2000; i++) print "T0|acq(L" i ")|f.swift:1"; for (i = 1999; i >= 0; i--) print "T0|rel(L" i ")|f.swift:2" }' >"$work/nested.std"
+Scripts/hostile-traces.sh "$work"
 measure "$work/nested.std"
 check "one thread holding 2,000 nested locks" 0 2 500
-awk 'BEGIN { for (i = 0; i < 100000; i++) print "T0|acq(L)|f.swift:1"; for (i = 0; i < 100000; i++) print "T0|rel(L)|f.swift:2" }' >"$work/reentrant.std"
 measure "$work/reentrant.std"
 # Re-entry of a plain lock is a self deadlock: found once, whatever the depth.
 check "100,000 re-entrant acquisitions (a self deadlock)" 1 0.5 500
-awk 'BEGIN { for (i = 0; i < 100000; i++) print "T" i "|w(V" (i % 10) ")|f.swift:1" }' >"$work/threads.std"
 measure "$work/threads.std" --plugin race
 check "100,000 threads, one write each (race)" 1 10 1024
-awk 'BEGIN { for (i = 1; i <= 50000; i++) print "main|fork(T" i ")|f.swift:1"; for (i = 1; i <= 50000; i++) print "T" i "|w(V" (i % 10) ")|f.swift:2" }' >"$work/forked.std"
 measure "$work/forked.std"
 check "50,000 forked threads, one write each" 1 10 1024
 

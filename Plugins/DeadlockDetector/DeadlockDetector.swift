@@ -73,8 +73,6 @@ public final class DeadlockDetector: AnalysisPlugin {
     private var potentialCount = 0
     private var actualCount = 0
     private var blockedCount = 0
-    /// Whether the trace was cut short, so that the threads waiting at its end were not looked at.
-    private var endUnknown = false
     /// The most entries one thread's held locks had at once, and the gate sets the last cycle search spelled out.
     private var deepestHeld = 0
     private var gateSetsSpelledOut = 0
@@ -139,10 +137,13 @@ public final class DeadlockDetector: AnalysisPlugin {
 
     private func request(_ request: IndexedEvent, in context: AnalysisContext) {
         let event = request.event
-        self.threads[event.thread.index].requests.append(request)
-        let held = self.threads[event.thread.index].held
-        if let position = held.newest(of: event.object, reading: nil), !held.entries[position].reading {
-            self.reportSelf(held: held.entries[position], again: request, in: context)
+        let thread = event.thread.index
+        self.threads[thread].requests.append(request)
+        // Looked up in place: a copy of the held locks would retain their storage on every request.
+        if let position = self.threads[thread].held.newest(of: event.object, reading: nil),
+            !self.threads[thread].held.entries[position].reading
+        {
+            self.reportSelf(held: self.threads[thread].held.entries[position], again: request, in: context)
         }
     }
 
@@ -158,7 +159,7 @@ public final class DeadlockDetector: AnalysisPlugin {
             }
             let site = request.event.location?.rawValue ?? .max
             if !self.threads[thread].held.repeats(event.object, reading: reading, site: site) {
-                self.addEdges(to: event, reading: reading, request: request, in: context)
+                self.addEdges(to: event, reading: reading, request: request, site: site, in: context)
             }
         }
         self.threads[thread].held.push(event.object, reading: reading, at: acquisition)
@@ -166,8 +167,7 @@ public final class DeadlockDetector: AnalysisPlugin {
     }
 
     /// Adds an edge from every lock the thread holds (but `event`'s own) to `event`'s lock.
-    private func addEdges(to event: TraceEvent, reading: Bool, request: IndexedEvent, in context: AnalysisContext) {
-        let site = request.event.location?.rawValue ?? .max
+    private func addEdges(to event: TraceEvent, reading: Bool, request: IndexedEvent, site: UInt32, in context: AnalysisContext) {
         self.graph.addWays(from: &self.threads[event.thread.index].held, to: event.object, by: event.thread, reading: reading, site: site) {
             gates in
             if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
@@ -233,8 +233,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     public func finish(in context: AnalysisContext) -> [Finding] {
         self.findings = self.potentialDeadlocks(in: context)
         self.potentialCount = self.findings.count
-        self.endUnknown = !context.reachesProgramEnd
-        if !self.endUnknown { self.findings += self.actualDeadlocks(in: context) }
+        // A trace cut short: the threads waiting at its end are not looked at (see `summaryLines`).
+        if context.reachesProgramEnd { self.findings += self.actualDeadlocks(in: context) }
         return self.findings + self.selfDeadlocks
     }
 
@@ -326,7 +326,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         if self.potentialCount > 0 { parts.append(counted(self.potentialCount, "potential deadlock")) }
         if !self.selfDeadlocks.isEmpty { parts.append(counted(self.selfDeadlocks.count, "self deadlock")) }
         var lines = [parts.isEmpty ? "no deadlocks" : parts.joined(separator: ", ")]
-        if self.endUnknown {
+        if !context.reachesProgramEnd {
             lines[0] += " in the analysed part"
             lines.append("threads waiting at the end of the analysed part are not reported: the trace was cut short, and the program went on")
         }

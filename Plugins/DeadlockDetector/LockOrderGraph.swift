@@ -112,9 +112,6 @@ struct LockOrderGraph {
     var requestCount: Int { self.requests.count }
     var heldAcquisitionCount: Int { self.heldAcquisitions.count }
 
-    /// Whether some thread took `to` while holding `from`.
-    func hasPair(from: UInt32, to: UInt32) -> Bool { self.pairs[from, to] != nil }
-
     /// Where a way with this identity would be kept, if it would: its pair has room and no such way yet.
     private func accepts(_ key: WayKey) -> Place? {
         let bucket = self.pairs.bucket(from: key.from.rawValue, to: key.to.rawValue)

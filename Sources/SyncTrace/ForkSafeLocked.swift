@@ -24,11 +24,4 @@ final class ForkSafeLocked<Value>: @unchecked Sendable {
         defer { self.lock.unlock() }
         return try body(&self.value)
     }
-
-    /// Runs `body` with the value if the lock is free right now; `nil` without running it otherwise.
-    func withLockIfAvailable<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result? {
-        guard self.lock.tryLock() else { return nil }
-        defer { self.lock.unlock() }
-        return try body(&self.value)
-    }
 }

@@ -124,7 +124,7 @@ extension RecordingSession {
         while true {
             self.encodeQueued(failed: &failed)
             // A recorder handing over a buffer may be about to record a wait: counted as waiting.
-            let waiting = recorders.reduce(0) { count, recorder in count + (recorder.endsWaiting() ?? true ? 1 : 0) }
+            let waiting = recorders.count { $0.endsWaiting() ?? true }
             if waiting == 0 { return }
             let now = synctrace_monotonic_nanoseconds()
             if waiting < fewestWaiting {

@@ -70,6 +70,8 @@ final class RecordingSession: @unchecked Sendable {
         synctrace_set_coarse_clock(0)
         synctrace_set_signal_handling(options.handlesSignals ? 1 : 0, Self.signalWaitLimit)
         guard let thread = PlatformThread.spawn(blockingProcessSignals: true, { [self] in self.runWriter() }) else {
+            // The writer closes the file as it goes: a later fork must not close what reuses its number.
+            synctrace_set_trace_descriptor(-1)
             throw .cannotCreate(path: path, reason: "cannot start the writer thread")
         }
         self.writerThread = thread

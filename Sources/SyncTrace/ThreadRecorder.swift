@@ -172,18 +172,15 @@ final class ThreadRecorder: @unchecked Sendable {
 
     /// Called by stop(), once the session epoch no longer says `epoch` and every thread has passed a
     /// barrier since (`synctrace_process_barrier`): waits until the owner has published the event it
-    /// may be appending past its check that the session runs. No event of the session follows it.
-    func waitForAppend(epoch: UInt64) {
-        // The owner is between two stores a few instructions apart; it waits only if it was preempted.
-        while synctrace_is_appending(self.buffer, epoch) != 0 { sched_yield() }
-    }
-
-    /// Like `waitForAppend(epoch:)`, but for at most until `deadline` (monotonic nanoseconds); whether
-    /// the owner is done. A dying process's writer cannot wait for ever: the thread a signal handler
-    /// interrupted in the middle of an append never finishes it.
-    func waitForAppend(epoch: UInt64, deadline: UInt64) -> Bool {
+    /// may be appending past its check that the session runs (no event of the session follows it), or
+    /// until `deadline` (monotonic nanoseconds); whether the owner is done. stop() waits for good: the
+    /// owner is between two stores a few instructions apart, and waits only if it was preempted. A
+    /// dying process's writer cannot: the thread a signal handler interrupted in the middle of an
+    /// append never finishes it.
+    @discardableResult
+    func waitForAppend(epoch: UInt64, deadline: UInt64 = .max) -> Bool {
         while synctrace_is_appending(self.buffer, epoch) != 0 {
-            if synctrace_monotonic_nanoseconds() >= deadline { return false }
+            if deadline != .max && synctrace_monotonic_nanoseconds() >= deadline { return false }
             sched_yield()
         }
         return true

@@ -9,8 +9,8 @@ import Darwin
 enum TraceFileLock {
     /// `path` with every `%p` replaced by the process id, as `LLVM_PROFILE_FILE` does, so that a test
     /// runner that starts many processes can give each a trace of its own (`app-%p.synctrace`).
-    static func expand(_ path: String, processID: Int32 = getpid()) -> String {
-        path.replacing("%p", with: String(processID))
+    static func expand(_ path: String) -> String {
+        path.replacing("%p", with: String(getpid()))
     }
 
     /// Opens `path` for writing, locked for this process, and empties it.

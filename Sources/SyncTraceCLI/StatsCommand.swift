@@ -14,7 +14,7 @@ struct StatsCommand: ParsableCommand {
             (no end record: it reports how many events its complete frames held). The exit status is \
             0 whatever the ending (stats is no verdict; `synctrace analyze` exits 3 for a trace cut \
             short); JSON has `complete` (a clean ending only), `ending` ("complete", "signal" or \
-            "cut short") and `signal` (its number, or null).
+            "cut short"), `signal` (its number, or null) and `ended` (the text line's wording).
 
             Examples:
               synctrace stats app.synctrace

@@ -101,13 +101,11 @@ public struct TextFormPrinter: Sendable {
         var result = String(
             name.unicodeScalars.map { scalar -> Character in
                 let byte = scalar.isASCII ? UInt8(scalar.value) : 0
-                let allowed = byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: "_")
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
-                return allowed ? Character(scalar) : "_"
+                return byte.isNameByte ? Character(scalar) : "_"
             }
         )
         if result.allSatisfy({ $0 == "_" }) { return fallback }
-        if let first = result.utf8.first, !(first.isASCIILetter || first == UInt8(ascii: "_")) { result = "_" + result }
+        if let first = result.utf8.first, !first.isNameStart { result = "_" + result }
         return result
     }
 

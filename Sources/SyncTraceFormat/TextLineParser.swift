@@ -166,11 +166,8 @@ struct TextLineParser {
     /// Whether the bytes spell a valid thread or object name: `[A-Za-z_][A-Za-z0-9_.\[\]]*`.
     @inline(__always)
     static func isValidName(bytes name: some Collection<UInt8>) -> Bool {
-        guard let first = name.first, first.isASCIILetter || first == UInt8(ascii: "_") else { return false }
-        return name.dropFirst().allSatisfy { byte in
-            byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
-        }
+        guard let first = name.first, first.isNameStart else { return false }
+        return name.dropFirst().allSatisfy(\.isNameByte)
     }
 
     private static func checkName(
@@ -269,7 +266,7 @@ struct TextLineParser {
                     throw ParseFailure("\(name) takes two arguments: \(usage)")
                 }
                 try Self.checkName(line, call.arguments.0, what: "\(family.noun) name", in: call.name)
-                guard let number = Self.integer(line[call.arguments.1]) else {
+                guard let number = Int64(Self.text(line, call.arguments.1)) else {
                     throw ParseFailure("\(usage) needs an integer, found '\(Self.text(line, call.arguments.1))'")
                 }
                 if operation == .makeChannel && !(0...Int64(Int32.max)).contains(number) {
@@ -285,31 +282,6 @@ struct TextLineParser {
             parsed.target = call.arguments.0
         }
         return parsed
-    }
-
-    /// The decimal integer the bytes spell, as `Int64(_: String)` reads it: an optional sign, then
-    /// one or more digits, nothing else, in range.
-    static func integer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
-        var index = bytes.startIndex
-        var negative = false
-        if index < bytes.endIndex && (bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")) {
-            negative = bytes[index] == UInt8(ascii: "-")
-            index += 1
-        }
-        guard index < bytes.endIndex else { return nil }
-        // Accumulated negated, so that Int64.min is in range.
-        var value: Int64 = 0
-        while index < bytes.endIndex {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            let (shifted, overflowShift) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflowDigit) = shifted.subtractingReportingOverflow(Int64(digit))
-            guard !overflowShift && !overflowDigit else { return nil }
-            value = next
-            index += 1
-        }
-        if negative { return value }
-        return value == Int64.min ? nil : -value
     }
 
     /// `range` without leading and trailing spaces, tabs and carriage returns.

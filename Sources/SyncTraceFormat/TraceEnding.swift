@@ -70,7 +70,7 @@ public enum TraceEnding: Hashable, Sendable {
     }
 
     /// The conventional name of `signal` ("SIGSEGV") on this platform, if it has one.
-    public static func signalName(_ signal: Int32) -> String? {
+    private static func signalName(_ signal: Int32) -> String? {
         let names: [(Int32, String)] = [
             (SIGHUP, "SIGHUP"), (SIGINT, "SIGINT"), (SIGQUIT, "SIGQUIT"), (SIGILL, "SIGILL"), (SIGTRAP, "SIGTRAP"),
             (SIGABRT, "SIGABRT"), (SIGBUS, "SIGBUS"), (SIGFPE, "SIGFPE"), (SIGKILL, "SIGKILL"), (SIGUSR1, "SIGUSR1"),

@@ -212,9 +212,6 @@ public final class TraceWriter {
         }
     }
 
-    /// Whether ``finish(signal:)`` has run.
-    public var isFinished: Bool { self.finished }
-
     /// Bytes built for the current frame and not yet written: nothing is pending when 0.
     public var pendingByteCount: Int { self.sink.count }
 

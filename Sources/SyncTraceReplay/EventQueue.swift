@@ -22,9 +22,6 @@ struct EventQueue {
     /// The thread's next event.
     var first: TraceEvent? { self.head.first }
 
-    /// Pending events held in memory (the head and the tail).
-    var inMemoryCount: Int { self.head.count + self.tail.count }
-
     /// Appends a run of the thread's next events.
     mutating func append(contentsOf events: UnsafeBufferPointer<TraceEvent>) {
         if self.segments.isEmpty && self.tail.isEmpty {

@@ -206,9 +206,8 @@ public final class HappensBefore {
         let thread = event.thread
         switch event.operation {
         case .read, .write:
-            // No rule, but plugins ask for the thread's epoch next: it needs a slot. Taken first, in
-            // a statement of its own: `slot(_:)` may reallocate `accessedSinceTick`, and the subscript
-            // would store through the pointer loaded before its index was evaluated.
+            // No rule, but plugins ask for the thread's epoch next: it needs a slot (taking one may
+            // grow `accessedSinceTick`, which the store below then reaches through its new storage).
             let slot = self.slot(thread)
             self.accessedSinceTick[slot] = true
         case .request, .begin, .end, .resume:

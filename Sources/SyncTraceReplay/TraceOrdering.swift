@@ -531,6 +531,9 @@ public final class TraceOrdering {
 
     // MARK: Memory
 
+    /// The threads with events waiting: those that can go on, and those waiting for their fork.
+    private var waitingThreads: [Int] { self.active + self.awaitingFork.filter { self.isAwaitingFork[$0] } }
+
     /// Each waiting thread's even share of a quarter of the budget: what its queue keeps in memory at
     /// a spill, and brings back from the spill file at a time (so that what comes back stays within
     /// the budget).
@@ -543,7 +546,7 @@ public final class TraceOrdering {
         if self.spillFile == nil { self.spillFile = try SpillFile(directory: self.spillDirectory) }
         let file = self.spillFile!
         let keep = self.evenShare
-        for thread in self.active + self.awaitingFork.filter({ self.isAwaitingFork[$0] }) {
+        for thread in self.waitingThreads {
             let moved = try self.queues[thread].spill(keeping: keep, to: file)
             self.spilled += moved
             self.spilledEventCount += UInt64(moved)
@@ -553,7 +556,7 @@ public final class TraceOrdering {
     private func contradiction() -> TraceFormatError {
         let symbols = self.source.symbols
         var lines: [String] = []
-        for thread in (self.active + self.awaitingFork.filter { self.isAwaitingFork[$0] }).sorted().prefix(8) {
+        for thread in self.waitingThreads.sorted().prefix(8) {
             guard let head = self.queues[thread].first else { continue }
             let threadName = symbols.threads[thread].name
             var line = "\(threadName) waits to \(head.operation.textName)"

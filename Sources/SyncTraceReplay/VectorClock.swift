@@ -89,7 +89,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
 
     /// Takes the pointwise maximum with `other`: afterwards this clock knows everything `other` knew.
     @inlinable public mutating func join(_ other: VectorClock) {
-        if !self.isSparse && !other.isSparse && other.storage.count <= self.storage.count {
+        if self.joinsDensely(other) {
             Self.joinDense(&self.storage, other.storage)
         } else {
             self.joinMixed(other)
@@ -135,7 +135,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     /// Becomes a copy of `other`, reusing this clock's storage when it has the room, so that
     /// publishing a clock does not share (and later copy) the publisher's storage.
     @inlinable mutating func assign(_ other: VectorClock) {
-        guard other.isSparse == self.isSparse, other.storage.count == self.storage.count else {
+        guard self.storesLike(other) else {
             self.storage = other.storage
             self.isSparse = other.isSparse
             return
@@ -152,11 +152,6 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
             if before && value > other[slot: slot] { before = false }
         }
         return before
-    }
-
-    /// Whether every entry is zero.
-    var isZero: Bool {
-        self.isSparse ? self.storage.isEmpty : !self.storage.contains { $0 != 0 }
     }
 
     /// The words the clock stores its entries in (a dense clock's width, twice a sparse one's

@@ -39,17 +39,13 @@ extension RecorderTests {
             #expect(holder >= 0)
             defer { close(holder) }
             #expect(flock(holder, LOCK_EX | LOCK_NB) == 0)
-            #expect(throws: TraceRecorderError.self) {
+            let error = #expect(throws: TraceRecorderError.self) {
                 try TraceRecorder.record(to: path) { TracedVar(0)[] = 1 }
             }
-            do {
-                _ = try TraceRecorder.record(to: path) { TracedVar(0)[] = 1 }
-            } catch let error as TraceRecorderError {
-                guard case .pathInUse(let reported) = error else {
-                    Issue.record("expected pathInUse, got \(error)")
-                    return
-                }
+            if case .pathInUse(let reported)? = error {
                 #expect(reported == path)
+            } else {
+                Issue.record("expected pathInUse, got \(String(describing: error))")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
             #expect(!TraceRecorder.isRecording)

@@ -82,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
         ("LostUpdateCounter", { [LostUpdateCounter()] }),
         ("RaceDetector + LostUpdateCounter", { [RaceDetector(), LostUpdateCounter()] }),
         ("RaceDetector + DeadlockDetector", { [RaceDetector(), DeadlockDetector()] }),
-        ("all built-in plugins", { [RaceDetector(), DeadlockDetector(), LostUpdateCounter()] }),
+        ("all built-in plugins", BuiltinPluginSet.all),
     ]
     for (label, makePlugins) in pluginSets {
     Benchmark(

@@ -14,13 +14,14 @@ enum ScaleTrace {
         NSTemporaryDirectory() + "synctrace-scale-\(name)-\(getpid()).std"
     }
 
-    /// Writes `lines` (each without its newline) to the trace named `name`.
-    static func write(_ name: String, lines: some Sequence<String>) throws -> String {
+    /// Writes the lines `produce` hands to its argument (each without its newline) to the trace
+    /// named `name`, a megabyte at a time.
+    static func write(_ name: String, lines produce: (_ emit: (String) throws -> Void) throws -> Void) throws -> String {
         let path = Self.path(name)
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var chunk = ""
-        for line in lines {
+        try produce { line in
             chunk += line
             chunk += "\n"
             if chunk.utf8.count > 1 << 20 {
@@ -33,6 +34,16 @@ enum ScaleTrace {
         return path
     }
 
+    /// Writes `lines` to the trace named `name`.
+    static func write(_ name: String, lines: some Sequence<String>) throws -> String {
+        try Self.write(name) { emit in
+            for line in lines { try emit(line) }
+        }
+    }
+
+    /// The name of the synthetic trace of `events` events.
+    static func syntheticName(events: Int) -> String { "synthetic-\(events)" }
+
     /// The synthetic trace of `events` events (as `ReplayTrace`), ordered and printed in STD form
     /// with each distinct location numbered.
     static func writeSynthetic(events: Int) throws -> String {
@@ -41,21 +52,20 @@ enum ScaleTrace {
         let ordering = TraceOrdering(source: try BinaryTraceReader(path: binary))
         var printer = TextFormPrinter()
         var locations: [String: Int] = [:]
-        var lines: [String] = []
-        lines.reserveCapacity(events)
         var batch: [TraceEvent] = []
-        while try ordering.nextBatch(into: &batch) {
-            var text = ""
-            for event in batch { printer.append(event, symbols: ordering.symbols, to: &text) }
-            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-                let fields = line.split(separator: "|", omittingEmptySubsequences: false)
-                let location = fields.count > 2 ? String(fields[2]) : ""
-                let number = locations[location] ?? locations.count
-                locations[location] = number
-                lines.append("\(fields[0])|\(fields[1])|\(number)")
+        return try Self.write(Self.syntheticName(events: events)) { emit in
+            while try ordering.nextBatch(into: &batch) {
+                var text = ""
+                for event in batch { printer.append(event, symbols: ordering.symbols, to: &text) }
+                for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                    let fields = line.split(separator: "|", omittingEmptySubsequences: false)
+                    let location = fields.count > 2 ? String(fields[2]) : ""
+                    let number = locations[location] ?? locations.count
+                    locations[location] = number
+                    try emit("\(fields[0])|\(fields[1])|\(number)")
+                }
             }
         }
-        return try Self.write("synthetic-\(events)", lines: lines)
     }
 
     static func remove(_ path: String) {
@@ -86,7 +96,7 @@ func registerScaleBenchmarks() {
     } setup: {
         try ScaleTrace.writeSynthetic(events: 10_000_000)
     } teardown: {
-        ScaleTrace.remove(ScaleTrace.path("synthetic-10000000"))
+        ScaleTrace.remove(ScaleTrace.path(ScaleTrace.syntheticName(events: 10_000_000)))
     }
 
     if let classpath = ProcessInfo.processInfo.environment["RAPID_CLASSPATH"], !classpath.isEmpty {
@@ -106,7 +116,7 @@ func registerScaleBenchmarks() {
         } setup: {
             try ScaleTrace.writeSynthetic(events: 10_000_000)
         } teardown: {
-            ScaleTrace.remove(ScaleTrace.path("synthetic-10000000"))
+            ScaleTrace.remove(ScaleTrace.path(ScaleTrace.syntheticName(events: 10_000_000)))
         }
     }
 

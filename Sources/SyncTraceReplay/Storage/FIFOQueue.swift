@@ -5,36 +5,36 @@
 /// move to the front. So memory follows what is pending, and each element moves at most a few times
 /// in all. Unlike a ring buffer (swift-collections' `Deque`), the pending elements are always
 /// contiguous, which is what the ordering's per-thread queues need to hand a run out in one copy.
-public struct FIFOQueue<Element> {
+struct FIFOQueue<Element> {
     private var storage: [Element] = []
     private var head = 0
 
     /// An empty queue.
-    public init() {}
+    init() {}
 
     /// The number of pending elements.
-    public var count: Int { self.storage.count - self.head }
+    var count: Int { self.storage.count - self.head }
 
     /// Whether nothing is pending.
-    public var isEmpty: Bool { self.head == self.storage.count }
+    var isEmpty: Bool { self.head == self.storage.count }
 
     /// The oldest pending element.
-    public var first: Element? { self.isEmpty ? nil : self.storage[self.head] }
+    var first: Element? { self.isEmpty ? nil : self.storage[self.head] }
 
     /// Adds `element` at the back.
-    public mutating func append(_ element: Element) {
+    mutating func append(_ element: Element) {
         self.compactIfWorthIt()
         self.storage.append(element)
     }
 
     /// Adds `elements` at the back, in order.
-    public mutating func append(contentsOf elements: some Sequence<Element>) {
+    mutating func append(contentsOf elements: some Sequence<Element>) {
         self.compactIfWorthIt()
         self.storage.append(contentsOf: elements)
     }
 
     /// Removes and returns the oldest pending element, if any.
-    public mutating func popFirst() -> Element? {
+    mutating func popFirst() -> Element? {
         guard !self.isEmpty else { return nil }
         let element = self.storage[self.head]
         self.removeFirst(1)
@@ -42,7 +42,7 @@ public struct FIFOQueue<Element> {
     }
 
     /// Removes the `count` oldest pending elements (at most ``count``).
-    public mutating func removeFirst(_ count: Int) {
+    mutating func removeFirst(_ count: Int) {
         precondition(count >= 0 && count <= self.count, "FIFOQueue.removeFirst: more than are pending")
         self.head += count
         if self.head == self.storage.count {
@@ -54,7 +54,7 @@ public struct FIFOQueue<Element> {
     }
 
     /// Removes the `count` newest pending elements (at most ``count``).
-    public mutating func removeLast(_ count: Int) {
+    mutating func removeLast(_ count: Int) {
         precondition(count >= 0 && count <= self.count, "FIFOQueue.removeLast: more than are pending")
         self.storage.removeLast(count)
         if self.head == self.storage.count { self.removeAll() }
@@ -62,20 +62,20 @@ public struct FIFOQueue<Element> {
 
     /// Gives back storage beyond what the pending elements need (after a burst, or a removal from the
     /// back), so that a queue that once held many elements does not keep their room.
-    public mutating func shrinkToFit() {
+    mutating func shrinkToFit() {
         guard self.storage.capacity > 2 * self.count + Self.keptCapacity else { return }
         self.storage = Array(self.storage[self.head...])
         self.head = 0
     }
 
     /// Removes every pending element, keeping the storage.
-    public mutating func removeAll() {
+    mutating func removeAll() {
         self.storage.removeAll(keepingCapacity: true)
         self.head = 0
     }
 
     /// Calls `body` with the pending elements, oldest first, without copying them.
-    public func withPending<Result, Failure: Error>(
+    func withPending<Result, Failure: Error>(
         _ body: (UnsafeBufferPointer<Element>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try self.storage.withUnsafeBufferPointer { (all) throws(Failure) -> Result in
@@ -84,10 +84,10 @@ public struct FIFOQueue<Element> {
     }
 
     /// The pending elements, oldest first.
-    public var pending: ArraySlice<Element> { self.storage[self.head...] }
+    var pending: ArraySlice<Element> { self.storage[self.head...] }
 
     /// Changes the pending element at `offset` from the front (0 is ``first``).
-    public mutating func modify<Result, Failure: Error>(
+    mutating func modify<Result, Failure: Error>(
         at offset: Int,
         _ body: (inout Element) throws(Failure) -> Result
     ) throws(Failure) -> Result {

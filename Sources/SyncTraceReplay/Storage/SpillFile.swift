@@ -71,7 +71,7 @@ final class SpillFile {
     }
 
     /// Reads up to `maximum` of the segment's unread values and advances the segment past them; they
-    /// are not read again (their space goes back to the file system).
+    /// are not read again (the file starts over once nothing in it is left unread).
     func read<Value>(_ segment: inout Segment, upTo maximum: Int, as type: Value.Type = Value.self) throws(TraceFormatError) -> [Value] {
         let start = segment.offset
         let values = try self.peek(&segment, upTo: maximum, as: type)

@@ -14,7 +14,7 @@
 //   RecorderProbe crash HOW PHASE      4 workers each do 5,000 × `m.withLock { v[] += 1 }`; then (PHASE
 //                                      joined) main joins them, or (PHASE alive) they block on lock
 //                                      "gate" that main holds; main prints what it recorded, by
-//                                      operation, and dies HOW (see `Death`); PHASE run: the workers
+//                                      operation, and dies HOW (see `CrashProbe.die`); PHASE run: the workers
 //                                      go on for ever, for a test to kill the process from outside
 //   RecorderProbe fork ITERATIONS      workers record while main forks a child that uses traced
 //                                      primitives and exits; main waits for it, then finishes
@@ -44,7 +44,7 @@ if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[
     ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
 }
 guard arguments.count == 3, let count = Int(arguments[2]) else {
-    print("usage: RecorderProbe counter THREADS | flood EVENTS | deadlock THREADS")
+    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid N | crash HOW PHASE | scale SHAPE THREADS ITERATIONS")
     exit(64)
 }
 
