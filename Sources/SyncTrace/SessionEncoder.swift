@@ -7,11 +7,6 @@ import SyncTraceFormat
 ///
 /// Used by the writer thread only.
 final class SessionEncoder {
-    private struct SiteKey: Hashable {
-        var file: UInt
-        var line: UInt32
-    }
-
     let writer: TraceWriter
     /// The trace's id of each thread it has declared, by recorder id (an OS thread's registry id, or a
     /// logical thread's flagged one): a trace declares only the threads it names, numbered from zero.
@@ -21,9 +16,8 @@ final class SessionEncoder {
     // Read for every event: only the writer thread reaches it, so the runtime's exclusivity check
     // (a call per access) is switched off.
     @exclusivity(unchecked) private var objectIDs = DenseIDMap()
-    private var sites: [SiteKey: StringID] = [:]
     // Also read for every event, by the writer thread only (see `objectIDs`).
-    @exclusivity(unchecked) private var lastSite: (key: SiteKey, id: StringID)?
+    @exclusivity(unchecked) private var sites = CallSiteTable()
     @exclusivity(unchecked) private var staging: [TraceEvent] = []
     /// Per OS thread (by its registry id), the logical thread its buffer was running at the end of
     /// its last chunk, if any (by trace id), and that logical thread's next event position.
@@ -149,19 +143,10 @@ final class SessionEncoder {
 
     private func site(file: UnsafeRawPointer?, length: UInt32, line: UInt32) throws(TraceIOError) -> StringID? {
         // Accesses without a call site (a `TracedVar.value`, a channel's `for-in`) record an empty one.
-        guard let file, length > 0 else { return nil }
-        let key = SiteKey(file: UInt(bitPattern: file), line: line)
-        if let last = self.lastSite, last.key == key { return last.id }
-        let id: StringID
-        if let known = self.sites[key] {
-            id = known
-        } else {
-            let bytes = UnsafeBufferPointer(start: file.assumingMemoryBound(to: UInt8.self), count: Int(length))
-            id = try self.writer.intern("\(String(decoding: bytes, as: UTF8.self)):\(line)")
-            self.sites[key] = id
-        }
-        self.lastSite = (key, id)
-        return id
+        let writer = self.writer
+        return try self.sites.id(file: file, length: length, line: line) { (text) throws(TraceIOError) in
+            try writer.intern(text).rawValue
+        }.map { StringID($0) }
     }
 
     /// Declares registry object `id` in the trace (the first time an event names it); returns its trace id.

@@ -33,8 +33,12 @@ public final class TracedActorState<Value>: @unchecked Sendable {
     // spin lock only keeps an access and its numbers one step, as in TracedVar.
     private var value: Value
     private let accessLock = SpinLock()
-    private var lockNumbers = SessionCounter()
-    private var valueNumbers = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var lockNumbers = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var valueNumbers = SessionCounter()
     /// The actor's lock and the state variable, in the trace.
     let lockID: UInt32
     let variableID: UInt32

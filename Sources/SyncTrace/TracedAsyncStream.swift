@@ -98,7 +98,9 @@ public struct TracedAsyncStream<Element: Sendable>: AsyncSequence, Sendable {
 final class TracedStreamChannel: @unchecked Sendable {
     // Safe to share: `numbers` and `finished` are read and written only while `lock` is held.
     private let lock = PlatformLock()
-    private var numbers = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var numbers = SessionCounter()
     private var finished = false
     let objectID: UInt32
 

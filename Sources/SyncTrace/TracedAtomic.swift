@@ -18,7 +18,9 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     // 64 bits because `Atomic`'s operations exist only for concrete representations.
     @usableFromInline let atomic: Atomic<UInt64>
     @usableFromInline let accessLock = SpinLock()
-    @usableFromInline var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) @usableFromInline var counter = SessionCounter()
     /// The atomic's id in the trace.
     @usableFromInline let objectID: UInt32
 

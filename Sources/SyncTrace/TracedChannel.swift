@@ -32,7 +32,9 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     /// send on a rendezvous channel ready.
     private var waitingReceivers = 0
     private var closed = false
-    private var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var counter = SessionCounter()
     /// Blocked selects to wake when the channel changes.
     private var selectWaiters: [ObjectIdentifier: SelectWaiter] = [:]
     /// The channel's id in the trace.

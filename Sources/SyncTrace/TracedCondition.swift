@@ -25,7 +25,9 @@ public final class TracedCondition: @unchecked Sendable {
     public let lock: TracedLock
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     private let counterLock = SpinLock()
-    private var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var counter = SessionCounter()
     /// The condition's id in the trace.
     let objectID: UInt32
 

@@ -11,7 +11,9 @@ public import SyncTraceFormat
 public final class TracedLock: @unchecked Sendable {
     // Safe to share: `counter` is read and written only while `platform` is held.
     @usableFromInline let platform = PlatformLock()
-    @usableFromInline var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) @usableFromInline var counter = SessionCounter()
     /// The lock's id in the trace.
     @usableFromInline let objectID: UInt32
 

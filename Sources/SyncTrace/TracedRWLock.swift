@@ -22,7 +22,9 @@ public final class TracedRWLock: @unchecked Sendable {
     // `counterLock` (readers hold the rwlock together, so it alone cannot guard the counter).
     private let rwlock: UnsafeMutablePointer<pthread_rwlock_t>
     private let counterLock = SpinLock()
-    private var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var counter = SessionCounter()
     /// The lock's id in the trace.
     let objectID: UInt32
 

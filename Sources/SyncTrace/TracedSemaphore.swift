@@ -15,7 +15,9 @@ public final class TracedSemaphore: @unchecked Sendable {
     // Safe to share: `value` and `counter` are read and written only while `lock` is held.
     private let lock = PlatformLock()
     private var value: Int
-    private var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var counter = SessionCounter()
     /// The semaphore's id in the trace.
     let objectID: UInt32
 

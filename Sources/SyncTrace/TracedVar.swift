@@ -26,7 +26,9 @@ public final class TracedVar<Value>: @unchecked Sendable {
     // Unchecked on purpose: see the type's documentation.
     @usableFromInline let storage: UnsafeMutablePointer<Value>
     @usableFromInline let accessLock = SpinLock()
-    @usableFromInline var counter = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) @usableFromInline var counter = SessionCounter()
     /// The variable's id in the trace.
     @usableFromInline let objectID: UInt32
 

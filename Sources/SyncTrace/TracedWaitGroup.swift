@@ -17,7 +17,9 @@ public final class TracedWaitGroup: @unchecked Sendable {
     // Safe to share: `counter` and `numbers` are read and written only while `lock` is held.
     private let lock = PlatformLock()
     private var counter = 0
-    private var numbers = SessionCounter()
+    // Guarded by the object's own lock: the runtime's exclusivity check (a call on every
+    // recorded operation) would only repeat what that lock guarantees.
+    @exclusivity(unchecked) private var numbers = SessionCounter()
     /// The wait group's id in the trace.
     let objectID: UInt32
 
