@@ -27,12 +27,16 @@ let package = Package(
             ]
         ),
         // The recorder's cost on the program: traced primitives against plain ones, recording on
-        // and off, and sustained recording throughput.
+        // and off, sustained recording throughput, and whole programs against their plain twins.
         .executableTarget(
             name: "RecorderBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SyncTrace", package: "SyncTrace"),
+                .product(name: "SyncTraceReplay", package: "SyncTrace"),
+                .product(name: "RaceDetector", package: "SyncTrace"),
+                .product(name: "DeadlockDetector", package: "SyncTrace"),
+                .product(name: "LostUpdateCounter", package: "SyncTrace"),
             ],
             path: "Benchmarks/RecorderBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

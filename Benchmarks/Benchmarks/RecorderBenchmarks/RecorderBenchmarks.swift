@@ -192,6 +192,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     mutexHeavyRun()
+    wholeProgramBenchmarks()
 }
 
 /// The sustained recording benchmark with the given periodic write.
