@@ -9,9 +9,9 @@ struct EventChunk: @unchecked Sendable {
     var range: Range<Int>
     /// Events of the thread lost (drop-on-overflow policy) before these, for the writer to report.
     var droppedBefore: UInt64 = 0
-    /// Whether `storage` is a full-size buffer of the session's pool (else it was allocated to fit,
-    /// for a partial flush, and is freed after writing).
-    var pooled = true
+    /// How many events `storage` holds when it belongs to the session's buffer pool, which takes it
+    /// back after writing; 0 when it was allocated to fit (a partial flush) and is freed instead.
+    var poolCapacity: Int
 
     /// How many of the chunk's records are events (not switch, announcement or declaration records):
     /// what dropping the chunk loses, as the trace counts it.

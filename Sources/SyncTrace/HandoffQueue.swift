@@ -11,6 +11,11 @@ final class HandoffQueue: @unchecked Sendable {
     /// Flushes asked for by `TraceRecorder.flush()`, and the last one the writer finished.
     private var flushesRequested: UInt64 = 0
     private var flushesDone: UInt64 = 0
+    /// Whether the writer is waiting for a chunk, and how many threads wait for room or for a
+    /// flush: a chunk wakes someone only when someone sleeps (a wake-up is a system call, and a
+    /// thousand short threads hand over thousands of chunks while the writer is busy anyway).
+    private var writerWaiting = false
+    private var othersWaiting = 0
 
     init(limit: Int) {
         self.limit = max(limit, 1)
@@ -23,12 +28,25 @@ final class HandoffQueue: @unchecked Sendable {
         defer { self.lock.unlock() }
         while self.chunks.count >= self.limit && !self.closed {
             if dropWhenFull { return false }
+            self.othersWaiting += 1
             self.lock.wait()
+            self.othersWaiting -= 1
         }
         guard !self.closed else { return false }
         self.chunks.append(chunk)
-        self.lock.broadcast()
+        self.wakeWriter()
         return true
+    }
+
+    /// With the lock held: wakes the writer if it sleeps (everyone else who waits wakes too, since
+    /// they share the condition).
+    private func wakeWriter() {
+        if self.writerWaiting { self.lock.broadcast() }
+    }
+
+    /// With the lock held: wakes whoever waits, if anyone does.
+    private func wakeAll() {
+        if self.writerWaiting || self.othersWaiting > 0 { self.lock.broadcast() }
     }
 
     /// Enqueues a chunk even when the queue is full: for the final flushes of stop() and thread exit,
@@ -37,7 +55,7 @@ final class HandoffQueue: @unchecked Sendable {
         self.lock.withLock {
             guard !self.closed else { return false }
             self.chunks.append(chunk)
-            self.lock.broadcast()
+            self.wakeWriter()
             return true
         }
     }
@@ -53,11 +71,14 @@ final class HandoffQueue: @unchecked Sendable {
         self.lock.lock()
         defer { self.lock.unlock() }
         if self.chunks.isEmpty && !self.closed && self.flushesRequested == self.flushesDone {
+            self.writerWaiting = true
             _ = self.lock.wait(nanoseconds: timeout)
+            self.writerWaiting = false
         }
         let taken = self.chunks
         self.chunks.removeAll(keepingCapacity: true)
-        self.lock.broadcast()
+        // Room again for whoever waited for it.
+        if self.othersWaiting > 0 { self.lock.broadcast() }
         return (taken, self.flushesRequested, self.closed)
     }
 
@@ -68,15 +89,19 @@ final class HandoffQueue: @unchecked Sendable {
         defer { self.lock.unlock() }
         self.flushesRequested += 1
         let request = self.flushesRequested
-        self.lock.broadcast()
-        while self.flushesDone < request && !self.closed { self.lock.wait() }
+        self.wakeWriter()
+        while self.flushesDone < request && !self.closed {
+            self.othersWaiting += 1
+            self.lock.wait()
+            self.othersWaiting -= 1
+        }
     }
 
     /// The writer has written every chunk queued before flush number `request`.
     func finishedFlush(_ request: UInt64) {
         self.lock.withLock {
             if request > self.flushesDone { self.flushesDone = request }
-            self.lock.broadcast()
+            self.wakeAll()
         }
     }
 

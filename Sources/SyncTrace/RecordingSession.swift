@@ -11,7 +11,7 @@ import Darwin
 /// One recording: the trace file, the writer thread, the recorders of the threads that recorded,
 /// and the pool of event buffers that circulate between them.
 final class RecordingSession: @unchecked Sendable {
-    // Safe to share: mutable state is behind `state` (a Mutex), the queue and the pool lock; the
+    // Safe to share: mutable state is behind `state` (a lock), the queue and the buffer pool; the
     // encoder is touched only by the writer thread.
     let epoch: UInt64
     let path: String
@@ -19,8 +19,8 @@ final class RecordingSession: @unchecked Sendable {
     let queue: HandoffQueue
     let encoder: SessionEncoder
     private let startNanoseconds: UInt64
-    private let poolLock = PlatformLock()
-    private var pool: [UnsafeMutablePointer<synctrace_event>] = []
+    /// Event storage the threads and the writer pass between them.
+    let buffers: EventBufferPool
     private var writerThread: pthread_t?
     private let droppedEvents = Atomic<UInt64>(0)
     /// The watchdog, when the options or the environment enable it.
@@ -32,7 +32,7 @@ final class RecordingSession: @unchecked Sendable {
         var error: TraceRecorderError?
         var summary: TraceRecordingSummary?
     }
-    let state = Mutex(State())
+    let state = PlatformLocked(State())
     /// The process that started the session: a child forked from it does not own it.
     let ownerProcess = getpid()
     /// The options' flush interval in nanoseconds (nil: frames are written only when full).
@@ -54,6 +54,10 @@ final class RecordingSession: @unchecked Sendable {
             return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
         }
         self.queue = HandoffQueue(limit: options.maximumQueuedBuffers)
+        // As much free storage as a full queue holds, and a little more.
+        self.buffers = EventBufferPool(
+            byteLimit: (options.maximumQueuedBuffers + 8) * options.bufferCapacity * MemoryLayout<synctrace_event>.stride
+        )
         self.startNanoseconds = synctrace_monotonic_nanoseconds()
         var wallClock = timespec()
         clock_gettime(CLOCK_REALTIME, &wallClock)
@@ -80,33 +84,15 @@ final class RecordingSession: @unchecked Sendable {
         }
     }
 
-    deinit {
-        for storage in self.pool { storage.deallocate() }
-    }
-
     // MARK: Buffers
-
-    func takeStorage() -> UnsafeMutablePointer<synctrace_event> {
-        if let storage = self.poolLock.withLock({ self.pool.popLast() }) { return storage }
-        return .allocate(capacity: self.options.bufferCapacity)
-    }
 
     /// Gives a chunk's storage back: to the pool if it came from there, else to the allocator.
     func release(_ chunk: EventChunk) {
-        if chunk.pooled {
-            self.returnStorage(chunk.storage)
+        if chunk.poolCapacity > 0 {
+            self.buffers.give(chunk.storage, capacity: chunk.poolCapacity)
         } else {
             chunk.storage.deallocate()
         }
-    }
-
-    func returnStorage(_ storage: UnsafeMutablePointer<synctrace_event>) {
-        let kept = self.poolLock.withLock {
-            guard self.pool.count < self.options.maximumQueuedBuffers + 8 else { return false }
-            self.pool.append(storage)
-            return true
-        }
-        if !kept { storage.deallocate() }
     }
 
     /// Hands a full buffer to the writer, waiting (or, under the drop policy, dropping it) when the
@@ -160,6 +146,14 @@ final class RecordingSession: @unchecked Sendable {
         }
         _ = synctrace_set_thread_exit_value(Unmanaged.passRetained(recorder).toOpaque())
         return true
+    }
+
+    /// Gives the calling thread a recorder for the running session, if one runs and the thread has
+    /// none yet: for a thread about to start recording, ahead of its first event.
+    static func registerCurrentThreadIfRecording() {
+        let epoch = synctrace_session_epoch()
+        guard epoch != 0, synctrace_thread_recorder(epoch) == nil, let session = TraceRecorder.session(epoch: epoch) else { return }
+        _ = session.registerCurrentThread()
     }
 
     /// Whether this process started the session (not a child forked from the one that did).

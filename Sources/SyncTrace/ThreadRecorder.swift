@@ -43,11 +43,15 @@ final class ThreadRecorder: @unchecked Sendable {
         // writes fetch the line back.
         self.buffer = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
             .bindMemory(to: synctrace_thread_buffer.self, capacity: 1)
+        // A thread starts with a small buffer and grows it (see `handOverFullBuffer`): a thousand
+        // short threads alive at once would otherwise each fault in a full-size buffer for the few
+        // thousand events they record.
+        let capacity = min(Self.initialCapacity, session.options.bufferCapacity)
         self.buffer.initialize(
             to: synctrace_thread_buffer(
-                events: session.takeStorage(),
+                events: session.buffers.take(capacity: capacity),
                 count: 0,
-                capacity: UInt64(session.options.bufferCapacity),
+                capacity: UInt64(capacity),
                 owner: nil,
                 logical: nil,
                 task: nil,
@@ -60,9 +64,18 @@ final class ThreadRecorder: @unchecked Sendable {
     deinit {
         // A forked child's copy of the parent's session keeps what it had: its pool lock may be held
         // by a thread only the parent has.
-        if let events = self.buffer.pointee.events, self.session.isOwnedByThisProcess { self.session.returnStorage(events) }
+        if let events = self.buffer.pointee.events, self.session.isOwnedByThisProcess {
+            self.session.buffers.give(events, capacity: self.capacity)
+        }
         self.buffer.deallocate()
     }
+
+    /// How many events a thread's first buffer holds; each hand-over doubles it, up to the session's
+    /// `bufferCapacity`.
+    static let initialCapacity = 256
+
+    /// How many events the buffer holds now.
+    private var capacity: Int { Int(self.buffer.pointee.capacity) }
 
     /// The calling thread's recorder in recording `epoch`, if it has one.
     static func current(epoch: UInt64) -> ThreadRecorder? {
@@ -135,14 +148,32 @@ final class ThreadRecorder: @unchecked Sendable {
         }
         let count = Int(synctrace_published_count(self.buffer))
         self.handedOverEndsWaiting = Self.endsWithRequest(events, count: count) ?? self.handedOverEndsWaiting
-        let copy = self.session.takeStorage()
-        copy.update(from: events + self.flushed, count: count - self.flushed)
-        let chunk = EventChunk(
-            thread: self.threadID,
-            storage: copy,
-            range: 0..<(count - self.flushed),
-            droppedBefore: self.droppedSinceReported
-        )
+        let chunk: EventChunk
+        let full = self.session.options.bufferCapacity
+        if self.capacity >= full {
+            let copy = self.session.buffers.take(capacity: full)
+            copy.update(from: events + self.flushed, count: count - self.flushed)
+            chunk = EventChunk(
+                thread: self.threadID,
+                storage: copy,
+                range: 0..<(count - self.flushed),
+                droppedBefore: self.droppedSinceReported,
+                poolCapacity: full
+            )
+        } else {
+            // Still growing: the filled buffer itself goes to the writer (a copy would cost as much as
+            // the bigger buffer's first touch), and the thread goes on in one twice the size.
+            chunk = EventChunk(
+                thread: self.threadID,
+                storage: events,
+                range: self.flushed..<count,
+                droppedBefore: self.droppedSinceReported,
+                poolCapacity: self.capacity
+            )
+            let capacity = min(self.capacity * 2, full)
+            self.buffer.pointee.events = self.session.buffers.take(capacity: capacity)
+            self.buffer.pointee.capacity = UInt64(capacity)
+        }
         self.flushed = 0
         // The owner is the only writer of `count`; resetting it here is ordered before its next append.
         self.buffer.pointee.count = 0
@@ -165,7 +196,13 @@ final class ThreadRecorder: @unchecked Sendable {
         self.buffer.pointee.events = nil
         self.retired = true
         self.session.submitFinal(
-            EventChunk(thread: self.threadID, storage: events, range: self.flushed..<count, droppedBefore: self.droppedSinceReported)
+            EventChunk(
+                thread: self.threadID,
+                storage: events,
+                range: self.flushed..<count,
+                droppedBefore: self.droppedSinceReported,
+                poolCapacity: self.capacity
+            )
         )
         self.droppedSinceReported = 0
     }
@@ -263,7 +300,7 @@ final class ThreadRecorder: @unchecked Sendable {
             storage: copy,
             range: 0..<(count - self.flushed),
             droppedBefore: self.droppedSinceReported,
-            pooled: false
+            poolCapacity: 0
         )
         self.droppedSinceReported = 0
         self.flushed = count

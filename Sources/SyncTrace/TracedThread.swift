@@ -53,6 +53,10 @@ public final class TracedThread: Sendable {
         guard
             let handle = PlatformThread.spawn({
                 synctrace_set_thread_id_plus_one(child + 1)
+                // Registered before the body runs: the first event would otherwise register the
+                // thread (an allocation, the session's lock) inside whatever lock it records, making
+                // every other thread that wants that lock wait for it.
+                RecordingSession.registerCurrentThreadIfRecording()
                 body()
             })
         else {
