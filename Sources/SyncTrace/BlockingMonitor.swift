@@ -60,12 +60,13 @@ final class BlockingMonitor: @unchecked Sendable {
         self.lock.lock()
         defer { self.lock.unlock() }
         var view = self.threads[chunk.thread] ?? ThreadView()
+        let now = synctrace_coarse_clock()
         for index in chunk.range {
             let raw = chunk.storage[index]
-            let site = Site(file: raw.file, length: raw.file_length, line: raw.line)
+            let site = Site(file: raw.file, length: UInt32(raw.file_length), line: raw.line)
             switch TraceOperation(rawValue: raw.operation) {
             case .request:
-                view.waits.append(Wait(object: raw.object, since: raw.timestamp, site: site))
+                view.waits.append(Wait(object: raw.object, since: synctrace_unwrap_timestamp(raw.timestamp, now), site: site))
                 continue
             case .acquire, .readAcquire:
                 view.held.append(Held(object: raw.object, reading: raw.operation == TraceOperation.readAcquire.rawValue, site: site))

@@ -47,6 +47,8 @@ final class SessionEncoder {
         self.staging.removeAll(keepingCapacity: true)
         self.staging.reserveCapacity(chunk.range.count + 1)
         var logical = self.running[chunk.thread]
+        // The clock the events were stamped from, at or after every stamp: what restores their high half.
+        let now = synctrace_coarse_clock()
         // Whether the staged events end in a run of the current logical thread (which needs no new
         // `resume` to go on).
         var inLogicalRun = false
@@ -67,7 +69,7 @@ final class SessionEncoder {
                     // A logical thread was just forked: say so where the fork is, so that the replay
                     // knows a join of it must wait for its `exit` (its events may come much later).
                     let child = try self.traceThread(raw.object, owner)
-                    self.staging.append(TraceEvent(operation: .resume, thread: child, argument: 0, timestamp: raw.timestamp))
+                    self.staging.append(TraceEvent(operation: .resume, thread: child, argument: 0, timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)))
                 }
                 continue
             }
@@ -91,7 +93,7 @@ final class SessionEncoder {
                 thread = osThread!
             }
             if let position = logical?.position, !inLogicalRun {
-                self.staging.append(TraceEvent(operation: .resume, thread: thread, argument: Int64(position), timestamp: raw.timestamp))
+                self.staging.append(TraceEvent(operation: .resume, thread: thread, argument: Int64(position), timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)))
                 inLogicalRun = true
             }
             self.staging.append(
@@ -99,10 +101,10 @@ final class SessionEncoder {
                     operation: operation,
                     thread: thread,
                     target: target,
-                    location: try self.site(file: raw.file, length: raw.file_length, line: raw.line),
+                    location: try self.site(file: raw.file, length: UInt32(raw.file_length), line: raw.line),
                     argument: raw.argument,
                     sequence: raw.sequence,
-                    timestamp: raw.timestamp
+                    timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)
                 )
             )
             if logical != nil { logical!.position += 1 }

@@ -78,19 +78,34 @@ extern SYNCTRACE_TLS uint32_t synctrace_thread_id_storage;
 static inline uint32_t synctrace_thread_id_plus_one(void) { return synctrace_thread_id_storage; }
 static inline void synctrace_set_thread_id_plus_one(uint32_t value) { synctrace_thread_id_storage = value; }
 
-/// One recorded event as the recording thread writes it: 48 bytes, no references, so the hot path
+/// One recorded event as the recording thread writes it: 40 bytes, no references, so the hot path
 /// is a handful of stores. The writer thread turns it into a trace event (it interns `file`/`line`
 /// into a location string, which is why the raw pointer of the `#fileID` literal is kept).
+///
+/// Laid out for the stores: `line`, `file_length`, `operation` and `reserved` are constants at every
+/// call site and share one 8-byte word, which the compiler writes with a single store. Fewer stores
+/// matter more than they seem: the program's next locked instruction (its unlock) waits until every
+/// store before it has reached the cache.
 typedef struct {
     const void *file;
     uint64_t sequence;
     int64_t argument;
-    uint64_t timestamp;
     uint32_t object;
+    /// Microseconds since the session started, modulo 2^32 (the coarse clock's low half): the writer,
+    /// which encodes an event long before the 71 minutes that take to wrap, restores the high half
+    /// from its own clock (synctrace_unwrap_timestamp).
+    uint32_t timestamp;
     uint32_t line;
-    uint32_t file_length;
+    uint16_t file_length;
     uint8_t operation;
+    uint8_t reserved;
 } synctrace_event;
+
+/// The full timestamp of an event stamped `stamp` (the coarse clock's low half), given the coarse
+/// clock's value `now` at or after the stamp.
+static inline uint64_t synctrace_unwrap_timestamp(uint32_t stamp, uint64_t now) {
+    return now - (uint32_t)((uint32_t)now - stamp);
+}
 
 /// A logical thread's place in its own program order: how many events it has recorded. A Swift
 /// task or a dispatched work item is one logical thread however many OS threads run it; the OS
@@ -217,11 +232,12 @@ static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epo
     event->file = file;
     event->sequence = sequence;
     event->argument = argument;
-    event->timestamp = synctrace_coarse_clock();
     event->object = object;
+    event->timestamp = (uint32_t)synctrace_coarse_clock();
     event->line = line;
-    event->file_length = file_length;
+    event->file_length = (uint16_t)file_length;
     event->operation = operation;
+    event->reserved = 0;
     // Claim the buffer's next lines ahead of time: they were last read by the writer thread on
     // another core, and a store that has to fetch its line stalls the next locked instruction.
     __builtin_prefetch(event + 8, 1, 3);
@@ -268,11 +284,12 @@ static inline int synctrace_record_switch(synctrace_thread_buffer *buffer, uint8
     event->file = owner;
     event->sequence = position;
     event->argument = 0;
-    event->timestamp = synctrace_coarse_clock();
     event->object = thread;
+    event->timestamp = (uint32_t)synctrace_coarse_clock();
     event->line = 0;
     event->file_length = 0;
     event->operation = operation;
+    event->reserved = 0;
     if (operation == SYNCTRACE_SWITCH_OPERATION) {
         buffer->logical = logical;
         buffer->task = task;
