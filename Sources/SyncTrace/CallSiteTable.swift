@@ -30,46 +30,43 @@ struct CallSiteTable {
 
     init() {}
 
-    /// The id of the site at `file` (a `#fileID` literal's first byte, `length` bytes long) and
-    /// `line`, interning its text through `intern` the first time; nil for an event recorded without
-    /// a call site (an empty literal).
+    /// The slot `file` (a `#fileID` literal's first byte) and `line` are cached in.
     @inline(__always)
-    mutating func id(
-        file: UnsafeRawPointer?,
-        length: UInt32,
-        line: UInt32,
-        intern: (String) throws(TraceIOError) -> UInt32
-    ) throws(TraceIOError) -> UInt32? {
-        guard let file, length > 0 else { return nil }
-        let address = UInt(bitPattern: file)
+    private static func slot(file: UInt, line: UInt32) -> Int {
         // Fibonacci hashing of address and line: the high bits of one multiply pick the slot.
-        let mixed = (UInt64(address) ^ (UInt64(line) &<< 40)) &* 0x9E37_79B9_7F4A_7C15
-        let index = Int(truncatingIfNeeded: mixed >> 52)
-        let hit = self.slots.withUnsafeBufferPointer { slots in
-            slots[index].file == address && slots[index].line == line ? slots[index].id : nil
-        }
-        if let hit { return hit }
-        return try self.miss(address: address, length: length, line: line, index: index, intern: intern)
+        let mixed = (UInt64(file) ^ (UInt64(line) &<< 40)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> 52)
     }
 
-    @inline(never)
-    private mutating func miss(
-        address: UInt,
-        length: UInt32,
+    /// The id of the site at `file` and `line` if the cache holds it: the writer's per-event path.
+    @inline(__always)
+    func cachedID(file: UnsafeRawPointer, line: UInt32) -> UInt32? {
+        let address = UInt(bitPattern: file)
+        let index = Self.slot(file: address, line: line)
+        return self.slots.withUnsafeBufferPointer { slots in
+            slots[index].file == address && slots[index].line == line ? slots[index].id : nil
+        }
+    }
+
+    /// The id of the site at `file` (`length` bytes of a `#fileID` literal) and `line`, interning its
+    /// text through `intern` the first time the table meets it; the site is cached from then on.
+    mutating func resolve(
+        file: UnsafeRawPointer,
+        length: Int,
         line: UInt32,
-        index: Int,
         intern: (String) throws(TraceIOError) -> UInt32
     ) throws(TraceIOError) -> UInt32 {
+        let address = UInt(bitPattern: file)
         let key = Key(file: address, line: line)
         let id: UInt32
         if let known = self.known[key] {
             id = known
         } else {
-            let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: address), count: Int(length))
+            let bytes = UnsafeBufferPointer(start: file.assumingMemoryBound(to: UInt8.self), count: length)
             id = try intern("\(String(decoding: bytes, as: UTF8.self)):\(line)")
             self.known[key] = id
         }
-        self.slots[index] = Slot(file: address, line: line, id: id)
+        self.slots[Self.slot(file: address, line: line)] = Slot(file: address, line: line, id: id)
         return id
     }
 }

@@ -101,7 +101,7 @@ final class SessionEncoder {
                     operation: operation,
                     thread: thread,
                     target: target,
-                    location: try self.site(file: raw.file, length: UInt32(raw.file_length), line: raw.line),
+                    location: try self.site(file: raw.file, length: raw.file_length, line: raw.line),
                     argument: raw.argument,
                     sequence: raw.sequence,
                     timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)
@@ -143,12 +143,23 @@ final class SessionEncoder {
         return declared
     }
 
-    private func site(file: UnsafeRawPointer?, length: UInt32, line: UInt32) throws(TraceIOError) -> StringID? {
-        // Accesses without a call site (a `TracedVar.value`, a channel's `for-in`) record an empty one.
+    /// The trace's id of a call site (nil for an event recorded without one: a `TracedVar.value`,
+    /// a channel's `for-in`), interned the first time.
+    @inline(__always)
+    private func site(file: UnsafeRawPointer?, length: UInt16, line: UInt32) throws(TraceIOError) -> StringID? {
+        guard let file, length > 0 else { return nil }
+        if let id = self.sites.cachedID(file: file, line: line) { return StringID(id) }
+        return try self.resolveSite(file: file, length: Int(length), line: line)
+    }
+
+    @inline(never)
+    private func resolveSite(file: UnsafeRawPointer, length: Int, line: UInt32) throws(TraceIOError) -> StringID {
         let writer = self.writer
-        return try self.sites.id(file: file, length: length, line: line) { (text) throws(TraceIOError) in
-            try writer.intern(text).rawValue
-        }.map { StringID($0) }
+        return StringID(
+            try self.sites.resolve(file: file, length: length, line: line) { (text) throws(TraceIOError) in
+                try writer.intern(text).rawValue
+            }
+        )
     }
 
     /// Declares registry object `id` in the trace (the first time an event names it); returns its trace id.
