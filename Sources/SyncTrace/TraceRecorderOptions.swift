@@ -9,8 +9,9 @@ public struct TraceRecorderOptions: Sendable {
         case dropEvents
     }
 
-    /// Events per thread buffer. Bigger buffers hand over less often; each costs 48 bytes an event
-    /// per recording thread.
+    /// Events per thread buffer, at most: a thread's buffer starts at 256 events and doubles at each
+    /// hand-over up to this. Bigger buffers hand over less often; each costs 40 bytes an event per
+    /// recording thread.
     public var bufferCapacity: Int
     /// Full buffers that may wait for the writer before recording threads wait (or drop).
     public var maximumQueuedBuffers: Int

@@ -42,8 +42,22 @@ enum ScaleProbe {
             }
             for worker in workers { worker.join() }
             print("loops: \(threads * iterations)")
+        case "contended":
+            // THREADS threads each lock and unlock one shared lock ITERATIONS times, nothing inside:
+            // the lock changes hands as often as the cores let it.
+            let lock = TracedLock(name: "contended")
+            let workers = (0..<threads).map { index in
+                TracedThread.spawn(name: "contender \(index)") {
+                    for _ in 0..<iterations {
+                        lock.lock()
+                        lock.unlock()
+                    }
+                }
+            }
+            for worker in workers { worker.join() }
+            print("pairs: \(threads * iterations)")
         default:
-            print("usage: RecorderProbe scale locked|lockloop THREADS ITERATIONS")
+            print("usage: RecorderProbe scale locked|lockloop|contended THREADS ITERATIONS")
             exit(64)
         }
         exit(0)

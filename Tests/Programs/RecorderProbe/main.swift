@@ -20,7 +20,8 @@
 //                                      primitives and exits; main waits for it, then finishes
 //   RecorderProbe pid MS               prints its process id, then records lock operations for MS ms
 //   RecorderProbe scale SHAPE T N      T threads, N iterations each: `locked` (a counter under one
-//                                      lock) or `lockloop` (`m.withLock {}` then a write and a read)
+//                                      lock), `lockloop` (`m.withLock {}` then a write and a read) or
+//                                      `contended` (lock and unlock of one shared lock)
 import Dispatch
 import SyncTrace
 
