@@ -39,8 +39,22 @@ public final class LostUpdateCounter: AnalysisPlugin {
     @exclusivity(unchecked) private var overflow = OpenReadOverflow()
     @exclusivity(unchecked) private var losses: [Int: [LossSites: LossGroup]] = [:]
 
+    /// What ``prepare(for:)`` read of the histories, kept so that its loads are not optimized away.
+    @exclusivity(unchecked) private var warmth: UInt8 = 0
+
     /// Creates a counter for one replay.
     public init() {}
+
+    /// Loads the histories of the batch's variables into the cache, all at once: ten thousand
+    /// variables' histories (1.25 MB) do not stay there between two accesses of one variable, and
+    /// fetched one access at a time each costs a full miss (a third of the counter's time).
+    public func prepare(for events: UnsafeBufferPointer<TraceEvent>) {
+        var warmth = self.warmth
+        for event in events where self.operations.contains(event.operation) {
+            warmth ^= self.variables.warm(event.object.index)
+        }
+        self.warmth = warmth
+    }
 
     /// Open reads kept aside, beyond the variables' inline ones: for tests of the overflow lists.
     var openReadsKeptAside: Int { self.overflow.used }

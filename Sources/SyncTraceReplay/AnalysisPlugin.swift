@@ -87,6 +87,13 @@ public protocol AnalysisPlugin: AnyObject {
     /// Called for each event of a subscribed operation, in happens-before order.
     func handle(_ event: TraceEvent, in context: AnalysisContext)
 
+    /// Called with each batch of events (of every operation, in the order ``handle(_:in:)`` will
+    /// see the subscribed ones) before the first of them is handed over: a plugin whose per-object
+    /// state is larger than the caches may load the state those events will touch now, all of it at
+    /// once (``FlatArray/warm(_:)``), so that the misses overlap instead of stalling one event each.
+    /// Must change nothing the plugin finds. The default does nothing.
+    func prepare(for events: UnsafeBufferPointer<TraceEvent>)
+
     /// Called once after the last event: what the plugin found. Check
     /// ``AnalysisContext/reachesProgramEnd`` before reporting anything about the state the trace
     /// ends in (see "A trace cut short" above).
@@ -100,6 +107,9 @@ public protocol AnalysisPlugin: AnyObject {
 extension AnalysisPlugin {
     /// No summary lines.
     public func summaryLines(in context: AnalysisContext) -> [String] { [] }
+
+    /// Nothing to prepare.
+    public func prepare(for events: UnsafeBufferPointer<TraceEvent>) {}
 }
 
 /// A set of operations, as a bit mask over their opcodes.

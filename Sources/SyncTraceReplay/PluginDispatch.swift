@@ -50,6 +50,11 @@ struct PluginDispatch {
         self.wanted & (1 << UInt64(opcode)) != 0
     }
 
+    /// Lets every plugin prepare for a batch of events (``AnalysisPlugin/prepare(for:)``).
+    func prepare(for events: UnsafeBufferPointer<TraceEvent>) {
+        for box in self.boxes { box.plugin.prepare(for: events) }
+    }
+
     /// Hands `event` (of operation `opcode`) to every plugin that wants it.
     @inline(__always) func handle(_ event: TraceEvent, opcode: Int, in context: AnalysisContext) {
         for call in self.first[opcode]..<self.first[opcode + 1] {

@@ -55,6 +55,7 @@ public enum TraceAnalysis {
             }
             context.symbols = symbols
             events.withUnsafeBufferPointer { batch in
+                dispatch.prepare(for: batch)
                 for event in batch {
                     happensBefore.apply(event)
                     let opcode = Int(event.operation.rawValue)

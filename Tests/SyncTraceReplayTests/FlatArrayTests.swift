@@ -75,6 +75,36 @@ import Testing
         #expect(Tracked.alive == 0)
     }
 
+    /// The storage starts on a cache line, whatever the element, before and after growing: so a
+    /// table of 64-byte (or 16-byte) elements never has one straddle two lines.
+    @Test func storageStartsOnACacheLine() {
+        var bytes = FlatArray<UInt8>()
+        var records = FlatArray<(UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)>()
+        for count in [1, 17, 1000, 100_000] {
+            bytes.grow(to: count, filling: 1)
+            records.grow(to: count, filling: (0, 0, 0, 0, 0, 0, 0, 0))
+            let bytesBase = bytes.withBaseAddressForTests { UInt(bitPattern: $0) }
+            let recordsBase = records.withBaseAddressForTests { UInt(bitPattern: $0) }
+            #expect(bytesBase % 64 == 0)
+            #expect(recordsBase % 64 == 0)
+        }
+    }
+
+    /// `warm` reads without changing anything, and an index out of bounds is no access at all.
+    @Test func warmingReadsNothingPastTheEndAndChangesNothing() {
+        var array = FlatArray<(UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)>()
+        array.grow(to: 100, filling: (1, 2, 3, 4, 5, 6, 7, 8, 9, 10))
+        var combined: UInt8 = 0
+        for index in -5..<200 { combined ^= array.warm(index) }
+        _ = combined
+        var unchanged = true
+        for index in 0..<100 where array[index].0 != 1 || array[index].9 != 10 { unchanged = false }
+        #expect(unchanged)
+        let empty = FlatArray<Int>()
+        let warmed = empty.warm(0)
+        #expect(warmed == 0)
+    }
+
     @Test func readingPastTheEndStopsTheProgram() async {
         await #expect(processExitsWith: .failure) {
             var array = FlatArray<Int>()
