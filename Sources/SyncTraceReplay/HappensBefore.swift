@@ -111,20 +111,20 @@ public final class HappensBefore {
     ///
     /// A plugin that keeps the epoch may compare it later: the thread then counts as having used it,
     /// so that no thread taking over its slot starts at or below it.
-    @inlinable public func epoch(of thread: ThreadID) -> Epoch {
+    @inlinable @inline(__always) public func epoch(of thread: ThreadID) -> Epoch {
         let epoch = Epoch(thread: thread, clock: self.entry(thread, of: thread))
         self.accessedSinceTick[Int(self.slotOf[thread.index])] = true
         return epoch
     }
 
     /// Whether what `epoch` marks happens before `thread`'s current point (or is that point).
-    @inlinable public func happensBefore(_ epoch: Epoch, _ thread: ThreadID) -> Bool {
+    @inlinable @inline(__always) public func happensBefore(_ epoch: Epoch, _ thread: ThreadID) -> Bool {
         epoch.clock <= self.entry(epoch.thread, of: thread)
     }
 
     /// Entry `entry` of `thread`'s clock (`thread` running, or about to: it is given its slot now if
     /// it has none yet). A thread that has not started has no epochs in anyone's clock.
-    @inlinable func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
+    @inlinable @inline(__always) func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
         let slot = self.slotOf[thread.index]
         let clock = slot != UInt32.max ? Int(slot) : self.startForQuery(thread)
         let entrySlot = self.slotOf[entry.index]
@@ -202,7 +202,22 @@ public final class HappensBefore {
 
     /// Applies one event's rule. Events must come in an order that respects happens-before (a
     /// ``TraceOrdering``'s, or a text trace's), and ``grow(to:)`` must cover them.
+    @inline(__always)
     public func apply(_ event: TraceEvent) {
+        // An access by a thread that has its slot, the commonest event, inline in the replay's loop:
+        // the rule of every other event is a call (with the prologue of a large function).
+        if event.operation == .read || event.operation == .write {
+            let slot = self.slotOf[event.thread.index]
+            if slot != Self.unassigned {
+                self.accessedSinceTick[Int(slot)] = true
+                return
+            }
+        }
+        self.applyRule(event)
+    }
+
+    /// ``apply(_:)`` past its inline fast path.
+    private func applyRule(_ event: TraceEvent) {
         let thread = event.thread
         switch event.operation {
         case .read, .write:

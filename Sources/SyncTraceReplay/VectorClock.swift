@@ -124,7 +124,12 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
 
     /// `mine[i] = max(mine[i], theirs[i])` for each entry of `theirs`, which is no longer than `mine`.
     @inlinable static func joinDense(_ mine: UnsafeMutableBufferPointer<UInt32>, _ theirs: UnsafeBufferPointer<UInt32>) {
-        for index in 0..<theirs.count where theirs[index] > mine[index] { mine[index] = theirs[index] }
+        // Every entry stored, changed or not: a loop without a branch, which the compiler turns into
+        // vector maxima (a join on every acquire; a conditional store per entry kept it scalar).
+        let count = theirs.count
+        precondition(count <= mine.count, "joinDense: the other clock is wider")
+        guard let mine = mine.baseAddress, let theirs = theirs.baseAddress else { return }
+        for index in 0..<count { mine[index] = max(mine[index], theirs[index]) }
     }
 
     /// `mine[i] = theirs[i]` for each word of `theirs`, which is as long as `mine`.
