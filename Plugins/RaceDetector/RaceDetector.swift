@@ -25,9 +25,13 @@ public final class RaceDetector: AnalysisPlugin {
     /// reference count).
     @exclusivity(unchecked) private var variables = FlatArray<VariableState>()
     /// Per variable, where and when its remembered accesses were: apart from ``variables``, which
-    /// every access reads, so that those states stay few cache lines (24 bytes each, not 48); these
-    /// are only written, except to explain a race.
+    /// every access reads, so that those states stay few cache lines (16 bytes each, four to a line,
+    /// not 40); these are only written, except to explain a race.
     @exclusivity(unchecked) private var sites = FlatArray<AccessSites>()
+    /// One bit per variable (by object index): whether it has had atomic accesses (the detector keeps
+    /// those apart, in ``atomicAccesses``). A bit table of a few kilobytes, which stays in the cache,
+    /// rather than a flag that would widen every ``VariableState``.
+    @exclusivity(unchecked) private var hasAtomicAccesses = FlatArray<UInt64>()
     /// Read vectors of variables read concurrently by several threads (``VariableState/sharedReads``
     /// indexes them); freed slots are reused.
     @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
@@ -37,7 +41,7 @@ public final class RaceDetector: AnalysisPlugin {
     private var racingPairs = 0
     private var locationPairs: Set<LocationPair> = []
     private var findings: [Finding] = []
-    /// Per variable that has had atomic accesses (``VariableState/hasAtomicAccesses``), their state.
+    /// Per variable that has had atomic accesses (``hasAtomicAccesses``), their state.
     @exclusivity(unchecked) private var atomicAccesses: [Int: AtomicAccesses] = [:]
 
     /// Creates a detector for one replay.
@@ -49,10 +53,10 @@ public final class RaceDetector: AnalysisPlugin {
         switch event.operation {
         case .read:
             self.read(event, index: context.eventIndex, of: object, in: context)
-            if self.variables[object].hasAtomicAccesses { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
+            if self.hasAtomicAccesses(object) { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
         case .write:
             self.write(event, index: context.eventIndex, of: object, in: context)
-            if self.variables[object].hasAtomicAccesses { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
+            if self.hasAtomicAccesses(object) { self.checkAgainstAtomics(event, index: context.eventIndex, of: object, in: context) }
         default:
             self.atomic(event, index: context.eventIndex, of: object, in: context)
         }
@@ -81,7 +85,7 @@ public final class RaceDetector: AnalysisPlugin {
                 }
             }
         }
-        self.variables[object].hasAtomicAccesses = true
+        self.hasAtomicAccesses[object >> 6] |= 1 << UInt64(object & 63)
         let timed = TimedAccess(epoch: hb.epoch(of: thread), access: access)
         let writes = event.operation.writesVariable
         let reads = event.operation != .atomicStore
@@ -114,6 +118,13 @@ public final class RaceDetector: AnalysisPlugin {
         let grown = max(count, self.variables.count * 2, 1024)
         self.variables.grow(to: grown, filling: VariableState())
         self.sites.grow(to: grown, filling: AccessSites())
+        self.hasAtomicAccesses.grow(to: (grown + 63) >> 6, filling: 0)
+    }
+
+    /// Whether variable `object` (below the tables' count) has had atomic accesses.
+    @inline(__always)
+    private func hasAtomicAccesses(_ object: Int) -> Bool {
+        self.hasAtomicAccesses[object >> 6] & (1 << UInt64(object & 63)) != 0
     }
 
     private func read(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
@@ -141,6 +152,7 @@ public final class RaceDetector: AnalysisPlugin {
                 last.thread: self.readAccess(object),
                 thread: TimedAccess(epoch: now, access: Access(event: event, index: index)),
             ]
+            // From now on the variable has a read vector and no last read (one word holds either).
             if let slot = self.freeReadVectors.popLast() {
                 self.readVectors[Int(slot)] = vector
                 self.variables[object].sharedReads = slot
@@ -148,7 +160,6 @@ public final class RaceDetector: AnalysisPlugin {
                 self.variables[object].sharedReads = Int32(self.readVectors.count)
                 self.readVectors.append(vector)
             }
-            self.variables[object].lastRead = .none
         } else {
             self.variables[object].lastRead = now
             self.sites[object].readIndex = index
@@ -276,41 +287,6 @@ struct Access {
 struct TimedAccess {
     var epoch: Epoch
     var access: Access
-}
-
-/// What the detector reads per variable on every access: FastTrack's write epoch, and its read
-/// epoch or read vector. A plain value of 24 bytes, updated in place; where and when those accesses
-/// were (to explain a race) is kept apart, in ``AccessSites``.
-struct VariableState {
-    var lastWrite = Epoch.none
-    var lastRead = Epoch.none
-    /// The index of the variable's read vector in the detector's `readVectors`, or -1 while its reads
-    /// are ordered (``lastRead`` then holds the last one).
-    var sharedReads: Int32 = -1
-    /// Whether the variable has had atomic accesses (the detector keeps those apart).
-    var hasAtomicAccesses = false
-}
-
-/// Where and when a variable's remembered accesses (its ``VariableState``'s epochs) were: 24 bytes,
-/// written with each remembered access, read only to explain a race.
-struct AccessSites {
-    static let noLocation = UInt32.max
-
-    var writeIndex: UInt64 = 0
-    var readIndex: UInt64 = 0
-    var writeLocation = Self.noLocation
-    var readLocation = Self.noLocation
-
-    /// An access of `object` rebuilt for a finding.
-    static func access(_ operation: TraceOperation, at epoch: Epoch, index: UInt64, location: UInt32, object: Int) -> TimedAccess {
-        let event = TraceEvent(
-            operation: operation,
-            thread: epoch.thread,
-            target: UInt32(object),
-            location: location == Self.noLocation ? nil : StringID(location)
-        )
-        return TimedAccess(epoch: epoch, access: Access(event: event, index: index))
-    }
 }
 
 /// Two source locations that race on a variable (in either order).
