@@ -121,19 +121,17 @@ public final class LostUpdateCounter: AnalysisPlugin {
         let staleRead = read.access.event(of: object)
         let lostWrite = lost?.event(of: object)
         let sites = LossSites(lostWrite: lostWrite?.location, overwritingWrite: write.location, staleRead: staleRead.location)
-        if self.losses[object, default: [:]][sites] != nil {
-            self.losses[object]![sites]!.count += count
-        } else {
-            self.losses[object, default: [:]][sites] = LossGroup(
-                count: count,
-                lostWrite: lostWrite,
-                lostWriteIndex: lost?.index ?? 0,
-                overwritingWrite: write,
-                overwritingIndex: index,
-                staleRead: staleRead,
-                staleReadIndex: read.access.index
-            )
-        }
+        // One lookup of each table, the group modified in place: the first loss at these sites makes
+        // the group (with it as the example), the next ones only add to its count.
+        self.losses[object, default: [:]][sites, default: LossGroup(
+            count: 0,
+            lostWrite: lostWrite,
+            lostWriteIndex: lost?.index ?? 0,
+            overwritingWrite: write,
+            overwritingIndex: index,
+            staleRead: staleRead,
+            staleReadIndex: read.access.index
+        )].count += count
     }
 
     public func finish(in context: AnalysisContext) -> [Finding] {

@@ -12,16 +12,18 @@ enum FindingCrossReference {
                 kindsByVariable[variable, default: []].append((finding.plugin, finding.kind))
             }
         }
-        return findings.map { finding in
-            guard let variable = finding.variable,
-                case let others = (kindsByVariable[variable] ?? []).filter({ $0.plugin != finding.plugin }),
+        // Changed in place: a finding with nothing to link is not copied.
+        var linked = findings
+        for index in linked.indices {
+            guard let variable = linked[index].variable,
+                case let plugin = linked[index].plugin,
+                case let others = (kindsByVariable[variable] ?? []).filter({ $0.plugin != plugin }),
                 !others.isEmpty
-            else { return finding }
-            var linked = finding
+            else { continue }
             let described = others.map { "\($0.kind) (\($0.plugin))" }.joined(separator: ", ")
-            linked.details.append("Also reported on \(variable): \(described).")
-            linked.fields["alsoReportedBy"] = .strings(others.map(\.plugin))
-            return linked
+            linked[index].details.append("Also reported on \(variable): \(described).")
+            linked[index].fields["alsoReportedBy"] = .strings(others.map(\.plugin))
         }
+        return linked
     }
 }

@@ -6,7 +6,7 @@ public enum TextReportRenderer {
     /// gap not analysed"), and that its findings are of the analysed part.
     public static func render(_ report: AnalysisReport) -> String {
         var text = ""
-        for finding in report.findings { text += Self.render(finding) }
+        for finding in report.findings { Self.render(finding, into: &text) }
         let trace = report.trace
         let shape = "\(Self.counted(trace.threads, "thread")), \(Self.counted(trace.objects, "object"))"
         var ending: String
@@ -56,34 +56,53 @@ public enum TextReportRenderer {
 
     /// One finding's block.
     public static func render(_ finding: Finding) -> String {
-        var lines = ["==================", "WARNING: \(finding.title)"]
-        if finding.events.isEmpty { lines.append(finding.message) }
+        var text = ""
+        Self.render(finding, into: &text)
+        return text
+    }
+
+    /// Appends one finding's block to `text`: its lines written straight into the report (a report
+    /// of ten thousand findings is two hundred thousand lines), the blank line before the closing
+    /// rule left out.
+    static func render(_ finding: Finding, into text: inout String) {
+        var blankPending = false
+        func line(_ line: String) {
+            if blankPending { text += "\n" }
+            blankPending = line.isEmpty
+            if !line.isEmpty {
+                text += line
+                text += "\n"
+            }
+        }
+        line("==================")
+        line("WARNING: \(finding.title)")
+        if finding.events.isEmpty { line(finding.message) }
         for event in finding.events {
             let object = event.object ?? ""
             if event.operation == "r" || event.operation == "w" {
-                lines.append("\(event.role) at \(object) by thread \(event.thread):")
+                line("\(event.role) at \(object) by thread \(event.thread):")
             } else {
                 let target = event.object.map { "(\($0))" } ?? ""
-                lines.append("\(event.role): \(event.operation)\(target) by thread \(event.thread):")
+                line("\(event.role): \(event.operation)\(target) by thread \(event.thread):")
             }
-            lines.append("  \(event.location ?? "(no call site recorded)")")
-            lines.append("")
+            line("  \(event.location ?? "(no call site recorded)")")
+            line("")
         }
         var described: Set<String> = []
         for event in finding.events where described.insert(event.thread).inserted {
             if let creation = event.threadCreation, creation.hasPrefix("by ") {
-                lines.append("Thread \(event.thread) created \(creation)")
+                line("Thread \(event.thread) created \(creation)")
             } else if let creation = event.threadCreation {
-                lines.append("Thread \(event.thread) created at:")
-                lines.append("  \(creation)")
+                line("Thread \(event.thread) created at:")
+                line("  \(creation)")
             } else {
-                lines.append("Thread \(event.thread) (not started by a TracedThread: no creation site)")
+                line("Thread \(event.thread) (not started by a TracedThread: no creation site)")
             }
-            lines.append("")
+            line("")
         }
-        lines.append(contentsOf: finding.details)
-        if lines.last == "" { lines.removeLast() }
-        lines.append("==================")
-        return lines.joined(separator: "\n") + "\n"
+        for detail in finding.details { line(detail) }
+        // The last blank line, if the block ends with one, is not written.
+        blankPending = false
+        line("==================")
     }
 }
