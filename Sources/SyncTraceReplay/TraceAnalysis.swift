@@ -38,16 +38,20 @@ public enum TraceAnalysis {
         let dispatch = PluginDispatch(plugins: plugins)
 
         var events: [TraceEvent] = []
-        events.reserveCapacity(4096)
         var declaredThreads = -1
         var declaredObjects = -1
         var index: UInt64 = 0
-        func next(_ events: inout [TraceEvent]) throws(TraceFormatError) -> Bool {
-            if let ordering { return try ordering.nextBatch(into: &events) }
-            return try source.nextBatch(into: &events)
-        }
-        while try next(&events) {
-            let symbols = source.symbols
+        // Reading, decoding and ordering on a thread of their own, a few batches ahead; `source` and
+        // `ordering` are the reading thread's until the last batch is out.
+        let input = BatchReadAhead(
+            next: { (events) throws(TraceFormatError) in
+                if let ordering { return try ordering.nextBatch(into: &events) }
+                return try source.nextBatch(into: &events)
+            },
+            symbols: { source.symbols }
+        )
+        while try input.nextBatch(into: &events) {
+            let symbols = input.symbols
             if symbols.threads.count != declaredThreads || symbols.objects.count != declaredObjects {
                 declaredThreads = symbols.threads.count
                 declaredObjects = symbols.objects.count
