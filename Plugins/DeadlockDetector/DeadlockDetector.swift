@@ -59,7 +59,9 @@ public final class DeadlockDetector: AnalysisPlugin {
     // Read and written on every lock event, never while another access to them is open (the one
     // overlap, `graph` and `threads` in `addEdges`, is of two different properties): unchecked,
     // like the other detectors' per-event tables, to spare a dynamic exclusivity check each time.
-    @exclusivity(unchecked) private var threads: [ThreadState] = []
+    /// Per thread (by index), its locks and requests: a flat array, so that changing a thread's
+    /// state in place costs no uniqueness check of the table (several per lock event).
+    @exclusivity(unchecked) private var threads = FlatArray<ThreadState>()
     @exclusivity(unchecked) private var graph = LockOrderGraph()
     /// Happens-before without lock release/acquire edges.
     private let syncOrder = HappensBefore()
@@ -116,7 +118,7 @@ public final class DeadlockDetector: AnalysisPlugin {
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         let thread = event.thread.index
         if thread >= self.threads.count {
-            self.threads.append(contentsOf: repeatElement(ThreadState(), count: thread + 1 - self.threads.count))
+            self.threads.grow(to: thread + 1, filling: ThreadState())
         }
         switch event.operation {
         case .request:
@@ -298,7 +300,7 @@ public final class DeadlockDetector: AnalysisPlugin {
     }
 
     private func actualDeadlocks(in context: AnalysisContext) -> [Finding] {
-        let blocked = BlockedThreads(threads: self.threads)
+        let blocked = BlockedThreads(threads: (0..<self.threads.count).map { self.threads[$0] })
         var findings: [Finding] = []
         let cycles = blocked.lockCycles()
         for cycle in cycles {

@@ -67,7 +67,9 @@ public final class TraceOrdering {
     /// The most pending events held in memory at once (after any spill their arrival caused).
     private(set) var peakInMemoryEventCount = 0
     private let source: any TraceEventSource
-    @exclusivity(unchecked) private var queues: [EventQueue] = []
+    /// Per thread, its queue: in a flat array, whose elements are read in place (an array's element
+    /// is copied out to be read, three retains and releases of its storage for each look at a head).
+    @exclusivity(unchecked) private var queues = FlatArray<EventQueue>()
     /// Threads with a non-empty queue.
     @exclusivity(unchecked) private var active: [Int] = []
     @exclusivity(unchecked) private var isActive: [Bool] = []
