@@ -1,3 +1,4 @@
+import Synchronization
 import SyncTraceFormat
 
 /// The replay's input read ahead on a thread of its own: the next batches of events, in the order
@@ -29,6 +30,9 @@ final class BatchReadAhead {
     private static let capacity = 8
 
     private let ahead: ReadAheadThread<Batch>
+    /// Event arrays the replay is done with, for the reading thread to fill again: their storage is
+    /// reused rather than allocated (and faulted in) for every batch.
+    private let spare = Spare()
     /// The names declared up to the last batch handed out (what the source's `symbols` said then).
     private(set) var symbols = TraceSymbols()
 
@@ -39,10 +43,12 @@ final class BatchReadAhead {
         symbols: @escaping () -> TraceSymbols
     ) {
         var declared = (strings: 0, threads: 0, objects: 0)
+        let spare = self.spare
         self.ahead = ReadAheadThread(capacity: Self.capacity) {
             var batch = Batch()
-            // A new array per batch: the one handed over belongs to the replay from then on.
-            batch.events.reserveCapacity(4096)
+            // An array of its own per batch (the one handed over belongs to the replay from then on),
+            // one the replay gave back when there is one.
+            batch.events = spare.take()
             do throws(TraceFormatError) {
                 guard try next(&batch.events) else {
                     batch.isEnd = true
@@ -73,7 +79,34 @@ final class BatchReadAhead {
         self.symbols.strings.append(contentsOf: batch.strings)
         self.symbols.threads.append(contentsOf: batch.threads)
         self.symbols.objects.append(contentsOf: batch.objects)
+        self.spare.giveBack(&events)
         events = batch.events
         return true
+    }
+
+    /// Arrays handed back and forth between the two threads, under a lock.
+    private final class Spare: Sendable {
+        /// How many are kept at most: one per batch that can be under way at once.
+        private static let limit = BatchReadAhead.capacity + 2
+        private let arrays = Mutex<[[TraceEvent]]>([])
+
+        /// An empty array with room for a batch.
+        func take() -> [TraceEvent] {
+            var array = self.arrays.withLock { $0.popLast() } ?? []
+            array.removeAll(keepingCapacity: true)
+            array.reserveCapacity(4096)
+            return array
+        }
+
+        /// Takes `array`'s storage (leaving it empty) for a later batch.
+        func giveBack(_ array: inout [TraceEvent]) {
+            guard array.capacity >= 1024 else { return }
+            var given: [TraceEvent] = []
+            swap(&given, &array)
+            // Moved in, not copied: the kept array is the only reference to its storage.
+            self.arrays.withLock { arrays in
+                if arrays.count < Self.limit { arrays.append(given) }
+            }
+        }
     }
 }

@@ -70,7 +70,11 @@ final class ReadAheadThread<Item> {
         private let lock: UnsafeMutablePointer<pthread_mutex_t>
         /// Signalled when an item is added or taken, and at cancellation.
         private let changed: UnsafeMutablePointer<pthread_cond_t>
-        private var items = FIFOQueue<Item>()
+        /// The items made and not taken: a ring of `capacity` slots from `first`, each emptied when
+        /// its item is taken (so that nothing here keeps an item the consumer has).
+        private var slots: [Item?]
+        private var first = 0
+        private var count = 0
         private var producedLast = false
         private var cancelled = false
         /// Whether the other side sleeps on ``changed``: a hand-over wakes it only then (a wake-up is
@@ -81,6 +85,7 @@ final class ReadAheadThread<Item> {
         init(capacity: Int, produce: @escaping () -> (item: Item, isLast: Bool)) {
             self.capacity = capacity
             self.produce = produce
+            self.slots = Array(repeating: nil, count: capacity)
             self.lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
             self.lock.initialize(to: pthread_mutex_t())
             pthread_mutex_init(self.lock, nil)
@@ -101,16 +106,18 @@ final class ReadAheadThread<Item> {
         /// Takes the next item, waiting for the producer; whether it is the last.
         func take() -> (item: Item, isLast: Bool) {
             pthread_mutex_lock(self.lock)
-            while self.items.isEmpty {
+            while self.count == 0 {
                 self.consumerWaiting = true
                 pthread_cond_wait(self.changed, self.lock)
                 self.consumerWaiting = false
             }
-            let item = self.items.popFirst()!
-            let isLast = self.items.isEmpty && self.producedLast
+            let item = self.slots[self.first].take()!
+            self.first = (self.first + 1) % self.capacity
+            self.count -= 1
+            let isLast = self.count == 0 && self.producedLast
             // A waiting producer is woken once half the room is free, not at every item: it then makes
             // several items per wake-up instead of one, at a system call and a thread switch each.
-            if self.producerWaiting && self.items.count <= self.capacity / 2 { pthread_cond_broadcast(self.changed) }
+            if self.producerWaiting && self.count <= self.capacity / 2 { pthread_cond_broadcast(self.changed) }
             pthread_mutex_unlock(self.lock)
             return (item, isLast)
         }
@@ -127,7 +134,7 @@ final class ReadAheadThread<Item> {
         func runProducer() {
             while true {
                 pthread_mutex_lock(self.lock)
-                while self.items.count >= self.capacity && !self.cancelled {
+                while self.count == self.capacity && !self.cancelled {
                     self.producerWaiting = true
                     pthread_cond_wait(self.changed, self.lock)
                     self.producerWaiting = false
@@ -137,7 +144,8 @@ final class ReadAheadThread<Item> {
                 if stop { return }
                 let (item, isLast) = self.produce()
                 pthread_mutex_lock(self.lock)
-                self.items.append(item)
+                self.slots[(self.first + self.count) % self.capacity] = item
+                self.count += 1
                 self.producedLast = isLast
                 if self.consumerWaiting { pthread_cond_broadcast(self.changed) }
                 pthread_mutex_unlock(self.lock)
