@@ -127,6 +127,13 @@ public final class TraceOrdering {
     /// Objects resumed past a gap in their sequence numbers.
     public private(set) var sequenceGaps = 0
 
+    /// What the last pass over the waiting events found, kept once the whole file is read (see
+    /// ``LowestPendingNumbers``); dropped when events are delivered to a queue.
+    private var lowestAtLastScan: LowestPendingNumbers?
+    /// Passes over every waiting event to find the objects' lowest pending numbers, for the tests
+    /// that gaps are resolved in linear-ish time.
+    private(set) var pendingScans = 0
+
     /// Whether the ordering stopped at the first gap of a trace cut short, leaving out the events
     /// that wait behind it (see "A trace cut short" above).
     public private(set) var stoppedAtCut = false
@@ -212,6 +219,8 @@ public final class TraceOrdering {
     /// Appends a thread's next events in program order to its queue.
     private func deliver(_ events: UnsafeBufferPointer<TraceEvent>, to thread: Int) {
         guard !events.isEmpty else { return }
+        // More waits now: a kept pass no longer bounds what waits.
+        if self.lowestAtLastScan != nil { self.lowestAtLastScan = nil }
         if self.isLogical[thread] {
             self.logical[thread, default: LogicalThreadSegments()].nextPosition += UInt64(events.count)
             // A join of the thread goes out after its `exit` does (the queue is empty by then).
@@ -441,25 +450,27 @@ public final class TraceOrdering {
         }
     }
 
-    /// Per object, the lowest number among the events read but not gone out: in the queues (but
-    /// `skipped`'s), in the queues of threads waiting for their fork, and in logical threads' held runs.
-    private func lowestPendingNumbers(skipping skipped: Int?) throws(TraceFormatError) -> [Int: UInt64] {
-        var lowest: [Int: UInt64] = [:]
-        func note(_ event: TraceEvent) {
-            guard event.operation.hasSequence else { return }
-            let object = event.object.index
-            if let known = lowest[object], known <= event.sequence { return }
-            lowest[object] = event.sequence
+    /// Per object, the lowest numbers among the events read but not gone out, and where they wait:
+    /// in the queues (but `skipped`'s), in the queues of threads waiting for their fork, and in
+    /// logical threads' held runs.
+    private func scanPendingNumbers(skipping skipped: Int?) throws(TraceFormatError) -> LowestPendingNumbers {
+        var lowest = LowestPendingNumbers(skipping: skipped)
+        func scan(_ thread: Int) throws(TraceFormatError) {
+            // Positions count from the thread's first event: the one at the head is `taken[thread]`.
+            var position = self.taken[thread]
+            try self.queues[thread].forEachPending(in: self.spillFile) { event in
+                lowest.note(event, thread: thread, position: position)
+                position += 1
+            }
         }
-        for thread in self.active where thread != skipped {
-            try self.queues[thread].forEachPending(in: self.spillFile, note)
-        }
-        for thread in self.awaitingFork where self.isAwaitingFork[thread] {
-            try self.queues[thread].forEachPending(in: self.spillFile, note)
-        }
+        for thread in self.active where thread != skipped { try scan(thread) }
+        for thread in self.awaitingFork where self.isAwaitingFork[thread] { try scan(thread) }
         for segments in self.logical.values {
-            for run in segments.held.values { run.forEach(note) }
+            for run in segments.held.values {
+                for event in run { lowest.note(event, thread: -1, position: 0) }
+            }
         }
+        self.pendingScans += 1
         return lowest
     }
 
@@ -498,17 +509,29 @@ public final class TraceOrdering {
             else { return false }
             return head.sequence > self.nextSequence[head.object.index]
         }
-        // The candidate's own queue holds nothing lower on its object (program order), so with one
-        // candidate the pass leaves its queue out: a lone thread with many gaps (drops) costs little.
-        let lowest = candidates.isEmpty ? [:] : try self.lowestPendingNumbers(skipping: candidates.count == 1 ? candidates[0] : nil)
         var resumed = false
-        for thread in candidates {
-            let head = self.queues[thread].first!
-            let object = head.object.index
-            if lowest[object].map({ $0 >= head.sequence }) ?? true {
-                self.sequenceGaps += 1
-                self.nextSequence[object] = head.sequence
-                resumed = true
+        if !candidates.isEmpty {
+            // The candidate's own queue holds nothing lower on its object (program order), so with one
+            // candidate the pass leaves its queue out: a lone thread with many gaps (drops) costs little.
+            let lone = candidates.count == 1
+            // Once the whole file is read, the last pass decides while it can (see LowestPendingNumbers);
+            // before, what waits grows as the file is read, and every stall needs a pass of its own.
+            let taken = { (thread: Int) in self.taken[thread] }
+            if !self.inputExhausted || self.lowestAtLastScan.map({ lowest in
+                !lowest.serves(candidates) || candidates.contains { lowest.mayResume(self.queues[$0].first!, of: $0, lone: lone, taken: taken) == nil }
+            }) ?? true {
+                self.lowestAtLastScan = try self.scanPendingNumbers(skipping: lone ? candidates[0] : nil)
+            }
+            let lowest = self.lowestAtLastScan!
+            if !self.inputExhausted { self.lowestAtLastScan = nil }
+            for thread in candidates {
+                let head = self.queues[thread].first!
+                // A fresh pass always decides; a kept one was checked to, above.
+                if lowest.mayResume(head, of: thread, lone: lone, taken: taken) ?? false {
+                    self.sequenceGaps += 1
+                    self.nextSequence[head.object.index] = head.sequence
+                    resumed = true
+                }
             }
         }
         if resumed { return }
