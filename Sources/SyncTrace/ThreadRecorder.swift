@@ -131,13 +131,15 @@ final class ThreadRecorder: @unchecked Sendable {
         if status == Int32(SYNCTRACE_BUFFER_FULL) { self.handOverFullBuffer() }
     }
 
-    /// Called by the owner when its buffer has just filled: hands a copy of the events to the writer
-    /// and starts over in the same buffer.
+    /// Called by the owner when its buffer has just filled. A buffer at the session's full capacity
+    /// hands a copy of the events to the writer and starts over in the same buffer; a smaller one
+    /// (a thread's first few) goes to the writer itself, and the thread goes on in one twice the size.
     ///
     /// Copying costs about a nanosecond an event, in one sequential sweep; handing over the buffer
     /// itself would be cheaper here but dearer on the hot path, where every store into a buffer last
     /// read by the writer's core must fetch its cache line back, and the next lock instruction waits
-    /// for those fetches. A buffer that never leaves its thread stays in that core's cache.
+    /// for those fetches. A buffer that never leaves its thread stays in that core's cache. While a
+    /// buffer grows, the next one is new to the thread either way, so the filled one goes uncopied.
     func handOverFullBuffer() {
         self.handoverLock.lock()
         defer { self.handoverLock.unlock() }
