@@ -13,8 +13,9 @@ struct LogicalThreadSegments {
     var cursor: UInt64 = 0
     /// The held run the thread's next events in the file extend, when they come too early.
     var fillingKey: UInt64?
-    /// Runs that came too early, by the position of their first event.
-    var held: [UInt64: [TraceEvent]] = [:]
+    /// Runs that came too early, by the position of their first event: queues like the threads'
+    /// own, so that beyond the ordering's memory budget they go to its spill file too.
+    var held: [UInt64: EventQueue] = [:]
 
     /// The thread's next events in the file are its events from `position` on.
     mutating func resume(at position: UInt64) {

@@ -60,7 +60,8 @@ public final class TraceOrdering {
     /// Where held-back events go beyond ``memoryBudget``; made at the first spill.
     private var spillFile: SpillFile?
     private let spillDirectory: String?
-    /// Pending events that are in the spill file rather than in memory.
+    /// Pending events (in the threads' queues and in logical threads' held runs) that are in the
+    /// spill file rather than in memory.
     @exclusivity(unchecked) private var spilled = 0
     /// Events moved to the spill file, in all.
     public private(set) var spilledEventCount: UInt64 = 0
@@ -173,8 +174,8 @@ public final class TraceOrdering {
             let lossy = self.source.droppedEventCount > 0 && self.buffered + self.heldSegments >= self.readAheadLimit
             if !self.inputExhausted && !lossy {
                 try self.readMore()
-                if self.buffered - self.spilled > self.memoryBudget { try self.spill() }
-                self.peakInMemoryEventCount = max(self.peakInMemoryEventCount, self.buffered - self.spilled)
+                if self.inMemoryEventCount > self.memoryBudget { try self.spill() }
+                self.peakInMemoryEventCount = max(self.peakInMemoryEventCount, self.inMemoryEventCount)
                 continue
             }
             if self.buffered == 0 && self.heldSegments == 0 { break }
@@ -262,27 +263,28 @@ public final class TraceOrdering {
             while end < run.count && run[end].operation != .resume { end += 1 }
             let span = UnsafeBufferPointer(rebasing: run[index..<end])
             index = end
-            var segments = self.logical[thread] ?? LogicalThreadSegments()
-            if self.isFinished[thread] && segments.held.isEmpty {
+            // The positions only, not a copy of the segments: the held runs are changed in place
+            // below, and a copy would make each change copy the run (and a long held run quadratic).
+            let segments = self.logical[thread].map { (cursor: $0.cursor, next: $0.nextPosition, filling: $0.fillingKey, holds: !$0.held.isEmpty) }
+                ?? (cursor: 0, next: 0, filling: nil, holds: false)
+            if self.isFinished[thread] && !segments.holds {
                 let name = self.source.symbols.threads[thread].name
                 throw TraceFormatError(file: "", position: .input, reason: "\(name) has events after its exit")
             }
-            if segments.cursor == segments.nextPosition {
-                segments.cursor += UInt64(span.count)
-                self.logical[thread] = segments
+            if segments.cursor == segments.next {
+                self.logical[thread, default: LogicalThreadSegments()].cursor += UInt64(span.count)
                 self.deliver(span, to: thread)
-                self.releaseHeld(of: thread)
-            } else if segments.cursor > segments.nextPosition, let key = segments.fillingKey {
-                segments.held[key, default: []].append(contentsOf: span)
-                segments.cursor += UInt64(span.count)
-                self.logical[thread] = segments
+                try self.releaseHeld(of: thread)
+            } else if segments.cursor > segments.next, let key = segments.filling {
+                self.logical[thread]!.held[key, default: EventQueue()].append(contentsOf: span)
+                self.logical[thread]!.cursor += UInt64(span.count)
                 self.heldSegments += span.count
             } else {
                 let name = self.source.symbols.threads[thread].name
                 throw TraceFormatError(
                     file: "",
                     position: .input,
-                    reason: "\(name)'s events from position \(segments.cursor) appear twice in the trace (it is already at \(segments.nextPosition))"
+                    reason: "\(name)'s events from position \(segments.cursor) appear twice in the trace (it is already at \(segments.next))"
                 )
             }
         }
@@ -292,12 +294,21 @@ public final class TraceOrdering {
         }
     }
 
-    /// Delivers the held runs of a logical thread that now come next in its program order.
-    private func releaseHeld(of thread: Int) {
-        while let next = self.logical[thread]?.nextPosition, let held = self.logical[thread]!.held.removeValue(forKey: next) {
-            self.heldSegments -= held.count
+    /// Delivers the held runs of a logical thread that now come next in its program order: in
+    /// pieces, what is in memory and then what comes back from the spill file, spilling again if the
+    /// thread's queue grows past the budget (a run held back long may be mostly in the file).
+    private func releaseHeld(of thread: Int) throws(TraceFormatError) {
+        while let next = self.logical[thread]?.nextPosition, var held = self.logical[thread]!.held.removeValue(forKey: next) {
             if self.logical[thread]!.fillingKey == next { self.logical[thread]!.fillingKey = nil }
-            held.withUnsafeBufferPointer { self.deliver($0, to: thread) }
+            while !held.isEmpty {
+                let piece = held.withPending { pending in
+                    self.deliver(pending, to: thread)
+                    return pending.count
+                }
+                self.heldSegments -= piece
+                self.spilled -= try held.removeFirst(piece, refill: self.evenShare, from: self.spillFile)
+                if self.inMemoryEventCount > self.memoryBudget { try self.spill() }
+            }
         }
     }
 
@@ -467,7 +478,7 @@ public final class TraceOrdering {
         for thread in self.awaitingFork where self.isAwaitingFork[thread] { try scan(thread) }
         for segments in self.logical.values {
             for run in segments.held.values {
-                for event in run { lowest.note(event, thread: -1, position: 0) }
+                try run.forEachPending(in: self.spillFile) { lowest.note($0, thread: -1, position: 0) }
             }
         }
         self.pendingScans += 1
@@ -497,7 +508,7 @@ public final class TraceOrdering {
         {
             self.sequenceGaps += 1
             self.logical[thread]!.nextPosition = lowest
-            self.releaseHeld(of: thread)
+            try self.releaseHeld(of: thread)
             return
         }
         // Heads that wait only for their object's numbering, each holding its object's lowest pending
@@ -559,6 +570,10 @@ public final class TraceOrdering {
     /// The threads with events waiting: those that can go on, and those waiting for their fork.
     private var waitingThreads: [Int] { self.active + self.awaitingFork.filter { self.isAwaitingFork[$0] } }
 
+    /// Events held back in memory: in the queues and in logical threads' held runs, but not in the
+    /// spill file.
+    private var inMemoryEventCount: Int { self.buffered + self.heldSegments - self.spilled }
+
     /// Each waiting thread's even share of a quarter of the budget: what its queue keeps in memory at
     /// a spill, and brings back from the spill file at a time (so that what comes back stays within
     /// the budget).
@@ -567,6 +582,9 @@ public final class TraceOrdering {
     /// More than ``memoryBudget`` events wait in memory: every queue keeps its oldest events (its
     /// ``evenShare``, so the merge can go on where it is) and moves the rest to the spill file, to
     /// come back when the merge reaches them.
+    /// What a held run keeps in memory at a spill.
+    private static let heldKept = 16
+
     private func spill() throws(TraceFormatError) {
         if self.spillFile == nil { self.spillFile = try SpillFile(directory: self.spillDirectory) }
         let file = self.spillFile!
@@ -575,6 +593,14 @@ public final class TraceOrdering {
             let moved = try self.queues[thread].spill(keeping: keep, to: file)
             self.spilled += moved
             self.spilledEventCount += UInt64(moved)
+        }
+        // Held runs wait for events before them, not to be merged: each keeps only a few in memory.
+        for thread in Array(self.logical.keys) {
+            for key in Array(self.logical[thread]!.held.keys) {
+                let moved = try self.logical[thread]!.held[key]!.spill(keeping: Self.heldKept, to: file)
+                self.spilled += moved
+                self.spilledEventCount += UInt64(moved)
+            }
         }
     }
 

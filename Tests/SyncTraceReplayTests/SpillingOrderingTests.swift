@@ -68,6 +68,37 @@ struct SpillingOrderingTests {
         #expect(misordered == 0)
     }
 
+    /// A task (a logical thread) whose 40 runs of 1,000 writes reach the file last run first: all but
+    /// the first are held back until it comes, 39,000 events, under a budget of 1,024. The held runs
+    /// go to the spill file like the queues, come back in program order, and memory stays bounded.
+    @Test("a logical thread's runs held back beyond the budget are spilled, and come back in order")
+    func heldRunsSpill() throws {
+        let runs = 40
+        let length = 1000
+        let writer = TraceWriter(header: TraceHeader(program: "held"))
+        let main = try writer.declareThread(name: "main")
+        let task = try writer.declareThread(name: "task", parent: main)
+        let x = try writer.declareObject(kind: .variable, name: "x")
+        try writer.write([TraceEvent(operation: .fork, thread: main, target: task.rawValue)])
+        for run in (0..<runs).reversed() {
+            var batch = [TraceEvent(operation: .resume, thread: task, argument: Int64(run * length))]
+            for step in 0..<length {
+                batch.append(TraceEvent(.write, thread: task, object: x, sequence: UInt64(run * length + step)))
+            }
+            try writer.write(batch)
+        }
+        try writer.finish()
+        let (events, ordering) = try Self.order(writer.bytes, memoryBudget: 1024)
+        #expect(events.count == 1 + runs * length)
+        Self.expectRecordedOrders(events)
+        let writes = events.filter { $0.operation == .write }.map(\.sequence)
+        #expect(writes == (0..<UInt64(runs * length)).map { $0 })
+        #expect(ordering.spilledEventCount > 30_000)
+        // In memory at most: the budget, and one batch read before it is spilled.
+        #expect(ordering.peakInMemoryEventCount <= 1024 + length + 1)
+        #expect(ordering.sequenceGaps == 0)
+    }
+
     @Test("a thread whose batches come after 800,000 of the others' events is merged in, in bounded memory")
     func laggingThread() throws {
         let bytes = try Self.laggingTrace(threads: 8, rounds: 25_000)
