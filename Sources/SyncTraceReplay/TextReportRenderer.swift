@@ -61,43 +61,69 @@ public enum TextReportRenderer {
         return text
     }
 
-    /// Appends one finding's block to `text`: its lines written straight into the report (a report
-    /// of ten thousand findings is two hundred thousand lines), the blank line before the closing
-    /// rule left out.
+    /// Appends one finding's block to `text`: its lines written straight into the report, piece by
+    /// piece (a report of ten thousand findings is two hundred thousand lines, and an interpolated
+    /// line is a string of its own first), the blank line before the closing rule left out.
     static func render(_ finding: Finding, into text: inout String) {
         var blankPending = false
-        func line(_ line: String) {
+        /// Starts a line that is not blank: the blank line before it, if one is pending, first.
+        func begin() {
             if blankPending { text += "\n" }
-            blankPending = line.isEmpty
-            if !line.isEmpty {
-                text += line
-                text += "\n"
+            blankPending = false
+        }
+        func line(_ line: String) {
+            guard !line.isEmpty else {
+                if blankPending { text += "\n" }
+                blankPending = true
+                return
             }
+            begin()
+            text += line
+            text += "\n"
         }
         line("==================")
-        line("WARNING: \(finding.title)")
+        begin()
+        text += "WARNING: "
+        text += finding.title
+        text += "\n"
         if finding.events.isEmpty { line(finding.message) }
         for event in finding.events {
-            let object = event.object ?? ""
+            begin()
+            text += event.role
             if event.operation == "r" || event.operation == "w" {
-                line("\(event.role) at \(object) by thread \(event.thread):")
+                text += " at "
+                text += event.object ?? ""
             } else {
-                let target = event.object.map { "(\($0))" } ?? ""
-                line("\(event.role): \(event.operation)\(target) by thread \(event.thread):")
+                text += ": "
+                text += event.operation
+                if let object = event.object {
+                    text += "("
+                    text += object
+                    text += ")"
+                }
             }
-            line("  \(event.location ?? "(no call site recorded)")")
+            text += " by thread "
+            text += event.thread
+            text += ":\n  "
+            text += event.location ?? "(no call site recorded)"
+            text += "\n"
             line("")
         }
         var described: Set<String> = []
         for event in finding.events where described.insert(event.thread).inserted {
+            begin()
+            text += "Thread "
+            text += event.thread
             if let creation = event.threadCreation, creation.hasPrefix("by ") {
-                line("Thread \(event.thread) created \(creation)")
+                text += " created "
+                text += creation
             } else if let creation = event.threadCreation {
-                line("Thread \(event.thread) created at:")
-                line("  \(creation)")
+                text += " created at:\n  "
+                text += creation
             } else {
-                line("Thread \(event.thread) (not started by a TracedThread: no creation site)")
+                text += " (not started by a TracedThread: no creation site)"
             }
+            text += "\n"
             line("")
         }
         for detail in finding.details { line(detail) }
