@@ -63,7 +63,10 @@ public enum SyncTracePluginAPI {
     /// `synctrace_plugin_api_version` returns the number in the sources it was built from, not a
     /// call back into the tool (which, resolved against the tool's own copy, would always agree with it
     /// and check nothing).
-    @_alwaysEmitIntoClient public static var version: Int32 { 1 }
+    ///
+    /// Version 2: ``AnalysisPlugin/prepare(for:)`` joined the protocol, and `HappensBefore`'s queries
+    /// are inlined into plugins.
+    @_alwaysEmitIntoClient public static var version: Int32 { 2 }
 
     /// The name of the C function that returns the library's ``version``: `() -> Int32`.
     public static let versionSymbol = "synctrace_plugin_api_version"
