@@ -72,63 +72,39 @@ struct WholeProgram: Sendable {
     var traced: @Sendable () -> Void
 }
 
-/// 8 threads × 1M `lock(); counter += 1; unlock()` on one lock.
-let lockedCounter = WholeProgram(
-    name: "8 threads × 1M locked increments",
-    plain: {
-        let lock = PlainLock()
-        let counter = PlainBox()
-        runPlainThreads(8) { _ in
-            for _ in 0..<1_000_000 {
-                lock.lock()
-                counter.value += 1
-                lock.unlock()
+/// `threads` threads × `iterations` × `lock(); counter += 1; unlock()` on one lock.
+func lockedIncrements(name: String, threads: Int, iterations: Int) -> WholeProgram {
+    WholeProgram(
+        name: name,
+        plain: {
+            let lock = PlainLock()
+            let counter = PlainBox()
+            runPlainThreads(threads) { _ in
+                for _ in 0..<iterations {
+                    lock.lock()
+                    counter.value += 1
+                    lock.unlock()
+                }
             }
-        }
-        precondition(counter.value == 8_000_000)
-    },
-    traced: {
-        let lock = TracedLock(name: "counter lock")
-        let counter = TracedVar(0, name: "counter")
-        runTracedThreads(8) { _ in
-            for _ in 0..<1_000_000 {
-                lock.lock()
-                counter[] += 1
-                lock.unlock()
+            precondition(counter.value == threads * iterations)
+        },
+        traced: {
+            let lock = TracedLock(name: "counter lock")
+            let counter = TracedVar(0, name: "counter")
+            runTracedThreads(threads) { _ in
+                for _ in 0..<iterations {
+                    lock.lock()
+                    counter[] += 1
+                    lock.unlock()
+                }
             }
+            precondition(counter.read() == threads * iterations)
         }
-        precondition(counter.read() == 8_000_000)
-    }
-)
+    )
+}
 
-/// 1,000 threads × 1,000 increments under one lock.
-let manyThreads = WholeProgram(
-    name: "1,000 threads × 1,000 locked increments",
-    plain: {
-        let lock = PlainLock()
-        let counter = PlainBox()
-        runPlainThreads(1_000) { _ in
-            for _ in 0..<1_000 {
-                lock.lock()
-                counter.value += 1
-                lock.unlock()
-            }
-        }
-        precondition(counter.value == 1_000_000)
-    },
-    traced: {
-        let lock = TracedLock(name: "counter lock")
-        let counter = TracedVar(0, name: "counter")
-        runTracedThreads(1_000) { _ in
-            for _ in 0..<1_000 {
-                lock.lock()
-                counter[] += 1
-                lock.unlock()
-            }
-        }
-        precondition(counter.read() == 1_000_000)
-    }
-)
+let lockedCounter = lockedIncrements(name: "8 threads × 1M locked increments", threads: 8, iterations: 1_000_000)
+let manyThreads = lockedIncrements(name: "1,000 threads × 1,000 locked increments", threads: 1_000, iterations: 1_000)
 
 /// 2 threads × 2M lock/unlock of one lock, nothing inside: all contention.
 let contendedPairs = WholeProgram(
