@@ -2,6 +2,7 @@
 #include "synctrace_runtime.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__APPLE__)
@@ -14,6 +15,7 @@ __attribute__((aligned(128))) uint64_t synctrace_session_epoch_storage = 0;
 __attribute__((aligned(128))) uint64_t synctrace_requests_withheld_storage = 0;
 __attribute__((aligned(128))) uint64_t synctrace_coarse_clock_storage = 0;
 __attribute__((aligned(128))) uint32_t synctrace_task_tracing_storage = 0;
+__attribute__((aligned(128))) uint64_t synctrace_rendezvous_storage = 0;
 SYNCTRACE_TLS void *synctrace_thread_recorder_storage = 0;
 SYNCTRACE_TLS uint64_t synctrace_thread_epoch_storage = 0;
 SYNCTRACE_TLS uint32_t synctrace_thread_id_storage = 0;
@@ -102,3 +104,29 @@ void synctrace_process_barrier(void) {
 #else
 void synctrace_process_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 #endif
+
+int synctrace_rendezvous_close(uint64_t epoch, uint64_t wait_limit) {
+    uint64_t deadline = synctrace_monotonic_nanoseconds() + wait_limit;
+    uint64_t state = __atomic_load_n(&synctrace_rendezvous_storage, __ATOMIC_RELAXED);
+    for (;;) {
+        uint64_t owner = state >> SYNCTRACE_RENDEZVOUS_EPOCH_SHIFT;
+        if (owner > epoch) return 1;
+        uint64_t closed = (epoch << SYNCTRACE_RENDEZVOUS_EPOCH_SHIFT) | SYNCTRACE_RENDEZVOUS_CLOSED;
+        uint64_t in_flight = owner == epoch ? (state & SYNCTRACE_RENDEZVOUS_COUNT_MASK) : 0;
+        // The senders of the pairs in flight were woken when their values were taken: each records
+        // its send as soon as it has its channel's lock again, microseconds away unless preempted.
+        int late = in_flight != 0 && synctrace_monotonic_nanoseconds() >= deadline;
+        if (in_flight == 0 || late) {
+            if (__atomic_compare_exchange_n(&synctrace_rendezvous_storage, &state, closed | in_flight, 1, __ATOMIC_ACQ_REL,
+                                            __ATOMIC_RELAXED))
+                return !late;
+            continue;
+        }
+        sched_yield();
+        state = __atomic_load_n(&synctrace_rendezvous_storage, __ATOMIC_RELAXED);
+    }
+}
+
+void synctrace_rendezvous_refused(uint64_t epoch) {
+    while (synctrace_session_epoch() == epoch) sched_yield();
+}

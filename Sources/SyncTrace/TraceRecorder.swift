@@ -133,6 +133,12 @@ public enum TraceRecorder {
     /// written; `nil` when nothing was recording.
     @discardableResult
     public static func stop() -> TraceRecordingSummary? {
+        // While the session still runs: the rendezvous hand-overs under way record both halves, and
+        // no new one begins (a trace holds a hand-over whole or not at all). Outside the sessions'
+        // lock, which a sender registering its thread may need.
+        if let epoch = Self.withSessions({ $0.current?.epoch }) {
+            _ = synctrace_rendezvous_close(epoch, Self.rendezvousWaitLimit)
+        }
         let session: RecordingSession? = Self.withSessions { sessions in
             let session = sessions.current
             sessions.current = nil
@@ -141,6 +147,10 @@ public enum TraceRecorder {
         }
         return session?.stop()
     }
+
+    /// How long stop() waits for the rendezvous hand-overs under way (their senders were woken and
+    /// record within microseconds unless the system stopped them).
+    static let rendezvousWaitLimit: UInt64 = 1_000_000_000
 
     /// Writes everything recorded so far to the trace file and waits until it is there, so that the
     /// file read now (as a trace without an end record yet) holds every event recorded before the

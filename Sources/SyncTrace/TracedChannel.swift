@@ -1,3 +1,4 @@
+import CSyncTraceRuntime
 import SyncTraceFormat
 
 /// A channel with Go's semantics, whose operations are recorded: blocking `send`, `receive` that
@@ -28,6 +29,9 @@ public final class TracedChannel<Element>: @unchecked Sendable {
     private var takenTickets: UInt64 = 0
     /// The sequence number a receiver assigned to each taken rendezvous send, for its sender to record.
     private var takenSequences: [UInt64: (epoch: UInt64, number: UInt64)] = [:]
+    /// The number a rendezvous send gets when its session refused the pair (it is ending): its
+    /// sender records nothing and waits for the end, as the receiver did.
+    private static var refusedPair: UInt64 { UInt64.max }
     /// Receivers blocked in `receive` (or in a select with a receive case): what makes a select's
     /// send on a rendezvous channel ready.
     private var waitingReceivers = 0
@@ -117,10 +121,20 @@ public final class TracedChannel<Element>: @unchecked Sendable {
         if self.capacity == 0, let (ticket, value) = self.offered.popFirst() {
             // The send completes when its value is taken: number it just before this receive.
             // One epoch for both numbers: the send is recorded in the session its number was taken in.
+            // The pair is recorded whole or not at all: a stop waits for the pairs in flight (see
+            // `synctrace_rendezvous_begin`), since a receive in a trace without its send, or a send
+            // without its receive, would leave the accesses on either side of the hand-over unordered.
             let epoch = currentRecordingEpoch()
             if epoch != 0 {
-                self.takenSequences[ticket] = (epoch, self.counter.take(epoch))
-                recordEvent(epoch: epoch, .receive, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+                if synctrace_rendezvous_begin(epoch) != 0 {
+                    self.takenSequences[ticket] = (epoch, self.counter.take(epoch))
+                    recordEvent(epoch: epoch, .receive, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+                } else {
+                    // Refused: the session is ending. Neither half is recorded, nor anything either
+                    // thread does next (the sender sees the mark and waits too).
+                    self.takenSequences[ticket] = (epoch, Self.refusedPair)
+                    synctrace_rendezvous_refused(epoch)
+                }
             }
             self.takenTickets += 1
             self.changed()
@@ -162,7 +176,12 @@ public final class TracedChannel<Element>: @unchecked Sendable {
         }
         precondition(self.takenTickets > ticket, "TracedChannel: channel closed while a send was waiting")
         if let (epoch, number) = self.takenSequences.removeValue(forKey: ticket) {
-            recordEvent(epoch: epoch, .send, object: self.objectID, sequence: number, fileID: fileID, line: line)
+            if number == Self.refusedPair {
+                synctrace_rendezvous_refused(epoch)
+            } else {
+                recordEvent(epoch: epoch, .send, object: self.objectID, sequence: number, fileID: fileID, line: line)
+                synctrace_rendezvous_end(epoch)
+            }
         }
     }
 

@@ -81,5 +81,38 @@ extension RecorderTests {
             #expect(verdict.traces == 200)
             #expect(verdict.isClean, "\(verdict)")
         }
+
+        @Test("sessions started and stopped while two threads hand a variable back and forth over rendezvous channels")
+        func rendezvousHandOff() throws {
+            let workload = try ChurnWorkload()
+            // The payload is only ordered by the channels: written, sent on `ping`; received, read and
+            // written again, sent back on `pong`. A receive in a trace without the send it completes
+            // would leave the accesses on either side of it unordered: a false race.
+            let ping = TracedChannel<Int>(capacity: 0, name: "ping")
+            let pong = TracedChannel<Int>(capacity: 0, name: "pong")
+            let payload = TracedVar(0, name: "payload")
+            let producer = TracedThread.spawn(name: "producer") {
+                var round = 0
+                while workload.isRunning {
+                    round += 1
+                    payload[] = round
+                    ping.send(round)
+                    _ = pong.receive()
+                }
+                ping.close()
+            }
+            let consumer = TracedThread.spawn(name: "consumer") {
+                while let round = ping.receive() {
+                    payload[] = payload[] - round
+                    pong.send(round)
+                }
+            }
+            try workload.churn(sessions: 300)
+            producer.join()
+            consumer.join()
+            let verdict = try workload.verdict()
+            #expect(verdict.traces == 300)
+            #expect(verdict.isClean, "\(verdict)")
+        }
     }
 }

@@ -49,6 +49,62 @@ static inline void synctrace_withhold_requests(uint64_t epoch) {
     __atomic_store_n(&synctrace_requests_withheld_storage, epoch, __ATOMIC_SEQ_CST);
 }
 
+/// The rendezvous hand-overs under way (a receive recorded, its send not yet): the session's epoch in
+/// the high bits, a closed flag, and how many pairs are in flight in the low 20 bits. A rendezvous is
+/// two events on two threads, the receive and the send it completes, and a trace must hold both or
+/// neither, and nothing either thread does after a pair the trace lacks. stop() closes the pairs of
+/// its session once none is in flight (synctrace_rendezvous_close), then ends the session; a pair
+/// refused in between makes both its threads wait until the session has ended
+/// (synctrace_rendezvous_refused), so that nothing they do after it is recorded either.
+extern uint64_t synctrace_rendezvous_storage;
+
+#define SYNCTRACE_RENDEZVOUS_COUNT_MASK ((UINT64_C(1) << 20) - 1)
+#define SYNCTRACE_RENDEZVOUS_CLOSED (UINT64_C(1) << 20)
+#define SYNCTRACE_RENDEZVOUS_EPOCH_SHIFT 21
+
+/// A receiver is about to take the numbers of a rendezvous pair in session `epoch` (the channel's
+/// lock held): 1 when the pair may be recorded (call synctrace_rendezvous_end once its send is),
+/// 0 when the session has closed them (record neither; see synctrace_rendezvous_refused).
+static inline int synctrace_rendezvous_begin(uint64_t epoch) {
+    uint64_t state = __atomic_load_n(&synctrace_rendezvous_storage, __ATOMIC_RELAXED);
+    for (;;) {
+        uint64_t owner = state >> SYNCTRACE_RENDEZVOUS_EPOCH_SHIFT;
+        uint64_t next;
+        if (owner == epoch) {
+            if (state & SYNCTRACE_RENDEZVOUS_CLOSED) return 0;
+            next = state + 1;
+        } else if (owner < epoch) {
+            // The first pair of this session: what is left is an earlier session's.
+            next = (epoch << SYNCTRACE_RENDEZVOUS_EPOCH_SHIFT) + 1;
+        } else {
+            return 0;
+        }
+        if (__atomic_compare_exchange_n(&synctrace_rendezvous_storage, &state, next, 1, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED))
+            return 1;
+    }
+}
+
+/// The send of a pair synctrace_rendezvous_begin let begin in session `epoch` is recorded (or was
+/// refused): the pair is no longer in flight.
+static inline void synctrace_rendezvous_end(uint64_t epoch) {
+    uint64_t state = __atomic_load_n(&synctrace_rendezvous_storage, __ATOMIC_RELAXED);
+    while ((state >> SYNCTRACE_RENDEZVOUS_EPOCH_SHIFT) == epoch && (state & SYNCTRACE_RENDEZVOUS_COUNT_MASK) > 0) {
+        if (__atomic_compare_exchange_n(&synctrace_rendezvous_storage, &state, state - 1, 1, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED))
+            return;
+    }
+}
+
+/// Waits until the session epoch is no longer `epoch`: for both threads of a pair that session
+/// refused, which the session is about to end (stop() ends it right after closing its pairs).
+void synctrace_rendezvous_refused(uint64_t epoch);
+
+/// Closes the rendezvous pairs of session `epoch` once none is in flight, waiting at most
+/// `wait_limit` nanoseconds for those that are (then closing regardless); 1 when none was cut. For
+/// stop(), while the session still runs, right before it ends the session.
+int synctrace_rendezvous_close(uint64_t epoch, uint64_t wait_limit);
+
 /// The operation byte of a `req` event (TraceOperation.request), which synctrace_append withholds
 /// while the session's requests are withheld.
 #define SYNCTRACE_REQUEST_OPERATION 7
