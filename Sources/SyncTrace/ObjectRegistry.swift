@@ -18,7 +18,7 @@ enum ObjectRegistry {
         var displayName: String { self.name ?? "\(self.typeName)@\(self.site.shortText)" }
     }
 
-    private static let entries = ForkSafeLocked<[Entry]>([])
+    private static let entries = PlatformLocked<[Entry]>(forkSafe: [])
 
     /// Registers a new object and returns its id.
     static func register(

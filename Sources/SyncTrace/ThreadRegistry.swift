@@ -18,7 +18,7 @@ enum ThreadRegistry {
         var site: CallSite?
     }
 
-    private static let entries = ForkSafeLocked<[Entry]>([])
+    private static let entries = PlatformLocked<[Entry]>(forkSafe: [])
 
     /// Registers a thread and returns its id; with no `name`, it is called "`kind` N".
     static func register(name: String?, kind: String = "thread", parent: UInt32?, site: CallSite?) -> UInt32 {

@@ -39,7 +39,7 @@ public enum TraceRecorder {
         /// In a forked child: the parent's session, kept for good (see `withSessions`).
         var abandoned: [RecordingSession] = []
     }
-    private static let sessions = ForkSafeLocked(Sessions())
+    private static let sessions = PlatformLocked(forkSafe: Sessions())
 
     /// Starts recording to `path`, replacing the file if it exists.
     ///
@@ -230,7 +230,7 @@ public enum TraceRecorder {
 
     /// The sessions, with a session another process started forgotten first.
     ///
-    /// In the child of a fork the recording stops: the fork handlers (in C, see `ForkSafeLocked`)
+    /// In the child of a fork the recording stops: the fork handlers (in C, see `PlatformLocked.init(forkSafe:)`)
     /// set the epoch to zero and close the child's copy of the trace file, and here the child forgets
     /// the parent's session without stopping it (its writer thread is the parent's), keeping it for
     /// good (releasing it would close the descriptor number again). The child runs unrecorded and
