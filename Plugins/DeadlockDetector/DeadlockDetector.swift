@@ -44,8 +44,9 @@ public final class DeadlockDetector: AnalysisPlugin {
         }
     })
 
-    /// Cycles searched at most, and how much searching for a feasible way to take a cycle may cost.
+    /// Cycles searched at most.
     public var maximumCycles = 10_000
+    /// How much searching for a feasible way to take each cycle found may cost, over all of them.
     public var assignmentBudget = 1_000_000
     /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all found).
     public var searchSteps = 5_000_000
