@@ -13,9 +13,10 @@ public import SyncTraceReplay
 /// - two read sides never meet (edge i asks for lock i+1 for reading while edge i+1 holds it for
 ///   reading: readers do not block each other);
 /// - no edge's request happens before another's by synchronization other than locks — fork/join,
-///   channels, wait groups, atomics, semaphores, conditions. The detector keeps that order itself: a
-///   second ``HappensBefore`` fed every event except lock operations. An order that comes only through
-///   a lock's release and acquisition is an accident of the recorded schedule and clears nothing.
+///   channels, wait groups, atomics, semaphores, conditions: the replay's happens-before without lock
+///   edges (``AnalysisContext/happensBeforeWithoutLocks``, which the detector declares in
+///   ``requirements``). An order that comes only through a lock's release and acquisition is an
+///   accident of the recorded schedule and clears nothing.
 ///
 /// **Self.** A thread asking for (`req`) or taking (`acq`, `racq`) a lock it holds for writing, or
 /// taking for writing a lock it holds for reading: a non-recursive lock never gives it.
@@ -37,12 +38,16 @@ public import SyncTraceReplay
 public final class DeadlockDetector: AnalysisPlugin {
     public let name = "deadlock"
     public let summary = "deadlocks: lock-order cycles that could deadlock, threads that did, and locks taken twice"
+    /// Every operation but plain accesses and `begin`/`end`: besides the lock operations, any other
+    /// event of a thread shows that it went on past its requests.
     public let operations = TraceOperationSet(TraceOperation.allCases.filter { operation in
         switch operation {
         case .read, .write, .begin, .end: false
         default: true
         }
     })
+    /// Happens-before without lock edges, to clear cycles whose requests are ordered otherwise.
+    public let requirements = AnalysisRequirements.happensBeforeWithoutLocks
 
     /// Cycles searched at most.
     public var maximumCycles = 10_000
@@ -64,10 +69,6 @@ public final class DeadlockDetector: AnalysisPlugin {
     /// state in place costs no uniqueness check of the table (several per lock event).
     @exclusivity(unchecked) private var threads = FlatArray<ThreadState>()
     @exclusivity(unchecked) private var graph = LockOrderGraph()
-    /// Happens-before without lock release/acquire edges.
-    private let syncOrder = HappensBefore()
-    private var syncThreads = 0
-    private var syncObjects = 0
     private var selfDeadlocks: [Finding] = []
     private var selfReported: Set<UInt64> = []
     private var findings: [Finding] = []
@@ -130,7 +131,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         case .release, .readRelease:
             self.release(event)
         default:
-            self.followNonLockOrder(event, in: context)
+            break
         }
         // Most events follow no request: leave the (empty) array alone rather than check it for uniqueness.
         if !self.threads[thread].requests.isEmpty { self.threads[thread].requests.removeAll(keepingCapacity: true) }
@@ -173,9 +174,11 @@ public final class DeadlockDetector: AnalysisPlugin {
     private func addEdges(to event: TraceEvent, reading: Bool, request: IndexedEvent, site: UInt32, in context: AnalysisContext) {
         self.graph.addWays(from: &self.threads[event.thread.index].held, to: event.object, by: event.thread, reading: reading, site: site) {
             gates in
-            if event.thread.index >= self.syncThreads { self.growSyncOrder(in: context) }
-            // The slot first: taking it may start the thread's clock.
-            let slot = self.syncOrder.slot(of: event.thread)
+            // Kept to compare with other requests at the end: its epoch must stay valid (and the
+            // thread must have one: keeping the point starts a thread that has not started there).
+            let order = context.happensBeforeWithoutLocks
+            order.keepCurrentPoint(of: event.thread)
+            guard let slot = order.slot(of: event.thread) else { preconditionFailure("a kept point has a slot") }
             return LockOrderGraph.Request(
                 to: event.object,
                 thread: event.thread,
@@ -183,7 +186,7 @@ public final class DeadlockDetector: AnalysisPlugin {
                 site: site,
                 event: request,
                 gates: gates,
-                clock: self.syncOrder.clock(of: event.thread),
+                clock: order.clock(of: event.thread),
                 slot: slot
             )
         }
@@ -213,22 +216,6 @@ public final class DeadlockDetector: AnalysisPlugin {
                 fields: ["locks": .strings([lock]), "threads": .strings([thread])]
             )
         )
-    }
-
-    // MARK: Happens-before without locks
-
-    private func followNonLockOrder(_ event: TraceEvent, in context: AnalysisContext) {
-        var highestThread = event.thread.index
-        if case .thread = event.operation.target { highestThread = max(highestThread, event.otherThread.index) }
-        let highestObject = event.operation.hasObject ? event.object.index : -1
-        if highestThread >= self.syncThreads || highestObject >= self.syncObjects { self.growSyncOrder(in: context) }
-        self.syncOrder.apply(event)
-    }
-
-    private func growSyncOrder(in context: AnalysisContext) {
-        self.syncOrder.grow(to: context.symbols)
-        self.syncThreads = context.symbols.threads.count
-        self.syncObjects = context.symbols.objects.count
     }
 
     // MARK: Findings

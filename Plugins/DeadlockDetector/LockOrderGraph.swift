@@ -54,7 +54,7 @@ struct LockOrderGraph {
 
     /// What every way one acquisition adds has in common: the lock taken (`to`, for reading or not),
     /// by which thread, requested where (`site`, the location of `event`), holding which locks, and
-    /// happens-before without lock edges at the request (``DeadlockDetector`` keeps that order) with
+    /// happens-before without lock edges at the request (the replay's, kept valid by the detector) with
     /// the clock entry that counts the thread's epochs.
     struct Request {
         var to: ObjectID
@@ -64,7 +64,7 @@ struct LockOrderGraph {
         var event: IndexedEvent
         var gates: GateSets.ID
         var clock: VectorClock
-        var slot: Int
+        var slot: ClockSlot
     }
 
     /// One way, by reference to what it shares with others.
@@ -257,7 +257,7 @@ struct LockOrderGraph {
         var way: UInt32
         var request: Int
         var thread: ThreadID
-        var slot: Int
+        var slot: ClockSlot
         /// The request's epoch: its own entry of its clock without lock edges.
         var epoch: UInt32
         var requestedForReading: Bool

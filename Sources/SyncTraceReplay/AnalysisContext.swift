@@ -3,8 +3,23 @@ public import SyncTraceFormat
 /// What a plugin can read while it handles an event: the trace's names, the event's position, and
 /// happens-before.
 public final class AnalysisContext {
-    /// Happens-before at the current event (after the event's own rule was applied).
+    /// Happens-before at the current event (after the event's own rule was applied): queries only.
     public let happensBefore: HappensBefore
+    /// Happens-before without lock edges, when a plugin run asked for it
+    /// (``AnalysisRequirements/happensBeforeWithoutLocks``).
+    let withoutLocks: HappensBefore?
+
+    /// Happens-before without the edges of locks, at the current event: only fork and join,
+    /// channels, wait groups, atomics, semaphores and conditions order events here. Computed in the
+    /// same pass as ``happensBefore``, and only for a replay one of whose plugins declares
+    /// ``AnalysisRequirements/happensBeforeWithoutLocks`` in ``AnalysisPlugin/requirements``: reading
+    /// it without that declaration stops the program.
+    public var happensBeforeWithoutLocks: HappensBefore {
+        guard let withoutLocks = self.withoutLocks else {
+            preconditionFailure("happensBeforeWithoutLocks read by a plugin that does not declare AnalysisRequirements.happensBeforeWithoutLocks")
+        }
+        return withoutLocks
+    }
     /// The trace's names; they cover every event handed to plugins so far.
     public internal(set) var symbols: TraceSymbols
     /// The position of the current event in the replayed order (0-based); after the replay, the
@@ -28,8 +43,9 @@ public final class AnalysisContext {
     /// ``AnalysisPlugin/finish(in:)``; `false` while events are handed over.
     public var reachesProgramEnd: Bool { self.ending != .open && self.ending.holdsEveryEvent }
 
-    init(happensBefore: HappensBefore, symbols: TraceSymbols) {
-        self.happensBefore = happensBefore
+    init(engine: HappensBeforeEngine, symbols: TraceSymbols) {
+        self.happensBefore = HappensBefore(engine.order)
+        self.withoutLocks = engine.orderWithoutLocks.map(HappensBefore.init)
         self.symbols = symbols
     }
 

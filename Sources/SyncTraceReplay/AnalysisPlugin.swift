@@ -10,9 +10,11 @@ public import SyncTraceFormat
 /// is already in order), and computes happens-before once, with vector clocks (``HappensBefore``).
 /// Then, for each event whose operation the plugin subscribed to (``operations``), it calls
 /// ``handle(_:in:)`` with the event and an ``AnalysisContext``: the trace's names, the position of
-/// the event, and read access to happens-before — the clock of any thread, and the question "does
-/// what this epoch marks happen before this thread's current point?". A synchronization event is
-/// handed over after its happens-before rule was applied.
+/// the event, and queries of happens-before (``HappensBefore``) — the clock of any thread, and the
+/// question "does what this epoch marks happen before this thread's current point?". A
+/// synchronization event is handed over after its happens-before rule was applied. A plugin that
+/// needs more of the replay than that (the order without lock edges) declares it in
+/// ``requirements``.
 ///
 /// A plugin never keeps its own copy of happens-before: it asks the context. It keeps only what its
 /// analysis needs (for a race detector: the epoch of each variable's last write), and its memory
@@ -84,6 +86,10 @@ public protocol AnalysisPlugin: AnyObject {
     /// faster: each event costs one call per subscribed plugin.
     var operations: TraceOperationSet { get }
 
+    /// What the plugin needs computed besides happens-before (``AnalysisRequirements``): read once,
+    /// before the first event. The default needs nothing more.
+    var requirements: AnalysisRequirements { get }
+
     /// Called for each event of a subscribed operation, in happens-before order.
     func handle(_ event: TraceEvent, in context: AnalysisContext)
 
@@ -105,6 +111,9 @@ public protocol AnalysisPlugin: AnyObject {
 }
 
 extension AnalysisPlugin {
+    /// Nothing beyond happens-before.
+    public var requirements: AnalysisRequirements { [] }
+
     /// No summary lines.
     public func summaryLines(in context: AnalysisContext) -> [String] { [] }
 

@@ -1,469 +1,76 @@
 public import SyncTraceFormat
 
-/// The happens-before order of a trace, rebuilt event by event with vector clocks, once per replay
-/// and shared by every plugin (see `TEXT-FORM.md` for the rule of each operation).
+/// What a plugin reads of happens-before: queries of the order the replay rebuilds once, with
+/// vector clocks, for every plugin (``AnalysisContext/happensBefore``; see `TEXT-FORM.md` for the
+/// rule of each operation).
 ///
-/// Each thread has a clock; a release (unlock, send, atomic store, `done`, fork…) publishes the
-/// thread's clock into the object's, and the matching acquire (lock, receive, atomic load, `wait`,
-/// join…) joins the object's clock into the thread's. A thread's own entry advances after each
-/// release, so that what it does next is not covered by what it published. Clocks are joined in
-/// place and copied only when published; an object's clock is allocated on its first release.
-public final class HappensBefore {
-    // One replay drives this engine from one thread, and plugins only read it between events: no two
-    // accesses to these arrays can overlap, so the runtime's exclusivity checks (a call and a
-    // thread-local lookup per access, on every event) are switched off.
+/// A view: the replay alone applies events and declares threads; nothing here changes the order,
+/// and which queries a plugin makes changes nothing any plugin sees later. The one call that writes
+/// is ``keepCurrentPoint(of:)``, which says that a plugin keeps a point that is not an access.
+///
+/// ## Epochs that stay valid
+///
+/// To keep clocks as wide as the threads that overlap, a thread that starts after another has
+/// finished (and been joined) may take over that thread's clock entry (its ``ClockSlot``), counting
+/// its own epochs above every epoch the other *used*. An epoch is used when the thread made an access
+/// at it — a read, a write or an atomic access: the replay marks those itself, so the epoch of an
+/// access, taken with ``epoch(of:)`` while the access is handed over, stays valid for good. A plugin
+/// that keeps any other point (a thread's clock at a lock request, say) calls
+/// ``keepCurrentPoint(of:)`` there; an epoch kept without it may be mistaken later for one of the
+/// thread that took the slot over.
+public struct HappensBefore {
+    /// The order viewed.
+    @usableFromInline let family: ClockFamily
 
-    /// Per thread (by index), its slot: the clock entry that counts its epochs (`unassigned` until
-    /// its first event). A thread keeps its slot for good; a slot serves several threads, one after
-    /// another (see ``fork(_:_:)``).
-    @exclusivity(unchecked) @usableFromInline var slotOf = FlatArray<UInt32>()
-    /// Per slot, the clock of the thread that holds it now.
-    @exclusivity(unchecked) @usableFromInline var clocks = FlatArray<VectorClock>()
-    /// Per slot, the index of the thread that holds it now.
-    @exclusivity(unchecked) private var holder = FlatArray<Int>()
-    @exclusivity(unchecked) private var objects = FlatArray<ObjectClocks>()
-    /// Slots whose thread has exited, with the highest epoch it used there: another thread may take
-    /// one over once the thread that starts it knows that whole history.
-    private var exitedSlots = FIFOQueue<(slot: UInt32, final: UInt32)>()
-    /// The last clocks of threads whose slot went to another thread, for a join that comes late (the
-    /// most recent ones; see ``join(_:_:)``).
-    private var retired: [Int: VectorClock] = [:]
-    private var retiredOrder: [Int] = []
-    /// Per thread (by index), the last epoch it used, once another thread has taken its slot.
-    @exclusivity(unchecked) private var lastEpochs = FlatArray<UInt32>()
-    /// Per slot, whether its thread made an access since its clock last advanced (an access made
-    /// then has the current epoch; without one, its last epoch is the one before).
-    @exclusivity(unchecked) @usableFromInline var accessedSinceTick = FlatArray<Bool>()
-    /// Threads forked but not started: the clock each starts from. A thread takes its slot at its
-    /// first event, when it may know more than at its fork (a dispatched work item learns the item
-    /// before it from the queue's lock), so that it can take over more finished threads' slots.
-    private var unstarted: [Int: VectorClock] = [:]
-    private static let retiredLimit = 1024
-    private static let unassigned = UInt32.max
-
-    /// What one object keeps: the clock its releases published, and for channels the clocks of the
-    /// sends and receives still to be matched.
-    struct ObjectClocks {
-        /// Releases of a lock's write side, of an atomic, a wait group, a semaphore or a condition.
-        var released = VectorClock()
-        /// Releases of a lock's read side (`rrel`), which the next `acq` acquires.
-        var readReleased = VectorClock()
-        /// A channel's capacity, its close, and its pending sends and receives.
-        var capacity = 0
-        var closed: VectorClock?
-        var sends = FIFOQueue<(clock: VectorClock, thread: ThreadID)>()
-        var receives = FIFOQueue<(clock: VectorClock, thread: ThreadID)>()
-        var sendCount = 0
-        /// The thread whose release wrote ``released`` last, when nothing else has joined into it
-        /// since (-1 otherwise): that thread's clock already covers it, so its next `acq` needs no join.
-        var releasedOnlyBy: Int32 = -1
+    /// A view of `family`.
+    init(_ family: ClockFamily) {
+        self.family = family
     }
 
-    /// Creates an engine with no threads yet.
-    public init() {}
-
-    /// The current clock of `thread` (its last clock, once it has finished). Entries are by slot.
+    /// The current epoch of `thread`: its own entry of its own clock, packed with the thread.
     ///
-    /// A plugin that keeps a running thread's clock keeps its current epoch: the thread then counts
-    /// as having used it, and a thread that takes over its slot later starts above it.
-    public func clock(of thread: ThreadID) -> VectorClock {
-        guard thread.index < self.slotOf.count else { return VectorClock() }
-        guard self.slotOf[thread.index] != Self.unassigned else { return self.unstarted[thread.index] ?? VectorClock() }
-        let slot = Int(self.slotOf[thread.index])
-        if self.holder[slot] == thread.index {
-            self.accessedSinceTick[slot] = true
-            return self.clocks[slot]
-        }
-        return self.retired[thread.index] ?? VectorClock()
+    /// A thread that has not started in this order yet (none of its events so far had a rule here: a
+    /// `req`, a `begin`) has no epoch of its own: the result has clock 0, which happens before every
+    /// point. Reads only.
+    @inlinable @inline(__always) public func epoch(of thread: ThreadID) -> Epoch {
+        self.family.epoch(of: thread)
     }
 
-    /// The clock entry (slot) that counts `thread`'s epochs, for comparing clocks taken at different
-    /// times (`clock[slot: slot(of: thread)]`); gives the thread one if it has none yet.
-    public func slot(of thread: ThreadID) -> Int {
-        let slot = self.slot(thread)
-        // Asked for to read its epochs later: its current epoch counts as used (see `clock(of:)`).
-        if self.holder[slot] == thread.index { self.accessedSinceTick[slot] = true }
-        return slot
+    /// Whether what `epoch` marks happens before `thread`'s current point (or is that point). Reads only.
+    @inlinable @inline(__always) public func happensBefore(_ epoch: Epoch, _ thread: ThreadID) -> Bool {
+        self.family.happensBefore(epoch, thread)
+    }
+
+    /// The current clock of `thread` (its last clock, once it has finished; the clock it will start
+    /// from, before it has started), by slot: compare clocks taken at different times with
+    /// ``VectorClock/subscript(slot:)`` and ``slot(of:)``. A copy: keeping it costs memory, not
+    /// validity — but to compare it later with the thread's epochs, keep the point too
+    /// (``keepCurrentPoint(of:)``). Reads only.
+    public func clock(of thread: ThreadID) -> VectorClock {
+        self.family.clock(of: thread)
+    }
+
+    /// The slot that counts `thread`'s epochs, `nil` while it has none (before it has started here).
+    /// A thread keeps its slot for good; after it has finished, the slot may count another thread's
+    /// epochs, above all of its own. Reads only.
+    public func slot(of thread: ThreadID) -> ClockSlot? {
+        self.family.slot(of: thread)
     }
 
     /// How many clock entries threads share: at most the number of threads, fewer when finished and
-    /// joined threads hand their slot on. Clocks are this wide.
-    public var slotCount: Int { self.clocks.count }
+    /// joined threads hand their slot on. Clocks are at most this wide.
+    public var slotCount: Int { self.family.slotCount }
 
-    /// The words every clock the engine keeps stores its entries in (threads', objects', pending
-    /// channel operations', clocks kept for late joins): what happens-before costs in memory beyond
-    /// its fixed per-thread and per-object parts. Linear in the threads when each knows few others.
-    var storedClockWords: Int {
-        var words = 0
-        for slot in 0..<self.clocks.count { words += self.clocks[slot].storedWords }
-        for index in 0..<self.objects.count {
-            let object = self.objects[index]
-            words += object.released.storedWords + object.readReleased.storedWords + (object.closed?.storedWords ?? 0)
-            words += object.sends.pending.reduce(0) { $0 + $1.clock.storedWords }
-            words += object.receives.pending.reduce(0) { $0 + $1.clock.storedWords }
-        }
-        words += self.unstarted.values.reduce(0) { $0 + $1.storedWords }
-        words += self.retired.values.reduce(0) { $0 + $1.storedWords }
-        return words
-    }
-
-    /// The current epoch of `thread`: its own entry of its own clock.
+    /// Says that the plugin keeps `thread`'s current point, to compare it later, and returns its epoch.
     ///
-    /// A plugin that keeps the epoch may compare it later: the thread then counts as having used it,
-    /// so that no thread taking over its slot starts at or below it.
-    @inlinable @inline(__always) public func epoch(of thread: ThreadID) -> Epoch {
-        let epoch = Epoch(thread: thread, clock: self.entry(thread, of: thread))
-        self.accessedSinceTick[Int(self.slotOf[thread.index])] = true
-        return epoch
-    }
-
-    /// Whether what `epoch` marks happens before `thread`'s current point (or is that point).
-    @inlinable @inline(__always) public func happensBefore(_ epoch: Epoch, _ thread: ThreadID) -> Bool {
-        epoch.clock <= self.entry(epoch.thread, of: thread)
-    }
-
-    /// Entry `entry` of `thread`'s clock (`thread` running, or about to: it is given its slot now if
-    /// it has none yet). A thread that has not started has no epochs in anyone's clock.
-    @inlinable @inline(__always) func entry(_ entry: ThreadID, of thread: ThreadID) -> UInt32 {
-        let slot = self.slotOf[thread.index]
-        let clock = slot != UInt32.max ? Int(slot) : self.startForQuery(thread)
-        let entrySlot = self.slotOf[entry.index]
-        return entrySlot != UInt32.max ? self.clocks[clock][slot: Int(entrySlot)] : 0
-    }
-
-    /// Gives `thread` its slot for a query made before its first event.
-    @usableFromInline func startForQuery(_ thread: ThreadID) -> Int {
-        self.slot(thread)
-    }
-
-    /// Declares threads and objects up to the counts `symbols` holds (channel capacities included).
-    public func grow(to symbols: TraceSymbols) {
-        while self.slotOf.count < symbols.threads.count {
-            let thread = self.slotOf.count
-            self.slotOf.append(Self.unassigned)
-            self.lastEpochs.append(0)
-            // A thread nobody forks has a slot from the start; a forked one gets one at its fork,
-            // perhaps one a finished thread has handed on.
-            if symbols.threads[thread].parent == nil { _ = self.assignNewSlot(thread) }
-        }
-        while self.objects.count < symbols.objects.count {
-            var clocks = ObjectClocks()
-            clocks.capacity = symbols.objects[self.objects.count].capacity
-            self.objects.append(clocks)
-        }
-    }
-
-    /// The slot of `thread`, giving it a new one if it has none (a thread seen before any fork of it).
-    @inline(__always)
-    private func slot(_ thread: ThreadID) -> Int {
-        let slot = self.slotOf[thread.index]
-        if slot != Self.unassigned { return Int(slot) }
-        return self.start(thread.index)
-    }
-
-    /// Gives a thread seen for the first time its slot: for a forked thread, one an exited thread
-    /// handed on if the clock it starts from covers that thread's whole history (see ``fork(_:_:)``),
-    /// else a new one.
-    private func start(_ thread: Int) -> Int {
-        guard let clock = self.unstarted.removeValue(forKey: thread) else { return self.assignNewSlot(thread) }
-        let slot = self.takeExitedSlot(knownTo: clock) ?? self.assignNewSlot(thread)
-        self.slotOf[thread] = UInt32(slot)
-        self.holder[slot] = thread
-        // Its epochs start above every epoch used in the slot that its clock knows of: above all
-        // of a previous holder's, when the slot was handed on.
-        let first = max(clock[slot: slot] + 1, 1)
-        self.clocks[slot].assign(clock)
-        self.clocks[slot].set(slot: slot, to: first)
-        self.accessedSinceTick[slot] = false
-        return slot
-    }
-
-    /// Advances `slot`'s own entry, after a release of what its thread did so far.
-    @inline(__always)
-    private func tick(_ slot: Int) {
-        self.clocks[slot].tick(slot: slot)
-        self.accessedSinceTick[slot] = false
-    }
-
-    private func assignNewSlot(_ thread: Int) -> Int {
-        let slot = self.clocks.count
-        var clock = VectorClock()
-        // Epochs start at 1, so that 0 means "nothing known".
-        clock.set(slot: slot, to: 1)
-        self.clocks.append(clock)
-        self.holder.append(thread)
-        // A flat array, not an Array: written on every access, where an array's uniqueness check
-        // would cost more than the store.
-        self.accessedSinceTick.grow(to: slot + 1, filling: false)
-        self.accessedSinceTick[slot] = false
-        self.slotOf[thread] = UInt32(slot)
-        return slot
-    }
-
-    /// Applies one event's rule. Events must come in an order that respects happens-before (a
-    /// ``TraceOrdering``'s, or a text trace's), and ``grow(to:)`` must cover them.
-    @inline(__always)
-    public func apply(_ event: TraceEvent) {
-        // An access by a thread that has its slot, the commonest event, inline in the replay's loop:
-        // the rule of every other event is a call (with the prologue of a large function).
-        if event.operation == .read || event.operation == .write {
-            let slot = self.slotOf[event.thread.index]
-            if slot != Self.unassigned {
-                self.accessedSinceTick[Int(slot)] = true
-                return
-            }
-        }
-        self.applyRule(event)
-    }
-
-    /// ``apply(_:)`` past its inline fast path.
-    private func applyRule(_ event: TraceEvent) {
-        let thread = event.thread
-        switch event.operation {
-        case .read, .write:
-            // No rule, but plugins ask for the thread's epoch next: it needs a slot (taking one may
-            // grow `accessedSinceTick`, which the store below then reaches through its new storage).
-            let slot = self.slot(thread)
-            self.accessedSinceTick[slot] = true
-        case .request, .begin, .end, .resume:
-            return
-        case .exit:
-            let slot = self.slot(thread)
-            guard self.holder[slot] == thread.index else { return }
-            // The last epoch the thread used: the current one if it accessed anything since its last
-            // release, else the one that release published (what took that release knows it all).
-            let current = self.clocks[slot][slot: slot]
-            self.exitedSlots.append((UInt32(slot), self.accessedSinceTick[slot] ? current : current - 1))
-            // It will not run again: its clock is kept for joins and a slot hand-off only, so it need
-            // not stay as wide as the slots are.
-            self.clocks[slot].compact()
-        case .fork:
-            self.fork(thread, event.otherThread)
-        case .join:
-            self.join(thread, event.otherThread)
-        case .acquire:
-            let object = event.object.index
-            if self.slotOf[thread.index] == Self.unassigned, self.unstarted[thread.index] != nil {
-                // A thread starting with a lock (a dispatched work item, after the item before it):
-                // it starts knowing what the lock's last holders did.
-                self.unstarted[thread.index]!.join(self.objects[object].released)
-                self.unstarted[thread.index]!.join(self.objects[object].readReleased)
-            }
-            let slot = self.slot(thread)
-            // A thread taking again the lock it released last learns nothing from that release.
-            if self.objects[object].releasedOnlyBy != Int32(truncatingIfNeeded: thread.rawValue) {
-                self.joinReleased(object, into: slot)
-            }
-            if self.objects[object].readReleased.storedWords != 0 {
-                self.joinReleased(object, readSide: true, into: slot)
-            }
-        case .readAcquire:
-            if self.slotOf[thread.index] == Self.unassigned, self.unstarted[thread.index] != nil {
-                self.unstarted[thread.index]!.join(self.objects[event.object.index].released)
-            }
-            self.joinReleased(event.object.index, into: self.slot(thread))
-        case .release:
-            let slot = self.slot(thread)
-            // Copied into the object's own storage, so that the thread's tick does not copy its clock.
-            self.publishClock(of: slot, into: event.object.index, accumulate: false)
-            self.objects[event.object.index].releasedOnlyBy = Int32(truncatingIfNeeded: thread.rawValue)
-            self.tick(slot)
-        case .readRelease:
-            let slot = self.slot(thread)
-            self.objects[event.object.index].readReleased.join(self.clocks[slot])
-            self.tick(slot)
-        case .atomicLoad:
-            let slot = self.slot(thread)
-            self.joinReleased(event.object.index, into: slot)
-            self.accessedSinceTick[slot] = true
-        case .semaphoreWait, .conditionWait, .waitGroupWait:
-            self.joinReleased(event.object.index, into: self.slot(thread))
-        case .atomicStore, .semaphoreSignal, .conditionSignal, .conditionBroadcast, .waitGroupDone:
-            self.publish(thread, into: event.object.index)
-        case .atomicReadModifyWrite:
-            self.joinReleased(event.object.index, into: self.slot(thread))
-            self.publish(thread, into: event.object.index)
-        case .waitGroupAdd:
-            if event.argument < 0 { self.publish(thread, into: event.object.index) }
-        case .makeChannel:
-            self.objects[event.object.index].capacity = Int(clamping: event.argument)
-        case .send:
-            self.send(event)
-        case .receive:
-            self.receive(event)
-        case .close:
-            let slot = self.slot(thread)
-            self.objects[event.object.index].closed = self.clocks[slot]
-            self.tick(slot)
-        }
-    }
-
-    /// `clocks[slot].join(objects[object].released)` (`.readReleased` for `readSide`), lending the
-    /// object's clock in place on the dense path (see ``VectorClock/withMutableStoredWords(_:)``):
-    /// the join of every acquire, with no retain and release of the clock's storage.
-    @inline(__always)
-    private func joinReleased(_ object: Int, readSide: Bool = false, into slot: Int) {
-        let dense = readSide
-            ? self.clocks[slot].joinsDensely(self.objects[object].readReleased)
-            : self.clocks[slot].joinsDensely(self.objects[object].released)
-        guard dense else {
-            if readSide {
-                self.clocks[slot].join(self.objects[object].readReleased)
-            } else {
-                self.clocks[slot].join(self.objects[object].released)
-            }
-            return
-        }
-        self.clocks[slot].withMutableStoredWords { mine in
-            if readSide {
-                self.objects[object].readReleased.withStoredWords { VectorClock.joinDense(mine, $0) }
-            } else {
-                self.objects[object].released.withStoredWords { VectorClock.joinDense(mine, $0) }
-            }
-        }
-    }
-
-    /// `objects[object].released.assign(clocks[slot])` (a lock's release), or `.join` for `accumulate`
-    /// (an atomic store's, a semaphore's), lending the thread's clock in place (see
-    /// ``joinReleased(_:readSide:into:)``).
-    @inline(__always)
-    private func publishClock(of slot: Int, into object: Int, accumulate: Bool) {
-        let inPlace = accumulate
-            ? self.objects[object].released.joinsDensely(self.clocks[slot])
-            : self.objects[object].released.storesLike(self.clocks[slot])
-        guard inPlace else {
-            if accumulate {
-                self.objects[object].released.join(self.clocks[slot])
-            } else {
-                self.objects[object].released.assign(self.clocks[slot])
-            }
-            return
-        }
-        self.objects[object].released.withMutableStoredWords { mine in
-            self.clocks[slot].withStoredWords { accumulate ? VectorClock.joinDense(mine, $0) : VectorClock.copyWords(mine, $0) }
-        }
-    }
-
-    /// `parent` starts `child`: the child's clock begins as the parent's.
-    ///
-    /// At its first event (``start(_:)``) the child takes over the slot of an exited thread when its
-    /// clock covers that thread's whole history (the parent joined it, or the child's first step took
-    /// a lock that thread released last): the child's epochs there start above every epoch the exited
-    /// thread used, so a clock that knows the child's events knows the other's too — right, since the
-    /// other happened before the child's first step — and a clock that knew only the other's still
-    /// knows exactly those. Nothing is lost, and clocks stay as wide as the threads that overlap (a
-    /// task group's children, a serial queue's items) instead of as all the threads there were.
-    private func fork(_ parent: ThreadID, _ child: ThreadID) {
-        let parentSlot = self.slot(parent)
-        if self.slotOf[child.index] == Self.unassigned {
-            // The child takes its slot at its first event (``start(_:)``).
-            self.unstarted[child.index, default: VectorClock()].join(self.clocks[parentSlot])
-        } else {
-            let slot = self.slot(child)
-            let parent = self.clocks[parentSlot]
-            self.clocks[slot].join(parent)
-        }
-        self.tick(parentSlot)
-    }
-
-    /// An exited thread's slot whose whole history `clock` covers, if there is one; its last clock
-    /// is kept aside for joins of it still to come.
-    ///
-    /// Looks at a few of the longest-exited threads first (those the parent has most likely joined by
-    /// now); the ones it does not know yet go to the back, so that a thread nobody ever joins (a
-    /// dispatched work item, say) does not stand in the way. A few compares per fork, whatever the
-    /// number of exited threads.
-    private func takeExitedSlot(knownTo clock: VectorClock) -> Int? {
-        var looked = 0
-        while looked < 64, let candidate = self.exitedSlots.popFirst() {
-            if clock[slot: Int(candidate.slot)] >= candidate.final {
-                let reused = Int(candidate.slot)
-                self.retire(self.holder[reused], clock: self.clocks[reused])
-                return reused
-            }
-            self.exitedSlots.append(candidate)
-            looked += 1
-            if looked >= self.exitedSlots.count { break }
-        }
-        return nil
-    }
-
-    private func retire(_ thread: Int, clock: VectorClock) {
-        self.lastEpochs[thread] = clock[slot: Int(self.slotOf[thread])]
-        if self.retiredOrder.count == Self.retiredLimit {
-            self.retired[self.retiredOrder.removeFirst()] = nil
-        }
-        self.retired[thread] = clock
-        self.retiredOrder.append(thread)
-    }
-
-    /// `thread` has waited for `joined` to finish: it learns the joined thread's last clock. A thread
-    /// joined long after another took its slot (and after its last clock was let go) contributes its
-    /// own epochs only, not what it had learned from others: a join of it may then miss order that
-    /// came through it (reports could name a race that is not one), which only a program that joins
-    /// the same finished thread again, more than a thousand thread exits later, can meet.
-    private func join(_ thread: ThreadID, _ joined: ThreadID) {
-        let slot = self.slot(thread)
-        guard joined.index < self.slotOf.count else { return }
-        guard self.slotOf[joined.index] != Self.unassigned else {
-            // Joined before it did anything: its clock is the one it would have started from.
-            if let clock = self.unstarted[joined.index] { self.clocks[slot].join(clock) }
-            return
-        }
-        let joinedSlot = Int(self.slotOf[joined.index])
-        if self.holder[joinedSlot] == joined.index {
-            let last = self.clocks[joinedSlot]
-            self.clocks[slot].join(last)
-        } else if let last = self.retired[joined.index] {
-            self.clocks[slot].join(last)
-        } else if self.lastEpochs[joined.index] > self.clocks[slot][slot: joinedSlot] {
-            self.clocks[slot].set(slot: joinedSlot, to: self.lastEpochs[joined.index])
-        }
-    }
-
-    /// A release that accumulates: every earlier release of the object stays known to its acquirers.
-    private func publish(_ thread: ThreadID, into object: Int) {
-        let slot = self.slot(thread)
-        self.publishClock(of: slot, into: object, accumulate: true)
-        self.objects[object].releasedOnlyBy = -1
-        self.tick(slot)
-    }
-
-    private func send(_ event: TraceEvent) {
-        let thread = event.thread
-        let slot = self.slot(thread)
-        let object = event.object.index
-        let capacity = self.objects[object].capacity
-        // Capacity C: the k-th receive happens before the (k+C)-th send completes.
-        if capacity > 0 && self.objects[object].sendCount >= capacity, let receive = self.objects[object].receives.popFirst() {
-            self.clocks[slot].join(receive.clock)
-        }
-        self.objects[object].sendCount += 1
-        self.objects[object].sends.append((self.clocks[slot], thread))
-        self.tick(slot)
-    }
-
-    private func receive(_ event: TraceEvent) {
-        let thread = event.thread
-        let slot = self.slot(thread)
-        let object = event.object.index
-        guard let send = self.objects[object].sends.popFirst() else {
-            // No send left to take: the receive found the channel closed (and empty).
-            if let closed = self.objects[object].closed { self.clocks[slot].join(closed) }
-            return
-        }
-        // The i-th send happens before the i-th receive completes.
-        self.clocks[slot].join(send.clock)
-        if self.objects[object].capacity == 0 {
-            // A rendezvous: the sender waited from its send until this receive, so what the
-            // receiver did up to here happens before what the sender does next.
-            let senderSlot = self.slot(send.thread)
-            let receiver = self.clocks[slot]
-            self.clocks[senderSlot].join(receiver)
-            self.tick(senderSlot)
-        } else {
-            self.objects[object].receives.append((self.clocks[slot], thread))
-        }
-        self.tick(slot)
+    /// The point's epoch then counts as used: a thread that takes over `thread`'s slot later starts
+    /// above it, so a clock that knows the newcomer is not mistaken for one that knows this point. A
+    /// thread that has not started here yet starts now, so that its point has an epoch (above 0).
+    /// Not needed for the epoch of an access handed to the plugin (the replay marks those); needed for
+    /// any other point a plugin keeps, the epoch or the clock (``clock(of:)``) and slot of a thread at
+    /// a lock request, say. It changes no answer: only which slot a later thread takes.
+    @discardableResult
+    public func keepCurrentPoint(of thread: ThreadID) -> Epoch {
+        self.family.keepCurrentPoint(of: thread)
     }
 }

@@ -65,8 +65,9 @@ public enum SyncTracePluginAPI {
     /// and check nothing).
     ///
     /// Version 2: ``AnalysisPlugin/prepare(for:)`` joined the protocol, and `HappensBefore`'s queries
-    /// are inlined into plugins.
-    @_alwaysEmitIntoClient public static var version: Int32 { 2 }
+    /// are inlined into plugins. Version 3: ``HappensBefore`` is a read-only view (a struct), clocks
+    /// are read by ``ClockSlot``, and ``AnalysisPlugin/requirements`` joined the protocol.
+    @_alwaysEmitIntoClient public static var version: Int32 { 3 }
 
     /// The name of the C function that returns the library's ``version``: `() -> Int32`.
     public static let versionSymbol = "synctrace_plugin_api_version"

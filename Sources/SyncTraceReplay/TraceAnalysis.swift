@@ -32,8 +32,9 @@ public enum TraceAnalysis {
     ) throws(TraceFormatError) -> AnalysisReport {
         let form: TraceFile.Form = source.recordByteCount == nil ? .text : .binary
         let ordering = form == .binary ? TraceOrdering(source: source) : nil
-        let happensBefore = HappensBefore()
-        let context = AnalysisContext(happensBefore: happensBefore, symbols: source.symbols)
+        let requirements = plugins.reduce(into: AnalysisRequirements()) { $0.formUnion($1.requirements) }
+        let happensBefore = HappensBeforeEngine(requirements: requirements)
+        let context = AnalysisContext(engine: happensBefore, symbols: source.symbols)
 
         let dispatch = PluginDispatch(plugins: plugins)
 

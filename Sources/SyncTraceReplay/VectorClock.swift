@@ -1,11 +1,11 @@
-public import SyncTraceFormat
+import SyncTraceFormat
 
 /// A vector clock: for each thread, how many of its synchronization epochs are known to have
 /// happened before. Entries a clock does not store are zero.
 ///
-/// In ``HappensBefore``, entries are by slot rather than by thread: a thread that starts after
-/// another has finished (and been joined) may count its epochs in that thread's slot, above every
-/// epoch the other used, which keeps clocks as wide as the threads that overlap.
+/// Entries are by slot (``ClockSlot``) rather than by thread: a thread that starts after another has
+/// finished (and been joined) may count its epochs in that thread's slot, above every epoch the
+/// other used, which keeps clocks as wide as the threads that overlap.
 ///
 /// ## Two representations
 ///
@@ -38,9 +38,9 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         self.isSparse = false
     }
 
-    /// The entries, indexed by ``ThreadID/index`` (or by slot, in ``HappensBefore``), up to the
-    /// highest the clock stores; entries beyond are zero. Built for a sparse clock (its width in
-    /// words): read ``subscript(slot:)`` instead to look up a few.
+    /// The entries, indexed by slot (``ClockSlot/index``), up to the highest the clock stores;
+    /// entries beyond are zero. Built for a sparse clock (its width in words): read
+    /// ``subscript(slot:)`` instead to look up a few.
     public var entries: [UInt32] {
         guard self.isSparse else { return self.storage }
         var dense = [UInt32](repeating: 0, count: self.width)
@@ -48,25 +48,16 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         return dense
     }
 
-    /// The entry of `thread`.
-    @inlinable public subscript(thread: ThreadID) -> UInt32 {
-        self[slot: thread.index]
+    /// The entry at `slot` (see ``HappensBefore/slot(of:)``). There is deliberately no subscript by
+    /// thread: once slots are reused, a thread's index is not its slot.
+    @inlinable public subscript(slot slot: ClockSlot) -> UInt32 {
+        self[slotIndex: slot.index]
     }
 
-    /// The entry at `slot` (see ``HappensBefore/slot(of:)``).
-    @inlinable public subscript(slot slot: Int) -> UInt32 {
+    /// The entry at position `slot`: the engine's own indexing, which works in slot positions.
+    @inlinable subscript(slotIndex slot: Int) -> UInt32 {
         if !self.isSparse { return slot < self.storage.count ? self.storage[slot] : 0 }
         return self.sparseEntry(slot)
-    }
-
-    /// Sets the entry of `thread`.
-    public mutating func set(_ thread: ThreadID, to value: UInt32) {
-        self.set(slot: thread.index, to: value)
-    }
-
-    /// Advances the entry of `thread` by one.
-    public mutating func tick(_ thread: ThreadID) {
-        self.tick(slot: thread.index)
     }
 
     /// Sets the entry at `slot`.
@@ -83,7 +74,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         if !self.isSparse && slot < self.storage.count {
             self.storage[slot] &+= 1
         } else {
-            self.setSlowly(slot: slot, to: self[slot: slot] &+ 1)
+            self.setSlowly(slot: slot, to: self[slotIndex: slot] &+ 1)
         }
     }
 
@@ -154,7 +145,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     public func isBeforeOrEqual(_ other: VectorClock) -> Bool {
         var before = true
         self.forEachNonZero { slot, value in
-            if before && value > other[slot: slot] { before = false }
+            if before && value > other[slotIndex: slot] { before = false }
         }
         return before
     }

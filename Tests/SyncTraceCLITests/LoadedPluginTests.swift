@@ -11,7 +11,7 @@ import Testing
 )
 struct LoadedPluginTests {
     /// The plugin API version of this SyncTrace (`SyncTracePluginAPI.version`).
-    static let apiVersion = 2
+    static let apiVersion = 3
 
     static func library() throws -> String {
         try LoadablePluginBuild.lockset.get()

@@ -1,5 +1,5 @@
 import SyncTraceFormat
-import SyncTraceReplay
+@testable import SyncTraceReplay
 import Testing
 
 /// Each happens-before rule of `TEXT-FORM.md`, seen through the race detector: a pair of accesses to
@@ -60,7 +60,7 @@ struct HappensBeforeRuleTests {
 
     @Test("clocks: a thread's own entry advances after each release, and joins are pointwise maxima")
     func clocks() {
-        let engine = HappensBefore()
+        let engine = ClockFamily()
         var symbols = TraceSymbols()
         symbols.threads = [ThreadDeclaration(id: ThreadID(0), name: "T0"), ThreadDeclaration(id: ThreadID(1), name: "T1")]
         symbols.objects = [ObjectDeclaration(id: ObjectID(0), kind: .lock, name: "L")]

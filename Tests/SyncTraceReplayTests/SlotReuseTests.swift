@@ -1,5 +1,5 @@
 import SyncTraceFormat
-import SyncTraceReplay
+@testable import SyncTraceReplay
 import Testing
 
 /// Finished threads hand their clock slot on: clocks stay as wide as the threads that overlap, and
@@ -12,8 +12,8 @@ struct SlotReuseTests {
     let late = ThreadID(3)
 
     /// T0 (a root), T1 and T2 forked by T0, and a root thread that joins late.
-    func engine() -> HappensBefore {
-        let engine = HappensBefore()
+    func engine() -> ClockFamily {
+        let engine = ClockFamily()
         var symbols = TraceSymbols()
         symbols.objects = [ObjectDeclaration(id: ObjectID(0), kind: .lock, name: "L")]
         symbols.threads = [
@@ -26,7 +26,7 @@ struct SlotReuseTests {
         return engine
     }
 
-    func apply(_ engine: HappensBefore, _ operation: TraceOperation, _ thread: ThreadID, _ other: ThreadID? = nil) {
+    func apply(_ engine: ClockFamily, _ operation: TraceOperation, _ thread: ThreadID, _ other: ThreadID? = nil) {
         engine.apply(TraceEvent(operation: operation, thread: thread, target: other?.rawValue ?? 0))
     }
 
@@ -112,7 +112,7 @@ struct SlotReuseTests {
 
     @Test("threads whose first event is an access get slots past every growth of the per-slot flags (3,000 of them)")
     func firstAccessGrowsTheFlags() {
-        let engine = HappensBefore()
+        let engine = ClockFamily()
         var symbols = TraceSymbols()
         symbols.objects = [ObjectDeclaration(id: ObjectID(0), kind: .variable, name: "x")]
         symbols.threads = (0..<3000).map { ThreadDeclaration(id: ThreadID(UInt32($0)), name: "T\($0)") }

@@ -28,8 +28,8 @@ struct VectorClockRepresentationTests {
 
     /// Checks every entry up to `width` (and one past the clock's own width).
     func expectSame(_ clock: VectorClock, _ reference: DenseReference, width: Int) {
-        for slot in 0..<max(width, clock.width + 1) where clock[slot: slot] != reference[slot] {
-            Issue.record("slot \(slot): \(clock[slot: slot]) != \(reference[slot])")
+        for slot in 0..<max(width, clock.width + 1) where clock[slotIndex: slot] != reference[slot] {
+            Issue.record("slot \(slot): \(clock[slotIndex: slot]) != \(reference[slot])")
             return
         }
         #expect(clock.entries.count == clock.width)
@@ -95,7 +95,7 @@ struct VectorClockRepresentationTests {
             if step % 100 == 0 { self.expectSame(clocks[target], references[target], width: 0) }
             for _ in 0..<8 {
                 let slot = Int.random(in: 0..<5000, using: &random)
-                #expect(clocks[target][slot: slot] == references[target][slot])
+                #expect(clocks[target][slotIndex: slot] == references[target][slot])
             }
             let other = Int.random(in: 0..<count, using: &random)
             #expect(clocks[target].isBeforeOrEqual(clocks[other]) == references[target].isBeforeOrEqual(references[other]))
@@ -122,7 +122,7 @@ struct VectorClockRepresentationTests {
         wide.set(slot: 10_000, to: 7)
         #expect(wide.storesSparse)
         #expect(wide.storedWords == 2)
-        #expect(wide[slot: 10_000] == 7 && wide[slot: 9_999] == 0)
+        #expect(wide[slotIndex: 10_000] == 7 && wide[slotIndex: 9_999] == 0)
         #expect(wide.entries.count == 10_001)
 
         // A clock 400 slots wide becomes dense once more than 100 entries are non-zero.
@@ -133,14 +133,14 @@ struct VectorClockRepresentationTests {
         filling.tick(slot: 200)
         #expect(!filling.storesSparse, "101 of 400 non-zero")
         #expect(filling.storedWords == 400)
-        #expect(filling[slot: 200] == 1 && filling[slot: 399] == 1 && filling[slot: 300] == 0)
+        #expect(filling[slotIndex: 200] == 1 && filling[slotIndex: 399] == 1 && filling[slotIndex: 300] == 0)
 
         // A dense clock growing far with few entries becomes sparse.
         var growing = VectorClock()
         growing.set(slot: 3, to: 2)
         growing.tick(slot: 50_000)
         #expect(growing.storesSparse)
-        #expect(growing[slot: 3] == 2 && growing[slot: 50_000] == 1)
+        #expect(growing[slotIndex: 3] == 2 && growing[slotIndex: 50_000] == 1)
 
         // Joining a dense clock into a sparse one that it fills makes it dense; compacting a wide
         // dense clock with few entries makes it sparse again.
@@ -150,12 +150,12 @@ struct VectorClockRepresentationTests {
         sparse.set(slot: 300, to: 1)
         sparse.join(dense)
         #expect(!sparse.storesSparse, "201 of 301 non-zero")
-        #expect(sparse[slot: 199] == 200 && sparse[slot: 300] == 1)
+        #expect(sparse[slotIndex: 199] == 200 && sparse[slotIndex: 300] == 1)
         var stillSparse = VectorClock()
         stillSparse.set(slot: 1000, to: 1)
         stillSparse.join(dense)
         #expect(stillSparse.storesSparse, "201 of 1001 non-zero")
-        #expect(stillSparse[slot: 199] == 200 && stillSparse[slot: 1000] == 1 && stillSparse[slot: 500] == 0)
+        #expect(stillSparse[slotIndex: 199] == 200 && stillSparse[slotIndex: 1000] == 1 && stillSparse[slotIndex: 500] == 0)
         var mostlyZero = VectorClock()
         for slot in stride(from: 0, to: 100, by: 1) { mostlyZero.set(slot: slot, to: 1) }
         mostlyZero.join(dense)
@@ -166,7 +166,7 @@ struct VectorClockRepresentationTests {
         few.assign(VectorClock())
         few.set(slot: 500, to: 3)
         #expect(few.storesSparse, "an emptied clock starts over")
-        #expect(few[slot: 0] == 0 && few[slot: 500] == 3)
+        #expect(few[slotIndex: 0] == 0 && few[slotIndex: 500] == 3)
         var wideDense = dense
         wideDense.set(slot: 201, to: 1)
         wideDense.compact()
@@ -196,13 +196,13 @@ struct VectorClockRepresentationTests {
     }
 
     /// Declares `count` threads (forked by thread 0 when `forked`) and `variables` variables.
-    func engine(threads count: Int, forked: Bool, variables: Int) -> HappensBefore {
+    func engine(threads count: Int, forked: Bool, variables: Int) -> ClockFamily {
         var symbols = TraceSymbols()
         symbols.threads = (0..<count).map { index in
             ThreadDeclaration(id: ThreadID(UInt32(index)), name: "T\(index)", parent: forked && index > 0 ? ThreadID(0) : nil)
         }
         symbols.objects = (0..<variables).map { ObjectDeclaration(id: ObjectID(UInt32($0)), kind: .variable, name: "V\($0)") }
-        let engine = HappensBefore()
+        let engine = ClockFamily()
         engine.grow(to: symbols)
         return engine
     }
