@@ -1,111 +1,55 @@
 /// What a traced object is. The kind decides which operations may name the object.
 ///
-/// The raw values are part of the binary format: never renumber a case, only add new ones.
-public enum ObjectKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+/// A struct with a static member per kind rather than an enum, like ``TraceOperation``: new kinds
+/// of objects will come, and a switch over kinds (`case .lock: … default: …`) must keep compiling
+/// and working when they do — its `default:` is where a kind added later goes. ``allCases`` lists
+/// the kinds this build knows.
+///
+/// The raw values are part of the binary format: never renumber a kind, only add new ones.
+public struct ObjectKind: RawRepresentable, Hashable, CaseIterable, Sendable, CustomStringConvertible {
+    /// The kind's byte in the binary format.
+    public let rawValue: UInt8
+
+    /// The kind with byte `rawValue`, if this build knows it (``allCases``).
+    public init?(rawValue: UInt8) {
+        guard rawValue >= 1 && Int(rawValue) < Self.names.count else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// A kind this build declares below.
+    @inlinable init(byte: UInt8) {
+        self.rawValue = byte
+    }
+
     /// A mutex. The text form's `acq`/`rel` objects are locks; `racq`/`rrel` are allowed on them too,
     /// because the text form does not say up front whether a lock is an rwlock.
-    case lock = 1
+    @inlinable public static var lock: ObjectKind { ObjectKind(byte: 1) }
     /// A reader-writer lock (`acq`/`rel` take its write side, `racq`/`rrel` its read side).
-    case rwLock = 2
+    @inlinable public static var rwLock: ObjectKind { ObjectKind(byte: 2) }
     /// A plain shared variable, read and written without synchronization of its own.
-    case variable = 3
+    @inlinable public static var variable: ObjectKind { ObjectKind(byte: 3) }
     /// A sequentially consistent atomic variable.
-    case atomic = 4
+    @inlinable public static var atomic: ObjectKind { ObjectKind(byte: 4) }
     /// A Go-style channel with a capacity.
-    case channel = 5
+    @inlinable public static var channel: ObjectKind { ObjectKind(byte: 5) }
     /// A Go-style wait group.
-    case waitGroup = 6
+    @inlinable public static var waitGroup: ObjectKind { ObjectKind(byte: 6) }
     /// A counting semaphore (like `DispatchSemaphore`).
-    case semaphore = 7
+    @inlinable public static var semaphore: ObjectKind { ObjectKind(byte: 7) }
     /// A condition variable (waits release and retake a lock, which is a separate object).
-    case condition = 8
+    @inlinable public static var condition: ObjectKind { ObjectKind(byte: 8) }
+
+    /// Every kind this build knows, by byte.
+    public static let allCases: [ObjectKind] = (1..<Self.names.count).map { ObjectKind(byte: UInt8($0)) }
+
+    /// The lower-case names used in reports and statistics, by byte (none at 0).
+    private static let names = ["", "lock", "rwlock", "variable", "atomic", "channel", "waitgroup", "semaphore", "condition"]
+    /// The family of each kind, by byte.
+    private static let families: [ObjectFamily] = [.any, .lock, .lock, .memory, .memory, .channel, .waitGroup, .semaphore, .condition]
 
     /// The family of operations that may name an object of this kind.
-    public var family: ObjectFamily {
-        switch self {
-        case .lock, .rwLock: .lock
-        case .variable, .atomic: .memory
-        case .channel: .channel
-        case .waitGroup: .waitGroup
-        case .semaphore: .semaphore
-        case .condition: .condition
-        }
-    }
+    public var family: ObjectFamily { Self.families[Int(self.rawValue)] }
 
     /// The lower-case name used in reports and statistics.
-    public var description: String {
-        switch self {
-        case .lock: "lock"
-        case .rwLock: "rwlock"
-        case .variable: "variable"
-        case .atomic: "atomic"
-        case .channel: "channel"
-        case .waitGroup: "waitgroup"
-        case .semaphore: "semaphore"
-        case .condition: "condition"
-        }
-    }
-}
-
-/// A group of object kinds that share operations: an object's operations must all come from its family.
-public enum ObjectFamily: Sendable, CustomStringConvertible {
-    /// Mutexes and rwlocks.
-    case lock
-    /// Plain and atomic variables (a variable may be accessed both ways; mixing is what races are made of).
-    case memory
-    /// Channels.
-    case channel
-    /// Wait groups.
-    case waitGroup
-    /// Semaphores.
-    case semaphore
-    /// Condition variables.
-    case condition
-    /// Any kind: `req` may name whatever a thread is about to wait for.
-    case any
-
-    public var description: String { "a \(self.noun)" }
-
-    /// What an object of the family is called in messages: "lock", "wait group".
-    public var noun: String {
-        switch self {
-        case .lock: "lock"
-        case .memory: "variable"
-        case .channel: "channel"
-        case .waitGroup: "wait group"
-        case .semaphore: "semaphore"
-        case .condition: "condition"
-        case .any: "object"
-        }
-    }
-
-    /// The name usage messages give an argument of the family: `acq(L)`, `send(C)`.
-    public var placeholder: String {
-        switch self {
-        case .lock: "L"
-        case .memory: "V"
-        case .channel: "C"
-        case .waitGroup: "W"
-        case .semaphore: "S"
-        case .condition: "K"
-        case .any: "X"
-        }
-    }
-
-    /// Whether an object of kind `kind` may be named by an operation of this family.
-    public func admits(_ kind: ObjectKind) -> Bool {
-        self == .any || kind.family == self
-    }
-
-    /// The kind of an object that `operation` (of this family) is the first to name in a text trace.
-    public func kind(firstNamedBy operation: TraceOperation) -> ObjectKind {
-        switch self {
-        case .lock, .any: .lock
-        case .memory: operation == .read || operation == .write ? .variable : .atomic
-        case .channel: .channel
-        case .waitGroup: .waitGroup
-        case .semaphore: .semaphore
-        case .condition: .condition
-        }
-    }
+    public var description: String { Self.names[Int(self.rawValue)] }
 }

@@ -1,73 +1,104 @@
 /// An operation of the trace: one per operation of the text form (see `TEXT-FORM.md`).
 ///
+/// A struct with a static member per operation, not an enum: the set of operations grows (a new
+/// primitive, a new opcode), and a new operation must not break code built against this version.
+/// `switch event.operation { case .read: … case .write: … default: … }` reads like a switch over an
+/// enum's cases, and always needs its `default:` — which is where an operation added later goes, in
+/// a plugin built before it existed. ``allCases`` lists the operations this build knows.
+///
 /// The raw values are the opcodes of the binary format (six bits, 1...63; 0 is reserved for the
-/// codec's thread switch): never renumber a case, only add new ones.
-public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+/// codec's thread switch): never renumber an operation, only add new ones. The members are constant
+/// after inlining, so a switch over them costs what a switch over the raw byte does.
+public struct TraceOperation: RawRepresentable, Hashable, CaseIterable, Sendable, CustomStringConvertible {
+    /// The opcode.
+    public let rawValue: UInt8
+
+    /// The operation with opcode `rawValue`, if this build knows it (``allCases``).
+    @inlinable public init?(rawValue: UInt8) {
+        guard rawValue >= 1 && rawValue <= Self.highestOpcode else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// An operation this build declares below: `opcode` is one of its own.
+    @inlinable init(opcode: UInt8) {
+        self.rawValue = opcode
+    }
+
+    /// The highest opcode this build knows; every opcode from 1 up to it is an operation.
+    @usableFromInline static let highestOpcode: UInt8 = 28
+
+    /// Every operation this build knows, by opcode.
+    public static let allCases: [TraceOperation] = (1...Self.highestOpcode).map(TraceOperation.init(opcode:))
+
     /// `fork(U)`: this thread starts thread U.
-    case fork = 1
+    @inlinable public static var fork: TraceOperation { TraceOperation(opcode: 1) }
     /// `join(U)`: this thread waits until U has finished.
-    case join = 2
+    @inlinable public static var join: TraceOperation { TraceOperation(opcode: 2) }
     /// `acq(L)`: lock mutex L (or the write side of rwlock L).
-    case acquire = 3
+    @inlinable public static var acquire: TraceOperation { TraceOperation(opcode: 3) }
     /// `rel(L)`: unlock mutex L (or the write side of rwlock L).
-    case release = 4
+    @inlinable public static var release: TraceOperation { TraceOperation(opcode: 4) }
     /// `racq(L)`: read-lock rwlock L.
-    case readAcquire = 5
+    @inlinable public static var readAcquire: TraceOperation { TraceOperation(opcode: 5) }
     /// `rrel(L)`: read-unlock rwlock L.
-    case readRelease = 6
+    @inlinable public static var readRelease: TraceOperation { TraceOperation(opcode: 6) }
     /// `req(X)`: this thread asks for X and is about to wait for it: a lock, or (from the recorder)
     /// a channel, wait group, semaphore or condition it is about to block on.
-    case request = 7
+    @inlinable public static var request: TraceOperation { TraceOperation(opcode: 7) }
     /// `r(V)`: a plain read of shared variable V.
-    case read = 8
+    @inlinable public static var read: TraceOperation { TraceOperation(opcode: 8) }
     /// `w(V)`: a plain write of shared variable V.
-    case write = 9
+    @inlinable public static var write: TraceOperation { TraceOperation(opcode: 9) }
     /// `aload(A)`: a sequentially consistent atomic load.
-    case atomicLoad = 10
+    @inlinable public static var atomicLoad: TraceOperation { TraceOperation(opcode: 10) }
     /// `astore(A)`: a sequentially consistent atomic store.
-    case atomicStore = 11
+    @inlinable public static var atomicStore: TraceOperation { TraceOperation(opcode: 11) }
     /// `armw(A)`: a sequentially consistent atomic read-modify-write.
-    case atomicReadModifyWrite = 12
+    @inlinable public static var atomicReadModifyWrite: TraceOperation { TraceOperation(opcode: 12) }
     /// `chan(C, k)`: declares channel C with capacity k (the event's argument).
-    case makeChannel = 13
+    @inlinable public static var makeChannel: TraceOperation { TraceOperation(opcode: 13) }
     /// `send(C)`: a completed send on C.
-    case send = 14
+    @inlinable public static var send: TraceOperation { TraceOperation(opcode: 14) }
     /// `recv(C)`: a completed receive on C.
-    case receive = 15
+    @inlinable public static var receive: TraceOperation { TraceOperation(opcode: 15) }
     /// `close(C)`: closes C.
-    case close = 16
+    @inlinable public static var close: TraceOperation { TraceOperation(opcode: 16) }
     /// `wgadd(W, n)`: adds n (the event's argument, may be negative) to wait group W's counter.
-    case waitGroupAdd = 17
+    @inlinable public static var waitGroupAdd: TraceOperation { TraceOperation(opcode: 17) }
     /// `wgdone(W)`: the same as `wgadd(W, -1)`.
-    case waitGroupDone = 18
+    @inlinable public static var waitGroupDone: TraceOperation { TraceOperation(opcode: 18) }
     /// `wgwait(W)`: W's `wait` returned.
-    case waitGroupWait = 19
+    @inlinable public static var waitGroupWait: TraceOperation { TraceOperation(opcode: 19) }
     /// `begin`: the start of a block the program means to be atomic.
-    case begin = 20
+    @inlinable public static var begin: TraceOperation { TraceOperation(opcode: 20) }
     /// `end`: the end of a block the program means to be atomic.
-    case end = 21
+    @inlinable public static var end: TraceOperation { TraceOperation(opcode: 21) }
     /// `semsignal(S)`: signals semaphore S (releases into S's clock).
-    case semaphoreSignal = 22
+    @inlinable public static var semaphoreSignal: TraceOperation { TraceOperation(opcode: 22) }
     /// `semwait(S)`: a wait on semaphore S returned (acquires S's clock).
-    case semaphoreWait = 23
+    @inlinable public static var semaphoreWait: TraceOperation { TraceOperation(opcode: 23) }
     /// `csignal(K)`: signals condition K, waking one waiter (releases into K's clock).
-    case conditionSignal = 24
+    @inlinable public static var conditionSignal: TraceOperation { TraceOperation(opcode: 24) }
     /// `cbroadcast(K)`: broadcasts condition K, waking every waiter (releases into K's clock).
-    case conditionBroadcast = 25
+    @inlinable public static var conditionBroadcast: TraceOperation { TraceOperation(opcode: 25) }
     /// `cwait(K)`: a wait on condition K was woken (acquires K's clock); the waiter's lock is
     /// released before (`rel`) and taken again after (`acq`) as separate events.
-    case conditionWait = 26
+    @inlinable public static var conditionWait: TraceOperation { TraceOperation(opcode: 26) }
     /// `resume(n)`: the thread's next events are its events n, n+1, … in program order. Recorder
     /// only: a logical thread (a Swift task, a dispatched work item) runs on several OS threads, and
     /// each OS thread hands its events over on its own schedule, so a recorded trace may hold a
     /// logical thread's events out of order; each of its batches starts with a `resume` that says
     /// where the batch belongs. The replay puts the batches back in order and passes no `resume` on.
-    case resume = 27
+    @inlinable public static var resume: TraceOperation { TraceOperation(opcode: 27) }
     /// `exit`: the thread has finished (its last event). Recorder only: a `join` of a logical thread
     /// waits for it, since that thread's last events may come later in the file than the join.
-    case exit = 28
+    @inlinable public static var exit: TraceOperation { TraceOperation(opcode: 28) }
 
     /// What an operation names besides its own thread.
+    ///
+    /// Complete by construction, and it stays so: an operation names nothing, another thread, or an
+    /// object (new kinds of objects come as new ``ObjectFamily`` members, not new cases here), so a
+    /// switch over it needs no `default:`.
     public enum Target: Sendable {
         /// Nothing (`begin`, `end`).
         case none
@@ -78,10 +109,13 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     }
 
     /// What this operation names besides its own thread.
-    @inlinable public var target: Target {
-        switch self {
+    @inlinable public var target: Target { Self.targets[Int(self.rawValue)] }
+
+    /// Each operation's target, by opcode: one load, where a switch over the members would be a
+    /// comparison per member in an unoptimized build (the recorder's encoder asks for every event).
+    @usableFromInline static let targets: [Target] = (0...Self.highestOpcode).map { opcode in
+        switch TraceOperation(opcode: opcode) {
         case .fork, .join: .thread
-        case .begin, .end, .resume, .exit: .none
         case .acquire, .release, .readAcquire, .readRelease: .object(.lock)
         case .request: .object(.any)
         case .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite: .object(.memory)
@@ -89,6 +123,8 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
         case .waitGroupAdd, .waitGroupDone, .waitGroupWait: .object(.waitGroup)
         case .semaphoreSignal, .semaphoreWait: .object(.semaphore)
         case .conditionSignal, .conditionBroadcast, .conditionWait: .object(.condition)
+        // `begin`, `end`, `resume`, `exit` (and 0, the codec's thread switch).
+        default: .none
         }
     }
 
@@ -116,38 +152,12 @@ public enum TraceOperation: UInt8, CaseIterable, Sendable, CustomStringConvertib
     }
 
     /// The operation's name in the text form.
-    public var textName: String {
-        switch self {
-        case .fork: "fork"
-        case .join: "join"
-        case .acquire: "acq"
-        case .release: "rel"
-        case .readAcquire: "racq"
-        case .readRelease: "rrel"
-        case .request: "req"
-        case .read: "r"
-        case .write: "w"
-        case .atomicLoad: "aload"
-        case .atomicStore: "astore"
-        case .atomicReadModifyWrite: "armw"
-        case .makeChannel: "chan"
-        case .send: "send"
-        case .receive: "recv"
-        case .close: "close"
-        case .waitGroupAdd: "wgadd"
-        case .waitGroupDone: "wgdone"
-        case .waitGroupWait: "wgwait"
-        case .begin: "begin"
-        case .end: "end"
-        case .semaphoreSignal: "semsignal"
-        case .semaphoreWait: "semwait"
-        case .conditionSignal: "csignal"
-        case .conditionBroadcast: "cbroadcast"
-        case .conditionWait: "cwait"
-        case .resume: "resume"
-        case .exit: "exit"
-        }
-    }
+    public var textName: String { Self.textNames[Int(self.rawValue)] }
+
+    /// The text-form names, by opcode (none at 0, the codec's thread switch).
+    private static let textNames: [String] = [
+        "", "fork", "join", "acq", "rel", "racq", "rrel", "req", "r", "w", "aload", "astore", "armw", "chan", "send", "recv", "close", "wgadd", "wgdone", "wgwait", "begin", "end", "semsignal", "semwait", "csignal", "cbroadcast", "cwait", "resume", "exit",
+    ]
 
     /// The operation with the given text-form name, if there is one.
     public init?(textName: some StringProtocol) {

@@ -306,6 +306,10 @@ public import SyncTraceFormat
             let slot = self.slot(thread)
             self.objects[event.object.index].closed = self.clocks[slot]
             self.tick(slot)
+        default:
+            // Every operation this build can decode has its case above; one added later gets its
+            // rule here with it.
+            return
         }
     }
 
