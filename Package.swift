@@ -56,9 +56,22 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // The offline half: ordering, happens-before, the plugin protocol, findings and renderers.
+        // PluginAPIDigest generates SyncTracePluginAPI.interfaceDigest from its code and Format's,
+        // which `--load` checks (Docs/Plugins.md, "What is stable").
         .target(
             name: "SyncTraceReplay",
             dependencies: ["SyncTraceFormat"],
+            swiftSettings: strictSwift,
+            plugins: ["PluginAPIDigest"]
+        ),
+        .plugin(
+            name: "PluginAPIDigest",
+            capability: .buildTool(),
+            dependencies: ["PluginAPIDigestTool"],
+            path: "BuildPlugins/PluginAPIDigest"
+        ),
+        .executableTarget(
+            name: "PluginAPIDigestTool",
             swiftSettings: strictSwift
         ),
         // The built-in analysis plugins, each built only on the replay.
@@ -198,7 +211,7 @@ let package = Package(
             name: "SyncTraceCLITests",
             // Depends on the executables so that they are built before the tests run them (RacyCounter
             // records the traces that the tests cut short).
-            dependencies: ["SyncTraceFormat", "synctrace", "synctrace-lockset", "RacyCounter"],
+            dependencies: ["SyncTraceFormat", "SyncTraceReplay", "PluginAPIDigestTool", "synctrace", "synctrace-lockset", "RacyCounter"],
             swiftSettings: strictSwift
         ),
     ]

@@ -7,12 +7,13 @@ import Darwin
 #endif
 
 /// Loads a plugin library (`synctrace analyze --load PATH`) and returns the factories of its plugins,
-/// through the two C symbols that ``SyncTracePluginAPI`` documents — or says in one line why it cannot.
+/// through the three C symbols that ``SyncTracePluginAPI`` documents — or says in one line why it cannot.
 ///
 /// A library is never closed: the factories, the plugins they make and their type metadata live in
 /// its image, and the tool runs until it exits anyway.
 enum PluginLibraryLoader {
     private typealias VersionFunction = @convention(c) () -> Int32
+    private typealias DigestFunction = @convention(c) () -> UInt64
     private typealias EntryFunction = @convention(c) () -> UnsafeMutableRawPointer?
 
     /// The plugin factories of the library at `path`.
@@ -38,9 +39,22 @@ enum PluginLibraryLoader {
             )
         }
         let version = unsafeBitCast(versionSymbol, to: VersionFunction.self)()
-        guard version == SyncTracePluginAPI.version else {
+        guard version == SyncTracePluginAPI.versionOfThisBuild else {
             throw CommandFailure(
-                "\(path) was built for plugin API version \(version); this synctrace speaks version \(SyncTracePluginAPI.version): rebuild it against this SyncTrace"
+                "\(path) was built for plugin API version \(version); this synctrace speaks version \(SyncTracePluginAPI.versionOfThisBuild): rebuild it against this SyncTrace"
+            )
+        }
+        guard let digestSymbol = dlsym(handle, SyncTracePluginAPI.digestSymbol) else {
+            throw CommandFailure(
+                "\(path) is not a complete SyncTrace plugin library: it does not export \(SyncTracePluginAPI.digestSymbol) (see Docs/Plugins.md)"
+            )
+        }
+        // Compiled into the library: the code it was built against, and its configuration.
+        let digest = unsafeBitCast(digestSymbol, to: DigestFunction.self)()
+        guard digest == SyncTracePluginAPI.interfaceDigestOfThisBuild else {
+            let configuration = digest & 1 == SyncTracePluginAPI.interfaceDigestOfThisBuild & 1 ? "" : " and the other configuration (debug or release)"
+            throw CommandFailure(
+                "\(path) was built against other SyncTrace code\(configuration) (plugin interface digest \(Self.hex(digest)); this synctrace: \(Self.hex(SyncTracePluginAPI.interfaceDigestOfThisBuild))): rebuild it against this SyncTrace, in the same configuration"
             )
         }
         guard let entrySymbol = dlsym(handle, SyncTracePluginAPI.entrySymbol) else {
@@ -63,6 +77,9 @@ enum PluginLibraryLoader {
         }
         return export.plugins
     }
+
+    /// `value` in hexadecimal, as the digest is written in the generated source.
+    private static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
     /// Whether a plugin library's references to SyncTraceReplay can resolve to this process's copy:
     /// only if the executable exports its symbols (`--export-dynamic`). Without that, the library

@@ -1,13 +1,29 @@
 /// The C interface of a plugin library: a shared library that `synctrace analyze --load PATH` loads at
-/// run time, and the two C symbols through which the tool finds the plugins in it.
+/// run time, and the three C symbols through which the tool checks it and finds the plugins in it.
 ///
 /// A plugin library exports, with `@_cdecl`:
 ///
 /// - `synctrace_plugin_api_version`, `() -> Int32`: the plugin API version the library was compiled
 ///   against — return ``version``. The tool refuses a library whose version differs from its own.
+/// - `synctrace_plugin_api_digest`, `() -> UInt64`: the digest of the SyncTrace code the library was
+///   compiled against — return ``interfaceDigest``. The tool refuses a library whose digest differs
+///   from its own.
 /// - `synctrace_plugin_entry`, `() -> UnsafeMutableRawPointer`: a ``PluginLibraryExport``, retained
 ///   once for the caller (``PluginLibraryExport/retainedPointer()``). The tool calls it once, after the
-///   version check, and owns the result.
+///   two checks, and owns the result.
+///
+/// ## Why a digest
+///
+/// SyncTraceReplay and SyncTraceFormat are built without library evolution, for the built-in
+/// plugins' speed: a plugin compiled against them has their types' layouts, their `@inlinable`
+/// bodies and (in a release build) the bodies the optimizer chose to inline compiled into it. Any
+/// change to that code can change what a loaded plugin runs, without changing a symbol the dynamic
+/// linker would miss. ``interfaceDigest`` is generated at build time from all of that code (its
+/// comments and layout left out; the build plugin `PluginAPIDigest`), so a library built against
+/// any other code — or in the other configuration — is refused before any of its code runs. It is
+/// stricter than needed (a change to an internal function no plugin reaches refuses plugins too):
+/// rebuild plugin libraries with every update of SyncTrace. ``version`` is raised when the plugin
+/// API's source changes (a plugin must be edited, not only rebuilt).
 ///
 /// ## Writing a plugin library
 ///
@@ -41,13 +57,18 @@
 ///     SyncTracePluginAPI.version
 /// }
 ///
+/// @_cdecl("synctrace_plugin_api_digest")
+/// public func synctracePluginAPIDigest() -> UInt64 {
+///     SyncTracePluginAPI.interfaceDigest
+/// }
+///
 /// @_cdecl("synctrace_plugin_entry")
 /// public func synctracePluginEntry() -> UnsafeMutableRawPointer {
 ///     PluginLibraryExport(plugins: [{ SharedLockCounter() }]).retainedPointer()
 /// }
 /// ```
 ///
-/// Both functions must be `public`: an internal one is not exported from the library. Then
+/// The functions must be `public`: an internal one is not exported from the library. Then
 /// `swift build --product MyPlugin` (with the configuration and the toolchain that built `synctrace`)
 /// makes `libMyPlugin.so`, and `synctrace analyze app.synctrace --load .build/debug/libMyPlugin.so`
 /// runs its plugins with the built-in ones. `libSyncTracePluginAPI.so`, built beside it, must stay
@@ -66,11 +87,23 @@ public enum SyncTracePluginAPI {
     ///
     /// Version 2: ``AnalysisPlugin/prepare(for:)`` joined the protocol, and `HappensBefore`'s queries
     /// are inlined into plugins. Version 3: ``HappensBefore`` is a read-only view (a struct), clocks
-    /// are read by ``ClockSlot``, and ``AnalysisPlugin/requirements`` joined the protocol.
+    /// are read by ``ClockSlot``, ``AnalysisPlugin/requirements`` joined the protocol, operations and
+    /// object kinds are structs, and a library exports `synctrace_plugin_api_digest`.
     @_alwaysEmitIntoClient public static var version: Int32 { 3 }
+
+    /// The ``version`` of the SyncTraceReplay that runs: a call into it, never inlined, for the tool
+    /// to check libraries against. (``version`` itself is compiled into its caller, and an incremental
+    /// build does not always recompile a caller when only such a body changed.)
+    @inline(never) public static var versionOfThisBuild: Int32 { Self.version }
+
+    /// The ``interfaceDigest`` of the SyncTraceReplay that runs, as ``versionOfThisBuild`` is its version.
+    @inline(never) public static var interfaceDigestOfThisBuild: UInt64 { Self.interfaceDigest }
 
     /// The name of the C function that returns the library's ``version``: `() -> Int32`.
     public static let versionSymbol = "synctrace_plugin_api_version"
+
+    /// The name of the C function that returns the library's ``interfaceDigest``: `() -> UInt64`.
+    public static let digestSymbol = "synctrace_plugin_api_digest"
 
     /// The name of the C function that returns a retained ``PluginLibraryExport``:
     /// `() -> UnsafeMutableRawPointer`.

@@ -1,4 +1,5 @@
 import Foundation
+import SyncTraceReplay
 import Testing
 
 /// `synctrace analyze --load`: the example lockset plugin built as a library of its own
@@ -10,8 +11,14 @@ import Testing
     .enabled(if: LoadablePluginBuild.isSupported, "synctrace loads plugin libraries on Linux only")
 )
 struct LoadedPluginTests {
-    /// The plugin API version of this SyncTrace (`SyncTracePluginAPI.version`).
+    /// The plugin API version of this SyncTrace (`SyncTracePluginAPI.version`), written out: raising
+    /// it is a decision this test makes visible.
     static let apiVersion = 3
+
+    @Test("the version written here is the one synctrace speaks")
+    func versionIsThisBuilds() {
+        #expect(SyncTracePluginAPI.versionOfThisBuild == Int32(Self.apiVersion))
+    }
 
     static func library() throws -> String {
         try LoadablePluginBuild.lockset.get()
@@ -115,10 +122,38 @@ struct LoadedPluginTests {
         )
     }
 
-    @Test("a library with the version but no entry point, and one whose entry point returns NULL")
+    /// C source of the version and digest functions, the digest `digest`.
+    static func checks(digest: UInt64 = SyncTracePluginAPI.interfaceDigestOfThisBuild) -> String {
+        "int synctrace_plugin_api_version(void) { return \(Self.apiVersion); }\n"
+            + "unsigned long long synctrace_plugin_api_digest(void) { return 0x\(String(digest, radix: 16))ULL; }\n"
+    }
+
+    @Test("a library of this version built against other code (or in the other configuration), and one without a digest")
+    func otherCode() throws {
+        let directory = try TemporaryDirectory()
+        let ours = SyncTracePluginAPI.interfaceDigestOfThisBuild
+        let other = try LoadablePluginBuild.compileC(Self.checks(digest: ours ^ 0x10), named: "libother.so", in: directory)
+        #expect(
+            try Self.refused("plugins", "--load", other)
+                == "\(other) was built against other SyncTrace code (plugin interface digest 0x\(String(ours ^ 0x10, radix: 16)); this synctrace: 0x\(String(ours, radix: 16))): rebuild it against this SyncTrace, in the same configuration"
+        )
+        let configuration = try LoadablePluginBuild.compileC(Self.checks(digest: ours ^ 1), named: "libconfiguration.so", in: directory)
+        #expect(try Self.refused("plugins", "--load", configuration).contains("built against other SyncTrace code and the other configuration (debug or release)"))
+        let undigested = try LoadablePluginBuild.compileC(
+            "int synctrace_plugin_api_version(void) { return \(Self.apiVersion); }\n",
+            named: "libundigested.so",
+            in: directory
+        )
+        #expect(
+            try Self.refused("plugins", "--load", undigested)
+                == "\(undigested) is not a complete SyncTrace plugin library: it does not export synctrace_plugin_api_digest (see Docs/Plugins.md)"
+        )
+    }
+
+    @Test("a library with the version and digest but no entry point, and one whose entry point returns NULL")
     func noEntry() throws {
         let directory = try TemporaryDirectory()
-        let version = "int synctrace_plugin_api_version(void) { return \(Self.apiVersion); }\n"
+        let version = Self.checks()
         let noEntry = try LoadablePluginBuild.compileC(version, named: "libnoentry.so", in: directory)
         #expect(
             try Self.refused("plugins", "--load", noEntry)

@@ -1,0 +1,133 @@
+/// The digest of a module's Swift code that a plugin library and `synctrace` must agree on: FNV-1a
+/// (64 bits) over each file's label and its code with comments left out and whitespace runs made one
+/// space, so that a change to the docs or the layout of the code does not refuse plugins, and any
+/// change to the code does.
+struct SourceDigest {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Adds one file: its label (module and path inside it) and its code.
+    mutating func add(label: String, source: String) {
+        self.add(bytes: Array(label.utf8))
+        self.add(bytes: [0])
+        self.add(bytes: Self.code(of: source))
+        self.add(bytes: [0])
+    }
+
+    private mutating func add(bytes: [UInt8]) {
+        for byte in bytes {
+            self.value ^= UInt64(byte)
+            self.value &*= 0x100_0000_01b3
+        }
+    }
+
+    /// `source` without its comments (`//…` to the end of the line, `/* … */` nested), each run of
+    /// whitespace outside string literals one space. String literals (`"…"`, `"""…"""`) are kept as
+    /// they are: a `//` inside one is not a comment.
+    static func code(of source: String) -> [UInt8] {
+        let bytes = Array(source.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        var pendingSpace = false
+        func emit(_ byte: UInt8) {
+            if pendingSpace, !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte)
+        }
+        func starts(_ text: String, at position: Int) -> Bool {
+            let pattern = Array(text.utf8)
+            return position + pattern.count <= bytes.count && Array(bytes[position..<position + pattern.count]) == pattern
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if starts("//", at: index) {
+                while index < bytes.count && bytes[index] != 0x0A { index += 1 }
+                pendingSpace = true
+            } else if starts("/*", at: index) {
+                var depth = 0
+                repeat {
+                    if starts("/*", at: index) {
+                        depth += 1
+                        index += 2
+                    } else if starts("*/", at: index) {
+                        depth -= 1
+                        index += 2
+                    } else {
+                        index += 1
+                    }
+                } while depth > 0 && index < bytes.count
+                pendingSpace = true
+            } else if byte == 0x22 {
+                // A string literal, copied whole; `"""` ends at the next `"""`, `"` at the next
+                // unescaped `"` (or the end of the line).
+                let triple = starts("\"\"\"", at: index)
+                let quote = triple ? 3 : 1
+                for offset in 0..<quote { emit(bytes[index + offset]) }
+                index += quote
+                while index < bytes.count {
+                    if starts("\\(", at: index) {
+                        // An interpolation, copied up to its closing parenthesis: the quotes of a
+                        // string inside it do not end this one.
+                        var depth = 0
+                        repeat {
+                            if bytes[index] == 0x28 { depth += 1 } else if bytes[index] == 0x29 { depth -= 1 }
+                            out.append(bytes[index])
+                            index += 1
+                        } while depth > 0 && index < bytes.count
+                        continue
+                    }
+                    if bytes[index] == 0x5C, index + 1 < bytes.count {
+                        out.append(bytes[index])
+                        out.append(bytes[index + 1])
+                        index += 2
+                        continue
+                    }
+                    if triple ? starts("\"\"\"", at: index) : bytes[index] == 0x22 || bytes[index] == 0x0A {
+                        for _ in 0..<quote where index < bytes.count {
+                            out.append(bytes[index])
+                            index += 1
+                        }
+                        break
+                    }
+                    out.append(bytes[index])
+                    index += 1
+                }
+            } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                pendingSpace = true
+                index += 1
+            } else {
+                emit(byte)
+                index += 1
+            }
+        }
+        return out
+    }
+
+    /// The Swift file that declares `SyncTracePluginAPI.interfaceDigest`: this digest with its lowest
+    /// bit saying the configuration (1 for a debug build), chosen where the client is compiled.
+    func generatedSource() -> String {
+        let release = self.value & ~1
+        let hex = { (value: UInt64) in "0x" + String(value, radix: 16) }
+        return """
+            // Generated by the PluginAPIDigest build plugin from the code of SyncTraceFormat and
+            // SyncTraceReplay: do not edit.
+
+            extension SyncTracePluginAPI {
+                /// A digest of the code of SyncTraceFormat and SyncTraceReplay (comments and layout
+                /// left out), its lowest bit the configuration (1: debug): generated at build time.
+                ///
+                /// `@_alwaysEmitIntoClient`, like ``version``: a plugin library's
+                /// `synctrace_plugin_api_digest` returns the digest of the sources it was built
+                /// against, and `synctrace` refuses a library whose digest is not its own.
+                @_alwaysEmitIntoClient public static var interfaceDigest: UInt64 {
+                    #if DEBUG
+                    \(hex(release | 1))
+                    #else
+                    \(hex(release))
+                    #endif
+                }
+            }
+
+            """
+    }
+}
