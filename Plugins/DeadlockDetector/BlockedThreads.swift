@@ -73,7 +73,7 @@ struct BlockedThreads {
         return members.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
-    func deadlockFinding(_ cycle: [Int], plugin: String, in context: AnalysisContext) -> Finding {
+    func deadlockFinding(_ cycle: [Int], in context: AnalysisContext) -> Finding {
         let members = Set(cycle)
         // For each lock a member asks for: a member asking, and whether another one does too.
         var requesters: [ObjectID: (thread: Int, several: Bool)] = [:]
@@ -129,8 +129,7 @@ struct BlockedThreads {
             }
         }
         return Finding(
-            plugin: plugin,
-            kind: "actual",
+            kind: .actualDeadlock,
             title: "DEADLOCK",
             message: "deadlock: " + clauses.joined(separator: "; "),
             objects: objects,
@@ -146,7 +145,7 @@ struct BlockedThreads {
         )
     }
 
-    func blockedFinding(_ blocked: [Int], deadlocked: Set<Int>, plugin: String, in context: AnalysisContext) -> Finding {
+    func blockedFinding(_ blocked: [Int], deadlocked: Set<Int>, in context: AnalysisContext) -> Finding {
         let signal = context.ending.signal
         var events: [FindingEvent] = []
         var waitedFor: [String] = []
@@ -198,8 +197,7 @@ struct BlockedThreads {
                 + "a hang, if a timeout sent the signal."
         }
         return Finding(
-            plugin: plugin,
-            kind: "actual",
+            kind: .actualDeadlock,
             title: title,
             message: message + clauses.joined(separator: "; "),
             objects: objects,

@@ -204,8 +204,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         let mode = held.reading ? " for reading" : ""
         self.selfDeadlocks.append(
             Finding(
-                plugin: self.name,
-                kind: "self",
+                kind: .selfDeadlock,
                 title: "SELF DEADLOCK",
                 message: "self deadlock: \(thread) asks for \(lock) while it holds it\(mode); a non-recursive lock never gives it",
                 objects: [context.object(held.lock)],
@@ -275,8 +274,7 @@ public final class DeadlockDetector: AnalysisPlugin {
             details.append("\(context.threadName(edge.thread)) holds \(held) and asks for \(wanted).")
         }
         return Finding(
-            plugin: self.name,
-            kind: "potential",
+            kind: .potentialDeadlock,
             title: "POTENTIAL DEADLOCK",
             message: "potential deadlock: lock-order cycle \((names + [names[0]]).joined(separator: " → ")) "
                 + "taken by \(threadNames.joined(separator: ", "))",
@@ -292,7 +290,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         var findings: [Finding] = []
         let cycles = blocked.lockCycles()
         for cycle in cycles {
-            findings.append(blocked.deadlockFinding(cycle, plugin: self.name, in: context))
+            findings.append(blocked.deadlockFinding(cycle, in: context))
         }
         let inCycles = Set(cycles.joined())
         let selfBlocked = Set(blocked.selfBlocked())
@@ -300,7 +298,7 @@ public final class DeadlockDetector: AnalysisPlugin {
         let others = blocked.waiting.filter { !inCycles.contains($0) && !selfBlocked.contains($0) }
         self.blockedCount = others.count
         if !others.isEmpty {
-            findings.append(blocked.blockedFinding(others, deadlocked: inCycles, plugin: self.name, in: context))
+            findings.append(blocked.blockedFinding(others, deadlocked: inCycles, in: context))
         }
         return findings
     }
@@ -326,4 +324,13 @@ public final class DeadlockDetector: AnalysisPlugin {
         )
         return lines
     }
+}
+
+extension FindingKind {
+    /// A lock-order cycle that could deadlock (``DeadlockDetector``).
+    public static let potentialDeadlock: FindingKind = "potential"
+    /// Threads that did deadlock, or are blocked for good, at the end of the trace.
+    public static let actualDeadlock: FindingKind = "actual"
+    /// A thread asking for a lock it holds.
+    public static let selfDeadlock: FindingKind = "self"
 }

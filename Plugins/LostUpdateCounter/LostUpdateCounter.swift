@@ -139,7 +139,6 @@ public final class LostUpdateCounter: AnalysisPlugin {
         for object in 0..<self.variableCount where self.variables[object].lost > 0 {
             let history = self.variables[object]
             let id = ObjectID(UInt32(object))
-            let name = context.objectName(id)
             let groups = (self.losses[object] ?? [:]).values.sorted { $0.count > $1.count || ($0.count == $1.count && $0.overwritingIndex < $1.overwritingIndex) }
             guard let first = groups.first else { continue }
             var events: [FindingEvent] = []
@@ -157,11 +156,10 @@ public final class LostUpdateCounter: AnalysisPlugin {
             let (lost, line) = self.lossLine(object, in: context)
             findings.append(
                 Finding(
-                    plugin: self.name,
-                    kind: "lost update",
+                    kind: .lostUpdate,
                     title: "LOST UPDATES",
                     message: line,
-                    variable: name,
+                    variable: id,
                     objects: [context.object(id)],
                     events: events,
                     details: [line] + details,
@@ -210,4 +208,9 @@ public final class LostUpdateCounter: AnalysisPlugin {
         let tenths = (value * 10).rounded() / 10
         return tenths == tenths.rounded() ? String(Int(tenths)) + ".0" : String(tenths)
     }
+}
+
+extension FindingKind {
+    /// Updates of a variable that were lost (``LostUpdateCounter``).
+    public static let lostUpdate: FindingKind = "lost update"
 }

@@ -229,11 +229,10 @@ public final class RaceDetector: AnalysisPlugin {
         let what = "\(Self.noun(current.event).lowercased()) by \(currentEvent.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(previousEvent.thread)"
         self.findings.append(
             Finding(
-                plugin: self.name,
-                kind: "data race",
+                kind: .dataRace,
                 title: "DATA RACE",
                 message: "data race on \(name): \(what)",
-                variable: name,
+                variable: current.event.object,
                 objects: [context.object(current.event.object)],
                 events: [currentEvent, previousEvent],
                 fields: ["first": .event(previousEvent), "second": .event(currentEvent)]
@@ -252,14 +251,19 @@ public final class RaceDetector: AnalysisPlugin {
     }
 
     public func finish(in context: AnalysisContext) -> [Finding] {
-        // How many distinct location pairs race on each reported variable, for people.
-        var pairsByVariable: [String: Int] = [:]
-        for pair in self.locationPairs { pairsByVariable[context.objectName(ObjectID(UInt32(pair.variable))), default: 0] += 1 }
+        // How many distinct location pairs race on each reported variable (by object: two variables
+        // of one name are two variables), for people.
+        var pairsByVariable: [Int: Int] = [:]
+        for pair in self.locationPairs { pairsByVariable[pair.variable, default: 0] += 1 }
         return self.findings.map { finding in
             var finding = finding
-            let pairs = pairsByVariable[finding.variable ?? ""] ?? 1
+            let variable = finding.variableID.map { $0.index } ?? -1
+            let pairs = pairsByVariable[variable] ?? 1
             finding.fields["locationPairs"] = .integer(pairs)
-            if pairs > 1 { finding.details.append("\(pairs - 1) more pairs of source locations race on \(finding.variable ?? "it").") }
+            if pairs > 1 {
+                let name = finding.variableID.map { context.objectName($0) } ?? "it"
+                finding.details.append("\(pairs - 1) more pairs of source locations race on \(name).")
+            }
             return finding
         }
     }
@@ -294,4 +298,9 @@ struct LocationPair: Hashable {
     var variable: Int
     var first: UInt32
     var second: UInt32
+}
+
+extension FindingKind {
+    /// A data race (``RaceDetector``).
+    public static let dataRace: FindingKind = "data race"
 }

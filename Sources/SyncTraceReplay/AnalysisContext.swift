@@ -74,6 +74,7 @@ public final class AnalysisContext {
     public func object(_ object: ObjectID) -> FindingObject {
         let declaration = self.symbols.object(object)
         return FindingObject(
+            id: object,
             name: declaration.name,
             kind: declaration.kind.description,
             location: self.symbols.location(declaration.location)
@@ -83,10 +84,16 @@ public final class AnalysisContext {
     /// An event as a finding shows it; `index` is the event's ``eventIndex`` when it was handled.
     public func describe(_ event: TraceEvent, role: String, index: UInt64) -> FindingEvent {
         let object: String?
+        var objectID: ObjectID?
+        var otherThreadID: ThreadID?
         switch event.operation.target {
         case .none: object = nil
-        case .thread: object = self.threadName(event.otherThread)
-        case .object: object = self.objectName(event.object)
+        case .thread:
+            object = self.threadName(event.otherThread)
+            otherThreadID = event.otherThread
+        case .object:
+            object = self.objectName(event.object)
+            objectID = event.object
         }
         return FindingEvent(
             role: role,
@@ -95,7 +102,10 @@ public final class AnalysisContext {
             operation: event.operation.textName,
             object: object,
             location: self.location(event.location),
-            index: index
+            index: index,
+            threadID: event.thread,
+            objectID: objectID,
+            otherThreadID: otherThreadID
         )
     }
 }

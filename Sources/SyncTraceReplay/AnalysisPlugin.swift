@@ -61,8 +61,7 @@ public import SyncTraceFormat
 ///     public func finish(in context: AnalysisContext) -> [Finding] {
 ///         self.threadsByLock.filter { $0.value.count > 1 }.map { lock, threads in
 ///             Finding(
-///                 plugin: self.name,
-///                 kind: "shared lock",
+///                 kind: .sharedLock,
 ///                 title: "SHARED LOCK",
 ///                 message: "\(context.objectName(lock)) is taken by \(threads.count) threads",
 ///                 objects: [context.object(lock)]
@@ -70,7 +69,14 @@ public import SyncTraceFormat
 ///         }
 ///     }
 /// }
+/// 
+/// extension FindingKind {
+///     public static let sharedLock: FindingKind = "shared lock"   // JSON's "kind"
+/// }
 /// ```
+///
+/// The replay stamps each finding with the plugin's ``name`` (and the name of its variable, given by
+/// `ObjectID`): a plugin never repeats them.
 ///
 /// Plugins run on one thread, one replay at a time: no locking is needed inside. A plugin instance
 /// serves one replay; make a new one for the next.

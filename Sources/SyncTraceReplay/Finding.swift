@@ -1,19 +1,27 @@
-import SyncTraceFormat
+public import SyncTraceFormat
 
 /// What a plugin found: a data race, a deadlock, lost updates — with the objects involved and the
 /// events that explain it, ready to be rendered for people or as JSON.
+///
+/// Objects and threads are carried by identity (``variableID``, ``FindingObject/id``,
+/// ``FindingEvent/threadID``…) beside their names: two variables of one name are two findings that
+/// JSON tells apart, and findings of different plugins are linked by the object, not its name. The
+/// replay stamps ``plugin`` and resolves ``variable`` from ``variableID``.
 public struct Finding: Hashable, Sendable {
-    /// The plugin that found it (its ``AnalysisPlugin/name``).
+    /// The plugin that found it (its ``AnalysisPlugin/name``), stamped by the replay.
     public var plugin: String
     /// What kind of finding, within the plugin ("data race"; "potential", "actual").
-    public var kind: String
+    public var kind: FindingKind
     /// The heading of the block people read, e.g. "DATA RACE".
     public var title: String
     /// One line saying what was found.
     public var message: String
     /// The variable the finding is about, when there is one (a race, a lost update): its name as the
-    /// trace declares it. JSON's `"variable"`.
+    /// trace declares it, which the replay fills in from ``variableID``. JSON's `"variable"`.
     public var variable: String?
+    /// The variable the finding is about, by identity: what links findings of several plugins on one
+    /// variable, and JSON's `"variableId"`.
+    public var variableID: ObjectID?
     /// The objects involved.
     public var objects: [FindingObject]
     /// The events that explain the finding, in the order to show them.
@@ -23,10 +31,37 @@ public struct Finding: Hashable, Sendable {
     /// Plugin-specific fields for JSON (`"lost"`, `"locks"`, `"first"`, `"second"`…).
     public var fields: [String: FindingValue]
 
-    /// Creates a finding.
+    /// Creates a finding about `variable` (if it is about one): the replay stamps the plugin's name
+    /// and the variable's.
+    public init(
+        kind: FindingKind,
+        title: String,
+        message: String,
+        variable: ObjectID? = nil,
+        objects: [FindingObject] = [],
+        events: [FindingEvent] = [],
+        details: [String] = [],
+        fields: [String: FindingValue] = [:]
+    ) {
+        self.plugin = ""
+        self.kind = kind
+        self.title = title
+        self.message = message
+        self.variable = nil
+        self.variableID = variable
+        self.objects = objects
+        self.events = events
+        self.details = details
+        self.fields = fields
+    }
+
+    /// Creates a finding naming its plugin and its variable by name, as plugin API version 2 did: the
+    /// replay overwrites `plugin` with the plugin's name, and a variable named only by name is linked
+    /// to other findings by that name.
+    @available(*, deprecated, message: "use init(kind:title:message:variable:…) with the variable's ObjectID: the replay stamps the plugin's name")
     public init(
         plugin: String,
-        kind: String,
+        kind: FindingKind,
         title: String,
         message: String,
         variable: String? = nil,
@@ -40,6 +75,7 @@ public struct Finding: Hashable, Sendable {
         self.title = title
         self.message = message
         self.variable = variable
+        self.variableID = nil
         self.objects = objects
         self.events = events
         self.details = details
@@ -47,8 +83,10 @@ public struct Finding: Hashable, Sendable {
     }
 }
 
-/// An object a finding names.
+/// An object a finding names (``AnalysisContext/object(_:)`` makes one).
 public struct FindingObject: Hashable, Sendable {
+    /// The object, if the finding names a traced object: JSON's `"id"`.
+    public var id: ObjectID?
     /// Its name in the trace.
     public var name: String
     /// What it is ("variable", "lock"…).
@@ -56,8 +94,9 @@ public struct FindingObject: Hashable, Sendable {
     /// Where it was created, if known.
     public var location: String?
 
-    /// Creates an object description.
-    public init(name: String, kind: String, location: String? = nil) {
+    /// Creates an object description; `id` is the traced object, when it is one.
+    public init(id: ObjectID? = nil, name: String, kind: String, location: String? = nil) {
+        self.id = id
         self.name = name
         self.kind = kind
         self.location = location
@@ -70,18 +109,25 @@ public struct FindingEvent: Hashable, Sendable {
     public var role: String
     /// The thread's name.
     public var thread: String
+    /// The thread, by identity (JSON's `"threadId"`), when the event is a traced one.
+    public var threadID: ThreadID?
     /// Where the thread was created, and by whom, if known: "main.swift:9 by main".
     public var threadCreation: String?
     /// The operation's text-form name ("r", "w", "acq").
     public var operation: String
     /// The object's (or joined/forked thread's) name, if the operation names one.
     public var object: String?
+    /// The object the operation names, by identity (JSON's `"objectId"`).
+    public var objectID: ObjectID?
+    /// The thread a `fork` or `join` names, by identity (JSON's `"otherThreadId"`).
+    public var otherThreadID: ThreadID?
     /// The source location, if recorded.
     public var location: String?
     /// The event's position in the replayed order (0-based).
     public var index: UInt64
 
-    /// Creates an event description.
+    /// Creates an event description; ``AnalysisContext/describe(_:role:index:)`` makes one of a
+    /// traced event, with the identities.
     public init(
         role: String,
         thread: String,
@@ -89,10 +135,16 @@ public struct FindingEvent: Hashable, Sendable {
         operation: String,
         object: String?,
         location: String?,
-        index: UInt64
+        index: UInt64,
+        threadID: ThreadID? = nil,
+        objectID: ObjectID? = nil,
+        otherThreadID: ThreadID? = nil
     ) {
         self.role = role
         self.thread = thread
+        self.threadID = threadID
+        self.objectID = objectID
+        self.otherThreadID = otherThreadID
         self.threadCreation = threadCreation
         self.operation = operation
         self.object = object
@@ -101,11 +153,16 @@ public struct FindingEvent: Hashable, Sendable {
     }
 }
 
-/// A plugin-specific value of a finding's JSON.
+/// A plugin-specific value of a finding's JSON. May gain cases: a switch over it needs a `default:`.
 public enum FindingValue: Hashable, Sendable {
+    /// A string.
     case string(String)
+    /// An integer.
     case integer(Int)
+    /// A truth value.
     case boolean(Bool)
+    /// An array of strings.
     case strings([String])
+    /// An event, rendered as the events of ``Finding/events`` are.
     case event(FindingEvent)
 }

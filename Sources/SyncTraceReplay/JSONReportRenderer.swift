@@ -19,9 +19,12 @@ import SyncTraceFormat
 /// findings are of that part). `analysedEvents` (also `events`, as before) were replayed through the
 /// plugins; `unanalysedEvents` were read from a trace cut short but wait behind its first gap.
 ///
-/// An event is `{"role", "thread", "threadCreation", "operation", "object", "location", "index"}`
-/// (absent values are `null`); an object is `{"name", "kind", "location"}`. Every finding has
-/// `"plugin"`; plugins add their own fields. Keys are sorted, so output is stable.
+/// An event is `{"role", "thread", "threadId", "threadCreation", "operation", "object", "objectId",
+/// "otherThreadId", "location", "index"}` (absent values are `null`); an object is `{"id", "name",
+/// "kind", "location"}`. Ids are the trace's own (a thread's and an object's index in its
+/// declarations): stable for a trace, and what tells apart two objects of one name. A finding about
+/// a variable has `"variable"` (its name) and `"variableId"`. Every finding has `"plugin"`; plugins
+/// add their own fields. Keys are sorted, so output is stable.
 public enum JSONReportRenderer {
     /// The report as pretty-printed JSON.
     public static func render(_ report: AnalysisReport) -> String {
@@ -55,12 +58,13 @@ public enum JSONReportRenderer {
     static func json(_ finding: Finding) -> JSON {
         var fields: [String: JSON] = [
             "plugin": .string(finding.plugin),
-            "kind": .string(finding.kind),
+            "kind": .string(finding.kind.rawValue),
             "message": .string(finding.message),
             "objects": .array(finding.objects.map(Self.json)),
             "events": .array(finding.events.map(Self.json)),
         ]
         if let variable = finding.variable { fields["variable"] = .string(variable) }
+        if let variable = finding.variableID { fields["variableId"] = .number(Int(variable.rawValue)) }
         if !finding.details.isEmpty { fields["details"] = .array(finding.details.map(JSON.string)) }
         for (key, value) in finding.fields {
             switch value {
@@ -83,11 +87,15 @@ public enum JSONReportRenderer {
             "object": event.object.map(JSON.string) ?? .null,
             "location": event.location.map(JSON.string) ?? .null,
             "index": .number(Int(event.index)),
+            "threadId": event.threadID.map { .number(Int($0.rawValue)) } ?? .null,
+            "objectId": event.objectID.map { .number(Int($0.rawValue)) } ?? .null,
+            "otherThreadId": event.otherThreadID.map { .number(Int($0.rawValue)) } ?? .null,
         ])
     }
 
     static func json(_ object: FindingObject) -> JSON {
         .object([
+            "id": object.id.map { .number(Int($0.rawValue)) } ?? .null,
             "name": .string(object.name),
             "kind": .string(object.kind),
             "location": object.location.map(JSON.string) ?? .null,

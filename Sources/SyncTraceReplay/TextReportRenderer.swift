@@ -1,3 +1,5 @@
+import SyncTraceFormat
+
 /// Renders a report for people: one block per finding, modelled on Go's `WARNING: DATA RACE`, then
 /// a summary.
 public enum TextReportRenderer {
@@ -6,7 +8,20 @@ public enum TextReportRenderer {
     /// gap not analysed"), and that its findings are of the analysed part.
     public static func render(_ report: AnalysisReport) -> String {
         var text = ""
-        for finding in report.findings { Self.render(finding, into: &text) }
+        // Variables of one name that are different objects (two wallets' `balance`, three unnamed
+        // variables made on one line): their blocks say which object each is.
+        var objectsByName: [String: Set<ObjectID>] = [:]
+        for finding in report.findings {
+            if let name = finding.variable, let id = finding.variableID { objectsByName[name, default: []].insert(id) }
+        }
+        for finding in report.findings {
+            var note: String?
+            if let name = finding.variable, let id = finding.variableID, let count = objectsByName[name]?.count, count > 1 {
+                let declared = finding.objects.first { $0.id == id }?.location.map { ", declared at \($0)" } ?? ""
+                note = "This \(name) is object #\(id.rawValue)\(declared): the report names \(count) different variables \(name)."
+            }
+            Self.render(finding, note: note, into: &text)
+        }
         let trace = report.trace
         let shape = "\(Self.counted(trace.threads, "thread")), \(Self.counted(trace.objects, "object"))"
         var ending: String
@@ -57,14 +72,15 @@ public enum TextReportRenderer {
     /// One finding's block.
     public static func render(_ finding: Finding) -> String {
         var text = ""
-        Self.render(finding, into: &text)
+        Self.render(finding, note: nil, into: &text)
         return text
     }
 
     /// Appends one finding's block to `text`: its lines written straight into the report, piece by
     /// piece (a report of ten thousand findings is two hundred thousand lines, and an interpolated
     /// line is a string of its own first), the blank line before the closing rule left out.
-    static func render(_ finding: Finding, into text: inout String) {
+    /// `note`, if any, is a last line that the report adds (which object a variable of a shared name is).
+    static func render(_ finding: Finding, note: String?, into text: inout String) {
         var blankPending = false
         /// Starts a line that is not blank: the blank line before it, if one is pending, first.
         func begin() {
@@ -127,6 +143,7 @@ public enum TextReportRenderer {
             line("")
         }
         for detail in finding.details { line(detail) }
+        if let note { line(note) }
         // The last blank line, if the block ends with one, is not written.
         blankPending = false
         line("==================")

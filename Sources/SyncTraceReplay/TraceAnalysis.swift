@@ -85,8 +85,15 @@ public enum TraceAnalysis {
         var findings: [Finding] = []
         var summaries: [String: [String]] = [:]
         for plugin in plugins {
-            findings.append(contentsOf: plugin.finish(in: context))
-            summaries[plugin.name] = plugin.summaryLines(in: context)
+            let name = plugin.name
+            // Stamped here, so that no plugin repeats (or misspells) its own name or a variable's.
+            findings.append(contentsOf: plugin.finish(in: context).map { finding in
+                var finding = finding
+                finding.plugin = name
+                if let variable = finding.variableID { finding.variable = context.objectName(variable) }
+                return finding
+            })
+            summaries[name] = plugin.summaryLines(in: context)
         }
         findings = FindingCrossReference.link(findings)
         let symbols = source.symbols

@@ -103,7 +103,7 @@ struct ExampleTests {
         #expect(races.count == example.races.count, "one finding per racing variable")
 
         let deadlocks = report.findings.filter { $0.plugin == "deadlock" }
-        #expect(deadlocks.map(\.kind) == example.deadlocks.map(\.kind))
+        #expect(deadlocks.map(\.kind.rawValue) == example.deadlocks.map(\.kind))
         #expect(deadlocks.map { Set($0.stringsField("locks")) } == example.deadlocks.map(\.locks))
 
         var lost: [String: Int] = [:]

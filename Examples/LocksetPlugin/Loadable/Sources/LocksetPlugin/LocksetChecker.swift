@@ -96,11 +96,10 @@ public final class LocksetChecker: AnalysisPlugin {
         let earlier = context.describe(previous, role: previous.operation == .write ? "Previous write" : "Previous read", index: previousIndex)
         self.findings.append(
             Finding(
-                plugin: self.name,
-                kind: "no common lock",
+                kind: .noCommonLock,
                 title: "NO COMMON LOCK",
                 message: "\(name) is shared by several threads, and no lock is held at all of its accesses",
-                variable: name,
+                variable: event.object,
                 objects: [context.object(event.object)],
                 events: [current, earlier],
                 details: ["\(current.thread) held \(lockNames(event.thread)) at this access."]
@@ -113,4 +112,9 @@ public final class LocksetChecker: AnalysisPlugin {
     public func summaryLines(in context: AnalysisContext) -> [String] {
         ["\(self.sharedVariables) shared variable\(self.sharedVariables == 1 ? "" : "s"), \(self.findings.count) without a common lock"]
     }
+}
+
+extension FindingKind {
+    /// A shared variable with no lock held at all of its accesses (``LocksetChecker``).
+    public static let noCommonLock: FindingKind = "no common lock"
 }
