@@ -25,16 +25,19 @@ final class HappensBeforeEngine {
     @inline(__always)
     func apply(_ event: TraceEvent) {
         self.order.apply(event)
-        if let withoutLocks = self.orderWithoutLocks, !event.operation.isLockHandOver {
+        if let withoutLocks = self.orderWithoutLocks, !event.operation.isSkippedWithoutLocks {
             withoutLocks.apply(event)
         }
     }
 }
 
 extension TraceOperation {
-    /// Whether the operation hands a lock from one holder to the next (a release or an acquisition,
-    /// either side): the edges the order without locks leaves out. A `req` has no rule in either.
-    var isLockHandOver: Bool {
-        self == .acquire || self == .release || self == .readAcquire || self == .readRelease
+    /// Whether the order without locks skips the operation: a lock hand-over (a release or an
+    /// acquisition, either side: the edges that order leaves out), or a plain access, which has no
+    /// rule and only marks its epoch used — in that order nobody keeps the epoch of an access
+    /// without saying so (``HappensBefore/keepCurrentPoint(of:)``), and the accesses are most of the
+    /// events. A `req` has no rule in either order.
+    var isSkippedWithoutLocks: Bool {
+        self == .acquire || self == .release || self == .readAcquire || self == .readRelease || self == .read || self == .write
     }
 }

@@ -38,6 +38,15 @@ enum LoadablePluginBuild {
             "--configuration", configuration,
             "--product", "LocksetPlugin",
         ]
+        // The plugin's own files are compiled again every time (their object files removed, the
+        // build's plan kept): an incremental build does not recompile them when only a body they
+        // inline from SyncTraceReplay changed — the digest Entry.swift returns
+        // (SyncTracePluginAPI.interfaceDigest) above all — and synctrace would rightly refuse the
+        // stale library. Its dependencies stay incremental.
+        let objects = scratch.appendingPathComponent(configuration).appendingPathComponent("LocksetPlugin.build")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: objects.path)) ?? [] where name.hasSuffix(".o") {
+            try? FileManager.default.removeItem(at: objects.appendingPathComponent(name))
+        }
         do {
             let result = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
             guard result.status == 0 else {
