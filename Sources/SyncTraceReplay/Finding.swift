@@ -70,16 +70,9 @@ public struct Finding: Hashable, Sendable {
         details: [String] = [],
         fields: [String: FindingValue] = [:]
     ) {
+        self.init(kind: kind, title: title, message: message, objects: objects, events: events, details: details, fields: fields)
         self.plugin = plugin
-        self.kind = kind
-        self.title = title
-        self.message = message
         self.variable = variable
-        self.variableID = nil
-        self.objects = objects
-        self.events = events
-        self.details = details
-        self.fields = fields
     }
 }
 
