@@ -27,6 +27,9 @@ let package = Package(
         .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
         .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
         .library(name: "SyncTraceCLI", targets: ["SyncTraceCLI"]),
+        // For this package's tests and benchmarks (the nested Benchmarks package links it), not for
+        // apps: a seeded generator, the synthetic trace generator, a child-process runner.
+        .library(name: "SyncTraceTestSupport", targets: ["SyncTraceTestSupport"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
     dependencies: [
@@ -80,7 +83,13 @@ let package = Package(
             path: "Plugins/LostUpdateCounter",
             swiftSettings: strictSwift
         ),
-        // The command-line tool.
+        // What the tests and benchmarks share: a seeded generator, the synthetic trace generator
+        // (`synctrace generate` is its front end), a child-process runner.
+        .target(
+            name: "SyncTraceTestSupport",
+            dependencies: ["SyncTraceFormat"],
+            swiftSettings: strictSwift
+        ),
         // The command-line tool, as a library (so a custom build can add plugins) and its executable.
         .target(
             name: "SyncTraceCLI",
@@ -90,6 +99,7 @@ let package = Package(
                 "RaceDetector",
                 "DeadlockDetector",
                 "LostUpdateCounter",
+                "SyncTraceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -105,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "SyncTraceFormatTests",
             // CLZ4 frames hand-made record streams for the malformed-input tests.
-            dependencies: ["SyncTraceFormat", "CLZ4"],
+            dependencies: ["SyncTraceFormat", "SyncTraceTestSupport", "CLZ4"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),
@@ -157,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceTests",
-            dependencies: [
+            dependencies: ["SyncTraceTestSupport", 
                 "SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "DeadlockDetector",
                 "RecorderProbe",
             ],
@@ -165,14 +175,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceReplayTests",
-            dependencies: ["SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "SyncTraceFormat"],
+            dependencies: ["SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "SyncTraceFormat", "SyncTraceTestSupport"],
             swiftSettings: strictSwift
         ),
         // Go's race detector test cases, ported: recorded Swift programs and text traces, each with
         // Go's verdict (race or no race on a named variable).
         .testTarget(
             name: "SyncTraceConformanceTests",
-            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
+            dependencies: ["SyncTraceTestSupport", "SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
             exclude: ["CONFORMANCE.md"],
             resources: [.copy("Traces")],
             swiftSettings: strictSwift
@@ -181,14 +191,14 @@ let package = Package(
         // recorder's watchdog ending a hung child process.
         .testTarget(
             name: "SyncTraceDeadlockTests",
-            dependencies: ["DeadlockDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTrace", "RecorderProbe"],
+            dependencies: ["SyncTraceTestSupport", "DeadlockDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTrace", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
         // Runs every example recorded in a child process and checks what the analysis finds; depends
         // on the examples so that they are built before the tests run them.
         .testTarget(
             name: "SyncTraceExamplesTests",
-            dependencies: [
+            dependencies: ["SyncTraceTestSupport", 
                 "SyncTraceReplay", "RaceDetector", "DeadlockDetector", "LostUpdateCounter", "SyncTraceFormat",
                 "RacyCounter", "SeedPrograms", "SwiftConcurrency",
             ],
@@ -198,7 +208,7 @@ let package = Package(
             name: "SyncTraceCLITests",
             // Depends on the executables so that they are built before the tests run them (RacyCounter
             // records the traces that the tests cut short).
-            dependencies: ["SyncTraceFormat", "synctrace", "synctrace-lockset", "RacyCounter"],
+            dependencies: ["SyncTraceTestSupport", "SyncTraceFormat", "synctrace", "synctrace-lockset", "RacyCounter"],
             swiftSettings: strictSwift
         ),
     ]
