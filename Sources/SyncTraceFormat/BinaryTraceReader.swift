@@ -28,6 +28,10 @@ public final class BinaryTraceReader: TraceEventSource {
     public var droppedEventsByThread: [ThreadID: UInt64] { self.decoder.droppedEventsByThread }
     public var inputByteCount: Int { self.frames.consumedBytes }
     public var recordByteCount: Int? { self.frames.decompressedBytes }
+    public var form: TraceFile.Form { .binary }
+    /// False: a recorder writes each thread's events in batches of its own, which interleave only by
+    /// their sequence numbers.
+    public var isOrdered: Bool { false }
 
     /// Opens a binary trace file and reads its header.
     ///

@@ -26,6 +26,9 @@ public final class TextTraceReader: TraceEventSource {
     public var droppedEventCount: UInt64 { 0 }
     public var inputByteCount: Int { self.lines.consumedBytes }
     public var recordByteCount: Int? { nil }
+    public var form: TraceFile.Form { .text }
+    /// True: the text form lists events in an order consistent with happens-before.
+    public var isOrdered: Bool { true }
 
     /// Opens a text trace file.
     ///

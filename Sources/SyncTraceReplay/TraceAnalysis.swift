@@ -30,8 +30,8 @@ public enum TraceAnalysis {
         plugins: [any AnalysisPlugin],
         path: String = ""
     ) throws(TraceFormatError) -> AnalysisReport {
-        let form: TraceFile.Form = source.recordByteCount == nil ? .text : .binary
-        let ordering = form == .binary ? TraceOrdering(source: source) : nil
+        let form = source.form
+        let ordering = source.isOrdered ? nil : TraceOrdering(source: source)
         let happensBefore = HappensBefore()
         let context = AnalysisContext(happensBefore: happensBefore, symbols: source.symbols)
 
