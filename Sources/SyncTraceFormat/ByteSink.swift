@@ -116,17 +116,23 @@ final class ByteSink {
 
 /// A write cursor into space that ``ByteSink/appendReserved(maximum:_:)`` reserved: no checks, so the
 /// caller's bound on what it writes is what keeps it in bounds.
+@usableFromInline
 struct UncheckedWriter {
-    var pointer: UnsafeMutablePointer<UInt8>
+    @usableFromInline var pointer: UnsafeMutablePointer<UInt8>
 
-    @inline(__always)
+    @inlinable
+    init(pointer: UnsafeMutablePointer<UInt8>) {
+        self.pointer = pointer
+    }
+
+    @inlinable @inline(__always)
     mutating func writeByte(_ byte: UInt8) {
         self.pointer.pointee = byte
         self.pointer += 1
     }
 
     /// At most 10 bytes.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func writeVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
@@ -139,7 +145,7 @@ struct UncheckedWriter {
     }
 
     /// At most 10 bytes.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func writeSignedVarint(_ value: Int64) {
         self.writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
