@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 //
 // SyncTrace: record what a concurrent program does with its synchronization and shared state,
-// write it as an LZ4-compressed binary trace, and analyse it offline. See ../shared/DESIGN.md for
-// the map; every module below owns one part of the data flow and depends only "upstream".
+// write it as an LZ4-compressed binary trace, and analyse it offline. The map is the architecture
+// article, Sources/SyncTraceReplay/SyncTraceReplay.docc/Architecture.md: every module below owns one
+// part of the data flow and depends only "upstream" (Scripts/test.sh's build checks the imports).
 
 import PackageDescription
 
@@ -21,7 +22,8 @@ let package = Package(
         .library(name: "SyncTraceReplay", targets: ["SyncTraceReplay"]),
         // The plugin API as a shared library (SyncTraceReplay and SyncTraceFormat): a plugin loaded
         // at run time (`synctrace analyze --load`) links this product, so that its references to the
-        // plugin protocol and types resolve to the one copy inside `synctrace` (Docs/Plugins.md).
+        // plugin protocol and types resolve to the one copy inside `synctrace` (the plugin guide:
+        // Sources/SyncTraceReplay/SyncTraceReplay.docc/WritingAPlugin.md).
         .library(name: "SyncTracePluginAPI", type: .dynamic, targets: ["SyncTraceReplay"]),
         .library(name: "RaceDetector", targets: ["RaceDetector"]),
         .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
@@ -34,6 +36,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` for the DocC catalogs (Scripts/docs.sh); a command
+        // plugin, linked into nothing.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The machine's liblz4 (frame API); `make` / Scripts install liblz4-dev when it is missing.

@@ -1,6 +1,6 @@
 /// Appends the events of one batch record, encoding each where it is given: the one home of an
 /// event's encoding inside a batch (opcode flags, thread switches, sequence and timestamp deltas;
-/// see ``BinaryLayout``).
+/// see `BinaryLayout.swift`).
 ///
 /// ``TraceWriter/writeBatch(maximumEvents:_:)`` hands one to its body. A caller that holds its
 /// events in another shape than ``TraceEvent`` (the recorder's raw per-thread records) encodes them

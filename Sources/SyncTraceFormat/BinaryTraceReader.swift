@@ -1,4 +1,4 @@
-/// Reads a binary trace (LZ4 frames of records; see ``BinaryLayout``) as a stream of event batches.
+/// Reads a binary trace (LZ4 frames of records; see `BinaryLayout.swift`) as a stream of event batches.
 ///
 /// Every frame's checksum is verified before its records are decoded, and every record is checked
 /// against what the trace has declared, so a corrupt file throws ``TraceFormatError`` with a byte

@@ -1,4 +1,4 @@
-/// Reads the text form (see `TEXT-FORM.md`; RAPID STD files included) as a stream of event batches.
+/// Reads the text form (see <doc:TextForm>; RAPID STD files included) as a stream of event batches.
 ///
 /// Threads and objects are numbered in order of first appearance; an object's kind comes from the
 /// first operation that names it. Every line is checked twice: for its syntax, and against the

@@ -1,4 +1,4 @@
-/// An operation of the trace: one per operation of the text form (see `TEXT-FORM.md`).
+/// An operation of the trace: one per operation of the text form (see <doc:TextForm>).
 ///
 /// The raw values are the opcodes of the binary format (six bits, 1...63; 0 is reserved for the
 /// codec's thread switch): never renumber a case, only add new ones.

@@ -1,5 +1,5 @@
 /// Checks, event by event, that a trace is a linearization that respects happens-before: the rules
-/// `TEXT-FORM.md` lists (a `recv` before its `send`, a `rel` of a lock the thread does not hold, a
+/// <doc:TextForm> lists (a `recv` before its `send`, a `rel` of a lock the thread does not hold, a
 /// rendezvous sender with events before its `recv`, …) and the ones they imply (a thread's events
 /// before its `fork` or after its `join`, a lock taken while another thread holds it, a send on a full
 /// or closed channel, an object used as two different things).

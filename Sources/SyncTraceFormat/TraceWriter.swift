@@ -7,7 +7,7 @@ import Darwin
 /// Writes a binary trace: declarations and event batches, encoded into records and compressed into
 /// LZ4 frames that always end on a record boundary.
 ///
-/// Memory stays bounded by one frame (about ``BinaryLayout/defaultFrameContent`` bytes) whatever
+/// Memory stays bounded by one frame (about `BinaryLayout.defaultFrameContent` bytes) whatever
 /// the trace's length. A trace cut short (a crash, a full disk) loses at most the frame being built.
 /// Declare every thread, object and location before the first event that names it.
 ///
@@ -59,7 +59,7 @@ public final class TraceWriter {
         self.encoder.encodeHeader(header, into: self.sink)
     }
 
-    /// Creates a writer that keeps the trace in memory; read it from ``bytes`` after ``finish()``.
+    /// Creates a writer that keeps the trace in memory; read it from ``bytes`` after ``finish(signal:)``.
     public init(header: TraceHeader, frameContent: Int = 1 << 20) {
         self.destination = .memory
         self.frameContent = max(frameContent, 1024)
@@ -71,7 +71,7 @@ public final class TraceWriter {
         if case .file(let descriptor, _) = self.destination { _ = systemClose(descriptor) }
     }
 
-    /// The compressed trace of an in-memory writer (complete once ``finish()`` returned).
+    /// The compressed trace of an in-memory writer (complete once ``finish(signal:)`` returned).
     public var bytes: [UInt8] { self.memoryOutput }
 
     /// The identifier of `string`, declaring it on first use.

@@ -1,7 +1,8 @@
 public import SyncTraceFormat
 
 /// The happens-before order of a trace, rebuilt event by event with vector clocks, once per replay
-/// and shared by every plugin (see `TEXT-FORM.md` for the rule of each operation).
+/// and shared by every plugin (the text form's specification, `SyncTraceFormat.docc/TextForm.md`,
+/// gives the rule of each operation).
 ///
 /// Each thread has a clock; a release (unlock, send, atomic store, `done`, fork…) publishes the
 /// thread's clock into the object's, and the matching acquire (lock, receive, atomic load, `wait`,

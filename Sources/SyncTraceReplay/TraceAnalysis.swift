@@ -9,7 +9,7 @@ public import SyncTraceFormat
 public enum TraceAnalysis {
     /// Analyses the trace file at `path` (binary or text, told apart by content).
     ///
-    /// - Throws: ``TraceFormatError`` for an unreadable or malformed trace.
+    /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
     public static func run(path: String, plugins: [any AnalysisPlugin]) throws(TraceFormatError) -> AnalysisReport {
         let source = try TraceFile.open(path: path)
         do {

@@ -15,12 +15,12 @@ public import SyncTraceFormat
 /// its events while the others go on (it is descheduled on a loaded machine, or its buffer is not full
 /// yet) can come a few million events late. The ordering holds back whatever it must, however much:
 /// beyond ``memoryBudget`` events in memory, every waiting thread keeps an even share of its oldest
-/// events and the rest moves to a temporary file (``SpillFile``, in `$TMPDIR`), to be read back when
+/// events and the rest moves to a temporary file (`SpillFile`, in `$TMPDIR`), to be read back when
 /// the merge reaches it. So memory stays near the budget whatever the lag, and the file holds what
 /// waits.
 ///
 /// A trace whose orders contradict each other (two events each waiting for the other) is malformed:
-/// ``nextBatch(into:)`` throws, naming the events and objects involved. An object whose numbering
+/// ``nextBatch(into:maximumCount:)`` throws, naming the events and objects involved. An object whose numbering
 /// does not start at zero (it was used before recording started) or has a gap (events dropped under
 /// the recorder's drop policy) is resumed at its next recorded number once nothing else can proceed
 /// and the file is read (or, in a trace whose recorder reported lost events, once more than
@@ -30,7 +30,7 @@ public import SyncTraceFormat
 ///
 /// ## A trace cut short
 ///
-/// A trace without an end record (``TraceEnding/truncated(droppedBytes:)``: the process was killed
+/// A trace without an end record (`TraceEnding.truncated(droppedBytes:)`: the process was killed
 /// where no handler runs, or the file was cut) lost events the file cannot show, and any gap left
 /// once the file is read may be one of them. So the ordering resolves no gap at the end of such a
 /// trace: it hands out the trace's consistent cut — every event whose happens-before predecessors

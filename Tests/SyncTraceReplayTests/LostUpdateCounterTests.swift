@@ -5,7 +5,7 @@ import SyncTraceReplay
 import SyncTraceTestSupport
 import Testing
 
-/// The lost-update rules of `TEXT-FORM.md`, case by case, and the identity that defines them: for a
+/// The lost-update rules of `LostUpdateCounter`'s documentation, case by case, and the identity that defines them: for a
 /// counter incremented N times from zero, the updates lost are N minus the final value.
 @Suite("Lost updates")
 struct LostUpdateCounterTests {
