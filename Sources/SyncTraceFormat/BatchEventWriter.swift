@@ -130,28 +130,16 @@ final class BatchEncodingContext {
     @usableFromInline @exclusivity(unchecked) var objectCount: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var stringCount: UInt32 = 0
     /// Per declared object, one more than its last written sequence number.
-    @usableFromInline @exclusivity(unchecked) var nextSequence: UnsafeMutablePointer<UInt64>
-    private var sequenceCapacity = 64
+    @usableFromInline @exclusivity(unchecked) var sequences = RawBuffer<UInt64>(capacity: 64)
 
-    init() {
-        self.nextSequence = .allocate(capacity: self.sequenceCapacity)
-    }
-
-    deinit {
-        self.nextSequence.deallocate()
-    }
+    /// The sequence table's first entry (valid until the next declaration grows it).
+    @inlinable var nextSequence: UnsafeMutablePointer<UInt64> { self.sequences.base }
 
     /// Counts one more declared object, whose first sequence number is expected to be 0.
     func objectDeclared() {
         let index = Int(self.objectCount)
-        if index == self.sequenceCapacity {
-            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: self.sequenceCapacity * 2)
-            grown.update(from: self.nextSequence, count: index)
-            self.nextSequence.deallocate()
-            self.nextSequence = grown
-            self.sequenceCapacity *= 2
-        }
-        self.nextSequence[index] = 0
+        self.sequences.reserve(index + 1, preserving: index)
+        self.sequences.base[index] = 0
         self.objectCount += 1
     }
 }

@@ -9,18 +9,16 @@ import Darwin
 ///
 /// Not thread-safe; one writer owns it.
 final class ByteSink {
-    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var storage: RawBuffer<UInt8>
     private(set) var count = 0
-    private(set) var capacity: Int
 
     init(capacity: Int = 1 << 16) {
-        self.capacity = max(capacity, 64)
-        self.base = .allocate(capacity: self.capacity)
+        self.storage = RawBuffer(capacity: max(capacity, 64))
     }
 
-    deinit {
-        self.base.deallocate()
-    }
+    /// The first byte's address (valid until the sink grows).
+    var base: UnsafeMutablePointer<UInt8> { self.storage.base }
+    private var capacity: Int { self.storage.capacity }
 
     /// The bytes written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: self.base, count: self.count) }
@@ -32,13 +30,7 @@ final class ByteSink {
     }
 
     private func grow(to needed: Int) {
-        var newCapacity = self.capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: self.base, count: self.count)
-        self.base.deallocate()
-        self.base = newBase
-        self.capacity = newCapacity
+        self.storage.reserve(needed, preserving: self.count)
     }
 
     func removeAll() { self.count = 0 }
