@@ -130,16 +130,21 @@ final class BatchEncodingContext {
     @usableFromInline @exclusivity(unchecked) var objectCount: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var stringCount: UInt32 = 0
     /// Per declared object, one more than its last written sequence number.
-    @usableFromInline @exclusivity(unchecked) var sequences = RawBuffer<UInt64>(capacity: 64)
+    private var sequences = RawBuffer<UInt64>(capacity: 64)
+    /// The sequence table's first entry: `sequences.base`, kept here for the inlined encoding loop
+    /// (which cannot reach the buffer itself), and set again whenever a declaration grows the table.
+    @usableFromInline @exclusivity(unchecked) private(set) var nextSequence: UnsafeMutablePointer<UInt64>
 
-    /// The sequence table's first entry (valid until the next declaration grows it).
-    @inlinable var nextSequence: UnsafeMutablePointer<UInt64> { self.sequences.base }
+    init() {
+        self.nextSequence = self.sequences.base
+    }
 
     /// Counts one more declared object, whose first sequence number is expected to be 0.
     func objectDeclared() {
         let index = Int(self.objectCount)
         self.sequences.reserve(index + 1, preserving: index)
-        self.sequences.base[index] = 0
+        self.nextSequence = self.sequences.base
+        self.nextSequence[index] = 0
         self.objectCount += 1
     }
 }

@@ -6,12 +6,11 @@
 /// to keep when it grows. It is not copyable, so the storage has exactly one owner and is freed
 /// exactly once. ``base`` changes when the buffer grows: a pointer taken before a growth must not be
 /// used after it.
-@usableFromInline
 struct RawBuffer<Element: BitwiseCopyable>: ~Copyable {
     /// The first element's address (valid until the next growth).
-    @usableFromInline private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var base: UnsafeMutablePointer<Element>
     /// How many elements fit.
-    @usableFromInline private(set) var capacity: Int
+    private(set) var capacity: Int
 
     /// Storage for `capacity` elements (at least one), uninitialized.
     init(capacity: Int) {
