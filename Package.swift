@@ -48,10 +48,16 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
         ),
+        // Data structures the format module and the replay share (a FIFO queue), public so that they
+        // inline across the modules; not part of any API (like swift-nio's _NIODataStructures).
+        .target(
+            name: "_SyncTraceDataStructures",
+            swiftSettings: strictSwift
+        ),
         // The event model, the binary codec, the LZ4 frame container and the text form.
         .target(
             name: "SyncTraceFormat",
-            dependencies: ["CLZ4"],
+            dependencies: ["CLZ4", "_SyncTraceDataStructures"],
             swiftSettings: strictSwift
         ),
         // The recorder's C side: thread-local slots and the inline append that every traced
@@ -66,7 +72,7 @@ let package = Package(
         // The offline half: ordering, happens-before, the plugin protocol, findings and renderers.
         .target(
             name: "SyncTraceReplay",
-            dependencies: ["SyncTraceFormat"],
+            dependencies: ["SyncTraceFormat", "_SyncTraceDataStructures"],
             swiftSettings: strictSwift
         ),
         // The built-in analysis plugins, each built only on the replay.
@@ -120,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "SyncTraceFormatTests",
             // CLZ4 frames hand-made record streams for the malformed-input tests.
-            dependencies: ["SyncTraceFormat", "SyncTraceTestSupport", "CLZ4"],
+            dependencies: ["SyncTraceFormat", "SyncTraceTestSupport", "_SyncTraceDataStructures", "CLZ4"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),

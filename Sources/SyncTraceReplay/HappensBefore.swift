@@ -1,4 +1,5 @@
 public import SyncTraceFormat
+import _SyncTraceDataStructures
 
 /// The happens-before order of a trace, rebuilt event by event with vector clocks, once per replay
 /// and shared by every plugin (the text form's specification, `SyncTraceFormat.docc/TextForm.md`,

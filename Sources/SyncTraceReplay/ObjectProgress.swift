@@ -1,4 +1,5 @@
 import SyncTraceFormat
+import _SyncTraceDataStructures
 
 /// ``TraceOrdering``'s per-object state: the sequence number each object's next operation must
 /// have, each channel's capacity, and the threads blocked in a rendezvous send until its receive.
@@ -9,10 +10,10 @@ struct ObjectProgress: ~Copyable {
     /// holds an earlier one (it cannot); an object whose first recorded number is higher is resumed
     /// there by the ordering's stall resolution.
     var nextSequence = FlatArray<UInt64>()
-    /// Per channel (per object: 0 for the others): its capacity.
-    var channelCapacity: [Int] = []
+    /// Per channel (per object: capacity 0 for the others): what its capacity means.
+    var channels: [ChannelRules] = []
     /// Per rendezvous channel with sends not yet received: the senders, oldest first.
-    var pendingSenders: [Int: [ThreadID]] = [:]
+    var pendingSenders: [Int: FIFOQueue<ThreadID>] = [:]
     /// Per thread: whether it is blocked in a rendezvous send until the receive.
     var blockedInSend: [Bool] = []
 

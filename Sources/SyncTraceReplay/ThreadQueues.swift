@@ -1,4 +1,5 @@
 import SyncTraceFormat
+import _SyncTraceDataStructures
 
 /// ``TraceOrdering``'s per-thread state: each thread's queue of events read and not yet gone out,
 /// which threads can go on, which wait for their `fork`, and the file order of what is buffered.

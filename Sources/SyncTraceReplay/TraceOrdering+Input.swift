@@ -130,8 +130,8 @@ extension TraceOrdering {
             self.objects.blockedInSend.append(false)
             self.logicalThreads.add()
         }
-        while self.objects.channelCapacity.count < objects {
-            self.objects.channelCapacity.append(symbols.objects[self.objects.channelCapacity.count].capacity)
+        while self.objects.channels.count < objects {
+            self.objects.channels.append(ChannelRules(capacity: symbols.objects[self.objects.channels.count].capacity))
         }
         self.objects.nextSequence.grow(to: objects, filling: 0)
     }

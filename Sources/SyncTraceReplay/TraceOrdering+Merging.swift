@@ -1,4 +1,5 @@
 import SyncTraceFormat
+import _SyncTraceDataStructures
 
 // Merging: sending out the events that are ready, in file order where it is a valid one.
 extension TraceOrdering {
@@ -112,14 +113,13 @@ extension TraceOrdering {
             self.objects.nextSequence[object] = event.sequence &+ 1
             switch operation {
             case .makeChannel:
-                self.objects.channelCapacity[object] = Int(clamping: event.argument)
-            case .send where self.objects.channelCapacity[object] == 0:
-                self.objects.pendingSenders[object, default: []].append(event.thread)
+                self.objects.channels[object] = ChannelRules(capacity: Int(clamping: event.argument))
+            case .send where self.objects.channels[object].isRendezvous:
+                self.objects.pendingSenders[object, default: FIFOQueue()].append(event.thread)
                 self.objects.blockedInSend[event.thread.index] = true
-            case .receive where self.objects.channelCapacity[object] == 0:
-                if var senders = self.objects.pendingSenders[object], !senders.isEmpty {
-                    self.objects.blockedInSend[senders.removeFirst().index] = false
-                    self.objects.pendingSenders[object] = senders
+            case .receive where self.objects.channels[object].isRendezvous:
+                if let sender = self.objects.pendingSenders[object]?.popFirst() {
+                    self.objects.blockedInSend[sender.index] = false
                 }
             default:
                 break
