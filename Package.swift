@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 //
 // SyncTrace: record what a concurrent program does with its synchronization and shared state,
-// write it as an LZ4-compressed binary trace, and analyse it offline. See ../shared/DESIGN.md for
-// the map; every module below owns one part of the data flow and depends only "upstream".
+// write it as an LZ4-compressed binary trace, and analyse it offline. The map is the architecture
+// article, Sources/SyncTraceReplay/SyncTraceReplay.docc/Architecture.md: every module below owns one
+// part of the data flow and depends only "upstream" (Scripts/test.sh's build checks the imports).
 
 import PackageDescription
 
@@ -21,16 +22,23 @@ let package = Package(
         .library(name: "SyncTraceReplay", targets: ["SyncTraceReplay"]),
         // The plugin API as a shared library (SyncTraceReplay and SyncTraceFormat): a plugin loaded
         // at run time (`synctrace analyze --load`) links this product, so that its references to the
-        // plugin protocol and types resolve to the one copy inside `synctrace` (Docs/Plugins.md).
+        // plugin protocol and types resolve to the one copy inside `synctrace` (the plugin guide:
+        // Sources/SyncTraceReplay/SyncTraceReplay.docc/WritingAPlugin.md).
         .library(name: "SyncTracePluginAPI", type: .dynamic, targets: ["SyncTraceReplay"]),
         .library(name: "RaceDetector", targets: ["RaceDetector"]),
         .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
         .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
         .library(name: "SyncTraceCLI", targets: ["SyncTraceCLI"]),
+        // For this package's tests and benchmarks (the nested Benchmarks package links it), not for
+        // apps: a seeded generator, the synthetic trace generator, a child-process runner.
+        .library(name: "SyncTraceTestSupport", targets: ["SyncTraceTestSupport"]),
         .executable(name: "synctrace", targets: ["synctrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` for the DocC catalogs (Scripts/docs.sh); a command
+        // plugin, linked into nothing.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The machine's liblz4 (frame API); `make` / Scripts install liblz4-dev when it is missing.
@@ -40,10 +48,16 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
         ),
+        // Data structures the format module and the replay share (a FIFO queue), public so that they
+        // inline across the modules; not part of any API (like swift-nio's _NIODataStructures).
+        .target(
+            name: "_SyncTraceDataStructures",
+            swiftSettings: strictSwift
+        ),
         // The event model, the binary codec, the LZ4 frame container and the text form.
         .target(
             name: "SyncTraceFormat",
-            dependencies: ["CLZ4"],
+            dependencies: ["CLZ4", "_SyncTraceDataStructures"],
             swiftSettings: strictSwift
         ),
         // The recorder's C side: thread-local slots and the inline append that every traced
@@ -56,11 +70,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // The offline half: ordering, happens-before, the plugin protocol, findings and renderers.
-        // PluginAPIDigest generates SyncTracePluginAPI.interfaceDigest from its code and Format's,
-        // which `--load` checks (Docs/Plugins.md, "What is stable").
+        // PluginAPIDigest generates SyncTracePluginAPI.interfaceDigest from its code and that of the
+        // targets it depends on, which `--load` checks (the plugin guide, "What is stable").
         .target(
             name: "SyncTraceReplay",
-            dependencies: ["SyncTraceFormat"],
+            dependencies: ["SyncTraceFormat", "_SyncTraceDataStructures"],
             swiftSettings: strictSwift,
             plugins: ["PluginAPIDigest"]
         ),
@@ -93,7 +107,13 @@ let package = Package(
             path: "Plugins/LostUpdateCounter",
             swiftSettings: strictSwift
         ),
-        // The command-line tool.
+        // What the tests and benchmarks share: a seeded generator, the synthetic trace generator
+        // (`synctrace generate` is its front end), a child-process runner.
+        .target(
+            name: "SyncTraceTestSupport",
+            dependencies: ["SyncTraceFormat"],
+            swiftSettings: strictSwift
+        ),
         // The command-line tool, as a library (so a custom build can add plugins) and its executable.
         .target(
             name: "SyncTraceCLI",
@@ -103,6 +123,7 @@ let package = Package(
                 "RaceDetector",
                 "DeadlockDetector",
                 "LostUpdateCounter",
+                "SyncTraceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -118,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "SyncTraceFormatTests",
             // CLZ4 frames hand-made record streams for the malformed-input tests.
-            dependencies: ["SyncTraceFormat", "CLZ4"],
+            dependencies: ["SyncTraceFormat", "SyncTraceTestSupport", "_SyncTraceDataStructures", "CLZ4"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),
@@ -170,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceTests",
-            dependencies: [
+            dependencies: ["SyncTraceTestSupport", 
                 "SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "DeadlockDetector",
                 "RecorderProbe",
             ],
@@ -178,14 +199,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceReplayTests",
-            dependencies: ["SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "SyncTraceFormat"],
+            dependencies: ["SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "SyncTraceFormat", "SyncTraceTestSupport"],
             swiftSettings: strictSwift
         ),
         // Go's race detector test cases, ported: recorded Swift programs and text traces, each with
         // Go's verdict (race or no race on a named variable).
         .testTarget(
             name: "SyncTraceConformanceTests",
-            dependencies: ["SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
+            dependencies: ["SyncTraceTestSupport", "SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector"],
             exclude: ["CONFORMANCE.md"],
             resources: [.copy("Traces")],
             swiftSettings: strictSwift
@@ -194,14 +215,14 @@ let package = Package(
         // recorder's watchdog ending a hung child process.
         .testTarget(
             name: "SyncTraceDeadlockTests",
-            dependencies: ["DeadlockDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTrace", "RecorderProbe"],
+            dependencies: ["SyncTraceTestSupport", "DeadlockDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTrace", "RecorderProbe"],
             swiftSettings: strictSwift
         ),
         // Runs every example recorded in a child process and checks what the analysis finds; depends
         // on the examples so that they are built before the tests run them.
         .testTarget(
             name: "SyncTraceExamplesTests",
-            dependencies: [
+            dependencies: ["SyncTraceTestSupport", 
                 "SyncTraceReplay", "RaceDetector", "DeadlockDetector", "LostUpdateCounter", "SyncTraceFormat",
                 "RacyCounter", "SeedPrograms", "SwiftConcurrency",
             ],
@@ -211,7 +232,7 @@ let package = Package(
             name: "SyncTraceCLITests",
             // Depends on the executables so that they are built before the tests run them (RacyCounter
             // records the traces that the tests cut short).
-            dependencies: ["SyncTraceFormat", "SyncTraceReplay", "PluginAPIDigestTool", "synctrace", "synctrace-lockset", "RacyCounter"],
+            dependencies: ["SyncTraceTestSupport", "SyncTraceFormat", "SyncTraceReplay", "PluginAPIDigestTool", "synctrace", "synctrace-lockset", "RacyCounter"],
             swiftSettings: strictSwift
         ),
     ]

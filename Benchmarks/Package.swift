@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SyncTraceFormat", package: "SyncTrace"),
+                .product(name: "SyncTraceTestSupport", package: "SyncTrace"),
             ],
             path: "Benchmarks/FormatBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -69,6 +70,7 @@ let package = Package(
                 .product(name: "DeadlockDetector", package: "SyncTrace"),
                 .product(name: "SyncTraceReplay", package: "SyncTrace"),
                 .product(name: "RaceDetector", package: "SyncTrace"),
+                .product(name: "SyncTraceTestSupport", package: "SyncTrace"),
             ],
             path: "Benchmarks/ReplayBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

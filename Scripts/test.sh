@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/bootstrap.sh
 
-swift build --build-tests
+# The import check fails the build when a target imports a module it does not declare as a
+# dependency: the module arrows of Package.swift (and of the architecture article) hold.
+swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build "$@"

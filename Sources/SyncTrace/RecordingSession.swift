@@ -8,16 +8,17 @@ import Glibc
 import Darwin
 #endif
 
-/// One recording: the trace file, the writer thread, the recorders of the threads that recorded,
-/// and the pool of event buffers that circulate between them.
+/// One recording's lifecycle: the trace file, the recorders of the threads that record, the pool
+/// of event buffers that circulate between them and the writer thread (``SessionWriter``), and
+/// the stop that ends it.
 final class RecordingSession: @unchecked Sendable {
     // Safe to share: mutable state is behind `state` (a lock), the queue and the buffer pool; the
-    // encoder is touched only by the writer thread.
+    // writer's own state is touched only by the writer thread.
     let epoch: UInt64
     let path: String
     let options: TraceRecorderOptions
     let queue: HandoffQueue
-    let encoder: SessionEncoder
+    let writer: SessionWriter
     private let startNanoseconds: UInt64
     /// Event storage the threads and the writer pass between them.
     let buffers: EventBufferPool
@@ -35,8 +36,6 @@ final class RecordingSession: @unchecked Sendable {
     let state = PlatformLocked(State())
     /// The process that started the session: a child forked from it does not own it.
     let ownerProcess = getpid()
-    /// The options' flush interval in nanoseconds (nil: frames are written only when full).
-    private let flushIntervalNanoseconds: UInt64?
 
     /// Starts a session recording to `path` (a `%p` in it already replaced by the process id).
     ///
@@ -49,10 +48,6 @@ final class RecordingSession: @unchecked Sendable {
         self.epoch = epoch
         self.path = path
         self.options = options
-        self.flushIntervalNanoseconds = options.flushInterval.map { interval in
-            let (seconds, attoseconds) = interval.components
-            return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
-        }
         self.queue = HandoffQueue(limit: options.maximumQueuedBuffers)
         // As much free storage as a full queue holds, and a little more.
         self.buffers = EventBufferPool(
@@ -69,11 +64,16 @@ final class RecordingSession: @unchecked Sendable {
         let descriptor = try TraceFileLock.openLocked(path)
         // A child forked while this session records closes its copy (see `synctrace_fork.c`).
         synctrace_set_trace_descriptor(descriptor)
-        self.encoder = SessionEncoder(writer: TraceWriter(fileDescriptor: descriptor, path: path, header: header), epoch: epoch)
+        self.writer = SessionWriter(
+            queue: self.queue,
+            writer: TraceWriter(fileDescriptor: descriptor, path: path, header: header),
+            epoch: epoch,
+            flushInterval: options.flushInterval
+        )
         self.watchdog = (options.watchdog ?? TraceWatchdogOptions.fromEnvironment()).map(TraceWatchdog.init)
         synctrace_set_coarse_clock(0)
-        synctrace_set_signal_handling(options.handlesSignals ? 1 : 0, Self.signalWaitLimit)
-        guard let thread = PlatformThread.spawn(blockingProcessSignals: true, { [self] in self.runWriter() }) else {
+        synctrace_set_signal_handling(options.handlesSignals ? 1 : 0, SessionWriter.signalWaitLimit)
+        guard let thread = PlatformThread.spawn(blockingProcessSignals: true, { [self] in self.writer.run(for: self) }) else {
             // The writer closes the file as it goes: a later fork must not close what reuses its number.
             synctrace_set_trace_descriptor(-1)
             throw .cannotCreate(path: path, reason: "cannot start the writer thread")
@@ -218,69 +218,8 @@ final class RecordingSession: @unchecked Sendable {
         }
     }
 
-    // MARK: The writer thread
-
-    private func runWriter() {
-        synctrace_writer_started()
-        defer { synctrace_writer_stopped() }
-        var failed = false
-        var flushesHandled: UInt64 = 0
-        var lastSweep = synctrace_monotonic_nanoseconds()
-        // The header goes to disk at once: a process that dies before its first frame fills leaves a
-        // trace that says so (cut short, or ended by its signal), never an empty file.
-        self.writeFrame(failed: &failed)
-        var lastFrame = synctrace_monotonic_nanoseconds()
-        while true {
-            var finishing: Int32 = 0
-            let signal = synctrace_pending_signal_request(&finishing)
-            if signal != 0 {
-                if finishing != 0 {
-                    self.finishForSignal(signal, failed: &failed)
-                    synctrace_complete_signal_request()
-                    return
-                }
-                self.flushForSignal(failed: &failed)
-                synctrace_complete_signal_request()
-            }
-            // Sweep before taking: what the sweep queues is taken in this same pass, so the pass that
-            // finds the queue closed and empty (and ends the loop) cannot leave a swept chunk behind.
-            let now = synctrace_monotonic_nanoseconds()
-            if now &- lastSweep >= Self.sweepInterval {
-                lastSweep = now
-                self.sweepIdleBuffers()
-            }
-            let (chunks, flushRequest, closed) = self.queue.takeAll(timeout: 1_000_000)
-            self.tickClock()
-            for chunk in chunks {
-                self.watchdog?.monitor.observe(chunk)
-                self.encode(chunk, failed: &failed)
-            }
-            // A flush is complete once a pass finds nothing more queued before it.
-            if chunks.isEmpty && flushRequest > flushesHandled {
-                self.writeFrame(failed: &failed)
-                flushesHandled = flushRequest
-                self.queue.finishedFlush(flushRequest)
-            }
-            if chunks.isEmpty && closed { break }
-            // Bounded loss where nothing runs at the end (SIGKILL, power loss): what is encoded goes
-            // to the file at least every `flushInterval`.
-            if let interval = self.flushIntervalNanoseconds, self.encoder.writer.pendingByteCount > 0 {
-                let now = synctrace_monotonic_nanoseconds()
-                if now &- lastFrame >= interval {
-                    self.writeFrame(failed: &failed)
-                    lastFrame = now
-                }
-            }
-        }
-        // Before the writer closes it: a fork after the close must not close that number again.
-        synctrace_set_trace_descriptor(-1)
-        self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.writer.finish() }
-        self.recordSummary()
-    }
-
     /// Keeps what the session wrote, for stop() to return.
-    func recordSummary() {
-        let writer = self.encoder.writer
+    func recordSummary(of writer: TraceWriter) {
         self.state.withLock { state in
             state.summary = TraceRecordingSummary(
                 path: self.path,
@@ -292,46 +231,13 @@ final class RecordingSession: @unchecked Sendable {
         }
     }
 
-    /// Runs one step of writing the trace unless writing has failed already; the first error stops
-    /// recording (reported once, see `fail`) and every later step is skipped.
-    func write(failed: inout Bool, _ step: () throws(TraceIOError) -> Void) {
-        guard !failed else { return }
-        do {
-            try step()
-        } catch {
-            failed = true
-            self.fail(reason: error.reason)
-        }
-    }
-
-    /// Encodes a chunk (unless writing has failed) and gives its storage back.
-    func encode(_ chunk: EventChunk, failed: inout Bool) {
-        self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.encode(chunk) }
-        self.release(chunk)
-    }
-
-    /// Writes the frame built so far to the file, unless writing has failed.
-    func writeFrame(failed: inout Bool) {
-        self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.writer.flush() }
-    }
-
-    /// How long a signal handler waits for the writer before handing the signal on regardless.
-    static let signalWaitLimit: UInt64 = 2_000_000_000
-
-    /// How often the writer takes the events sitting in threads' partly filled buffers.
-    static let sweepInterval: UInt64 = 10_000_000
-
     /// Takes what every thread has recorded since its last hand-over. A thread that recorded a few
     /// events and went quiet would otherwise hold them until its buffer fills or it exits, and the
     /// replay, which orders events across threads, would have to hold back everything that follows
-    /// them: the sweep bounds that lag by time instead.
+    /// them: the writer sweeps every ``SessionWriter/sweepInterval`` to bound that lag by time.
     func sweepIdleBuffers() {
         let recorders = self.state.withLock { state in state.stopping ? [] : Array(state.recorders.values) }
         for recorder in recorders { recorder.sweep() }
-    }
-
-    private func tickClock() {
-        synctrace_set_coarse_clock((synctrace_monotonic_nanoseconds() &- self.startNanoseconds) / 1000)
     }
 
     /// Stops recording after a write error and reports it once; the program runs on unrecorded.

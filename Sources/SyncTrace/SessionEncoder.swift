@@ -18,7 +18,6 @@ final class SessionEncoder {
     @exclusivity(unchecked) private var objectIDs = DenseIDMap()
     // Also read for every event, by the writer thread only (see `objectIDs`).
     @exclusivity(unchecked) private var sites = CallSiteTable()
-    @exclusivity(unchecked) private var staging: [TraceEvent] = []
     /// Per OS thread (by its registry id), the logical thread its buffer was running at the end of
     /// its last chunk, if any (by trace id), and that logical thread's next event position.
     private var running: [UInt32: (thread: ThreadID, position: UInt64)] = [:]
@@ -31,86 +30,117 @@ final class SessionEncoder {
         self.epoch = epoch
     }
 
-    /// Encodes one chunk of an OS thread's events as a batch.
+    /// Encodes one chunk of an OS thread's events as batches.
     ///
     /// Switch records in the chunk say which logical thread (a traced task, a dispatched work item)
     /// the events after them belong to; every run of a logical thread's events starts with a `resume`
     /// naming its position in that thread's program order, since the OS threads that ran it hand
     /// their chunks over in any order (see ``TraceOperation/resume``).
+    ///
+    /// Each raw record is encoded in the loop that reads it (``BatchEventWriter``): no array of trace
+    /// events in between, since this loop runs for every event the program records.
     func encode(_ chunk: EventChunk) throws(TraceIOError) {
-        // Declared when one of its own events comes: a pool thread that only ran tasks is no thread
-        // of the trace.
-        var osThread: ThreadID?
         if chunk.droppedBefore > 0 {
             try self.writer.writeDropped(thread: try self.traceThread(chunk.thread), count: chunk.droppedBefore)
         }
-        self.staging.removeAll(keepingCapacity: true)
-        self.staging.reserveCapacity(chunk.range.count + 1)
-        var logical = self.running[chunk.thread]
-        // The clock the events were stamped from, at or after every stamp: what restores their high half.
-        let now = synctrace_coarse_clock()
-        // Whether the staged events end in a run of the current logical thread (which needs no new
-        // `resume` to go on).
-        var inLogicalRun = false
-        for index in chunk.range {
-            let raw = chunk.storage[index]
-            if raw.operation >= UInt8(SYNCTRACE_DECLARE_OPERATION) {
-                // Switch, announcement or declaration: the record holds a reference to the logical
-                // thread, retained for the writer.
-                let owner = raw.file.map { Unmanaged<LogicalThread>.fromOpaque($0).takeRetainedValue() }
-                if raw.operation == UInt8(SYNCTRACE_DECLARE_OPERATION) {
-                    _ = try self.traceThread(raw.object, owner)
-                    continue
-                }
-                inLogicalRun = false
-                if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) {
-                    logical = raw.sequence == UInt64.max ? nil : (try self.traceThread(raw.object, owner), raw.sequence)
-                } else {
-                    // A logical thread was just forked: say so where the fork is, so that the replay
-                    // knows a join of it must wait for its `exit` (its events may come much later).
-                    let child = try self.traceThread(raw.object, owner)
-                    self.staging.append(TraceEvent(operation: .resume, thread: child, argument: 0, timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)))
-                }
-                continue
-            }
-            guard let operation = TraceOperation(rawValue: raw.operation) else { continue }
-            var target = raw.object
-            switch operation.target {
-            case .none: break
-            case .thread: target = try self.traceThread(raw.object).rawValue
-            case .object:
-                if let known = self.objectIDs[Int(raw.object)] {
-                    target = known
-                } else {
-                    target = try self.declareObject(raw.object)
+        var state = ChunkState(logical: self.running[chunk.thread])
+        // Each raw record gives at most two events (a `resume`, then the event).
+        let step = TraceWriter.maximumBatchEvents / 2
+        var start = chunk.range.lowerBound
+        while start < chunk.range.upperBound {
+            let end = min(start + step, chunk.range.upperBound)
+            try self.writer.writeBatch(maximumEvents: 2 * (end - start)) { (batch) throws(TraceIOError) in
+                for index in start..<end {
+                    try self.encode(chunk.storage[index], of: chunk.thread, state: &state, into: &batch)
                 }
             }
-            let thread: ThreadID
-            if let logical {
-                thread = logical.thread
-            } else {
-                if osThread == nil { osThread = try self.traceThread(chunk.thread) }
-                thread = osThread!
-            }
-            if let position = logical?.position, !inLogicalRun {
-                self.staging.append(TraceEvent(operation: .resume, thread: thread, argument: Int64(position), timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)))
-                inLogicalRun = true
-            }
-            self.staging.append(
-                TraceEvent(
-                    operation: operation,
-                    thread: thread,
-                    target: target,
-                    location: try self.site(file: raw.file, length: raw.file_length, line: raw.line),
-                    argument: raw.argument,
-                    sequence: raw.sequence,
-                    timestamp: synctrace_unwrap_timestamp(raw.timestamp, now)
-                )
-            )
-            if logical != nil { logical!.position += 1 }
+            start = end
         }
-        self.running[chunk.thread] = logical
-        try self.writer.write(self.staging)
+        self.running[chunk.thread] = state.logical
+    }
+
+    /// What encoding a chunk carries from one raw record to the next.
+    private struct ChunkState {
+        /// The logical thread the records now belong to (by trace id), with its next event's position.
+        var logical: (thread: ThreadID, position: UInt64)?
+        /// The OS thread's trace id, once one of its own events came: a pool thread that only ran tasks
+        /// is no thread of the trace.
+        var osThread: ThreadID?
+        /// Whether the events written end in a run of the current logical thread (which needs no new
+        /// `resume` to go on).
+        var inLogicalRun = false
+        /// The clock the events were stamped from, at or after every stamp: what restores their high half.
+        let now = synctrace_coarse_clock()
+    }
+
+    @inline(__always)
+    private func encode(
+        _ raw: synctrace_event,
+        of osThreadID: UInt32,
+        state: inout ChunkState,
+        into batch: inout BatchEventWriter
+    ) throws(TraceIOError) {
+        if raw.operation >= UInt8(SYNCTRACE_DECLARE_OPERATION) {
+            try self.encodeMarker(raw, state: &state, into: &batch)
+            return
+        }
+        guard let operation = TraceOperation(rawValue: raw.operation) else { return }
+        var target = raw.object
+        switch operation.target {
+        case .none: break
+        case .thread: target = try self.traceThread(raw.object).rawValue
+        case .object:
+            if let known = self.objectIDs[Int(raw.object)] {
+                target = known
+            } else {
+                target = try self.declareObject(raw.object)
+            }
+        }
+        let timestamp = synctrace_unwrap_timestamp(raw.timestamp, state.now)
+        let thread: ThreadID
+        if let logical = state.logical {
+            thread = logical.thread
+            if !state.inLogicalRun {
+                batch.append(.resume, thread: thread, target: 0, location: nil, argument: Int64(logical.position), sequence: 0, timestamp: timestamp)
+                state.inLogicalRun = true
+            }
+            state.logical!.position += 1
+        } else if let osThread = state.osThread {
+            thread = osThread
+        } else {
+            thread = try self.traceThread(osThreadID)
+            state.osThread = thread
+        }
+        batch.append(
+            operation,
+            thread: thread,
+            target: target,
+            location: try self.site(file: raw.file, length: raw.file_length, line: raw.line),
+            argument: raw.argument,
+            sequence: raw.sequence,
+            timestamp: timestamp
+        )
+    }
+
+    /// A switch, announcement or declaration record: the record holds a reference to the logical
+    /// thread, retained for the writer.
+    @inline(never)
+    private func encodeMarker(_ raw: synctrace_event, state: inout ChunkState, into batch: inout BatchEventWriter) throws(TraceIOError) {
+        let owner = raw.file.map { Unmanaged<LogicalThread>.fromOpaque($0).takeRetainedValue() }
+        if raw.operation == UInt8(SYNCTRACE_DECLARE_OPERATION) {
+            _ = try self.traceThread(raw.object, owner)
+            return
+        }
+        state.inLogicalRun = false
+        if raw.operation == UInt8(SYNCTRACE_SWITCH_OPERATION) {
+            state.logical = raw.sequence == UInt64.max ? nil : (try self.traceThread(raw.object, owner), raw.sequence)
+        } else {
+            // A logical thread was just forked: say so where the fork is, so that the replay knows a
+            // join of it must wait for its `exit` (its events may come much later).
+            let child = try self.traceThread(raw.object, owner)
+            let timestamp = synctrace_unwrap_timestamp(raw.timestamp, state.now)
+            batch.append(.resume, thread: child, target: 0, location: nil, argument: 0, sequence: 0, timestamp: timestamp)
+        }
     }
 
     /// The trace's id of recorder thread `id`, declaring the thread the first time: an OS thread from

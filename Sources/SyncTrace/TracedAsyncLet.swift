@@ -2,7 +2,7 @@
 /// where its value is taken.
 ///
 /// `async let` is syntax, so it cannot be wrapped; instead, make one of these just before it, run
-/// the child's work through ``run(_:)``, and pass the awaited value through ``join(_:fileID:line:)``:
+/// the child's work through ``run(fileID:line:_:)``, and pass the awaited value through ``join(_:fileID:line:)``:
 ///
 /// ```swift
 /// let left = TracedAsyncLet()
@@ -14,7 +14,10 @@ public struct TracedAsyncLet: Sendable {
 
     /// Records the `fork` of the child about to be created by the next `async let`.
     ///
-    /// - Parameter name: What reports call the child's thread (by default "task N").
+    /// - Parameters:
+    ///   - name: What reports call the child's thread (by default "task N").
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
     public init(name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
         TraceRecorder.startFromEnvironmentOnce()
         self.thread = LogicalThread.fork(name: name, kind: "task", fileID: fileID, line: line)

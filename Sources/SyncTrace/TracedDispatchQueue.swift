@@ -62,9 +62,13 @@ public final class TracedDispatchQueue: Sendable {
     /// ```
     ///
     /// - Parameters:
+    ///   - label: The label of the `DispatchQueue` underneath.
+    ///   - qos: Its quality of service.
     ///   - attributes: `[]` for a serial queue, `.concurrent` for a concurrent one (and
     ///     `.initiallyInactive` if wanted: activate it through ``queue``).
     ///   - name: What reports call the queue's lock; by default its label.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
     public init(
         label: String,
         qos: DispatchQoS = .unspecified,
@@ -96,7 +100,13 @@ public final class TracedDispatchQueue: Sendable {
     /// pool.async(group: loads) { slot[] = load() }     // `loads.wait()` follows it
     /// ```
     ///
-    /// - Parameter group: A group the item enters now and leaves when it has run.
+    /// - Parameters:
+    ///   - group: A group the item enters now and leaves when it has run.
+    ///   - qos: The item's quality of service, as for `DispatchQueue.async`.
+    ///   - flags: `.barrier` on a concurrent queue runs the item alone; other flags pass through.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
+    ///   - work: The item's body; it runs as a thread of the trace of its own.
     public func async(
         group: TracedDispatchGroup? = nil,
         qos: DispatchQoS = .unspecified,

@@ -33,7 +33,10 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
     /// Creates a mutex holding `initialValue`.
     ///
     /// - Parameters:
+    ///   - initialValue: The value the mutex guards.
     ///   - name: What reports and the text form call it; by default `TracedMutex@File.swift:12`.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
     public init(_ initialValue: consuming sending Value, name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
         self.storage = Mutex(Storage(value: initialValue))
         self.objectID = ObjectRegistry.register(kind: .lock, name: name, typeName: "TracedMutex", fileID: fileID, line: line)

@@ -26,7 +26,12 @@ public struct TracedTask<Success: Sendable, Failure: Error>: Sendable {
 extension TracedTask where Failure == Never {
     /// Starts a task running `operation`, as `Task.init` does, and records its start.
     ///
-    /// - Parameter name: What reports call the task's thread (by default "task N").
+    /// - Parameters:
+    ///   - name: What reports call the task's thread (by default "task N").
+    ///   - priority: The task's priority, as for `Task.init`.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
+    ///   - operation: The task's body; its events are one thread of the trace across every `await`.
     public init(
         name: String? = nil,
         priority: TaskPriority? = nil,
@@ -58,7 +63,12 @@ extension TracedTask where Failure == Never {
 extension TracedTask where Failure == any Error {
     /// Starts a task running the throwing `operation`, as `Task.init` does, and records its start.
     ///
-    /// - Parameter name: What reports call the task's thread (by default "task N").
+    /// - Parameters:
+    ///   - name: What reports call the task's thread (by default "task N").
+    ///   - priority: The task's priority, as for `Task.init`.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
+    ///   - operation: The throwing body; the task's thread ends when it returns or throws.
     public init(
         name: String? = nil,
         priority: TaskPriority? = nil,

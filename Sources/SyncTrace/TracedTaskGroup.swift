@@ -23,7 +23,12 @@ public struct TracedTaskGroup<ChildTaskResult: Sendable> {
 
     /// Adds a child task running `operation`, as `TaskGroup.addTask` does, and records its start.
     ///
-    /// - Parameter name: What reports call the child's thread (by default "task N").
+    /// - Parameters:
+    ///   - name: What reports call the child's thread (by default "task N").
+    ///   - priority: The child's priority, as for `TaskGroup.addTask`.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
+    ///   - operation: The child's body; its result comes back through ``next(isolation:fileID:line:)``.
     public mutating func addTask(
         name: String? = nil,
         priority: TaskPriority? = nil,

@@ -34,7 +34,11 @@ public final class TracedThread: Sendable {
 
     /// Starts a thread running `body` and returns its handle; call ``join(fileID:line:)`` to wait for it.
     ///
-    /// - Parameter name: What reports call the thread (by default "thread N").
+    /// - Parameters:
+    ///   - name: What reports call the thread (by default "thread N").
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
+    ///   - body: What the thread runs; it ends when `body` returns.
     /// - Precondition: the system can start another thread (as with `Thread.start()`, running out
     ///   of threads stops the program with a message).
     @discardableResult

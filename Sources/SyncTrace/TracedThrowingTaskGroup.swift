@@ -21,7 +21,12 @@ public struct TracedThrowingTaskGroup<ChildTaskResult: Sendable> {
     /// Adds a child task running the throwing `operation`, as `ThrowingTaskGroup.addTask` does, and
     /// records its start.
     ///
-    /// - Parameter name: What reports call the child's thread (by default "task N").
+    /// - Parameters:
+    ///   - name: What reports call the child's thread (by default "task N").
+    ///   - priority: The child's priority, as for `ThrowingTaskGroup.addTask`.
+    ///   - fileID: The file of the call site the trace records (leave the default).
+    ///   - line: The line of the call site the trace records (leave the default).
+    ///   - operation: The throwing body; a child that throws is joined all the same.
     public mutating func addTask(
         name: String? = nil,
         priority: TaskPriority? = nil,

@@ -1,6 +1,6 @@
 import ArgumentParser
 import SyncTraceFormat
-import SyncTraceReplay
+import SyncTraceTestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -35,7 +35,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let source = try TraceOpening.open(self.trace)
-        let form: TraceFile.Form = source.recordByteCount == nil ? .text : .binary
+        let form = source.form
         let statistics: TraceStatistics
         do {
             statistics = try TraceStatistics(reading: source)

@@ -12,7 +12,7 @@ enum TraceOpening {
         } catch {
             throw CommandFailure(error)
         }
-        guard ordered, source.recordByteCount != nil else { return source }
+        guard ordered, !source.isOrdered else { return source }
         return OrderedTraceSource(source)
     }
 

@@ -28,6 +28,7 @@
 /// than `req` carry a sequence number (a `req` orders nothing); it is
 /// stored as the difference from one more than the previous sequence number of the same object in
 /// the stream, so the common case (no other thread touched the object in between) is the byte 0.
+@usableFromInline
 enum BinaryLayout {
     /// The four bytes that start the raw record stream.
     static let magic: [UInt8] = Array("SYTR".utf8)
@@ -42,10 +43,11 @@ enum BinaryLayout {
     static let droppedTag: UInt8 = 0x06
     static let signalEndTag: UInt8 = 0x07
 
-    static let switchOpcode: UInt8 = 0x00
+    // Computed and inlinable: constants in the encoding loops of other modules (the recorder's).
+    @inlinable static var switchOpcode: UInt8 { 0x00 }
     static let operationMask: UInt8 = 0x3F
-    static let locationFlag: UInt8 = 0x40
-    static let timestampFlag: UInt8 = 0x80
+    @inlinable static var locationFlag: UInt8 { 0x40 }
+    @inlinable static var timestampFlag: UInt8 { 0x80 }
 
     /// The largest encoded event: opcode, then at most four 10-byte varints and a 5-byte one.
     static let maximumEventSize = 1 + 5 + 10 + 10 + 10 + 5

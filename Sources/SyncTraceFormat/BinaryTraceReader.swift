@@ -1,4 +1,4 @@
-/// Reads a binary trace (LZ4 frames of records; see ``BinaryLayout``) as a stream of event batches.
+/// Reads a binary trace (LZ4 frames of records; see `BinaryLayout.swift`) as a stream of event batches.
 ///
 /// Every frame's checksum is verified before its records are decoded, and every record is checked
 /// against what the trace has declared, so a corrupt file throws ``TraceFormatError`` with a byte
@@ -28,6 +28,10 @@ public final class BinaryTraceReader: TraceEventSource {
     public var droppedEventsByThread: [ThreadID: UInt64] { self.decoder.droppedEventsByThread }
     public var inputByteCount: Int { self.frames.consumedBytes }
     public var recordByteCount: Int? { self.frames.decompressedBytes }
+    public var form: TraceFile.Form { .binary }
+    /// False: a recorder writes each thread's events in batches of its own, which interleave only by
+    /// their sequence numbers.
+    public var isOrdered: Bool { false }
 
     /// Opens a binary trace file and reads its header.
     ///

@@ -9,18 +9,16 @@ import Darwin
 ///
 /// Not thread-safe; one writer owns it.
 final class ByteSink {
-    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var storage: RawBuffer<UInt8>
     private(set) var count = 0
-    private(set) var capacity: Int
 
     init(capacity: Int = 1 << 16) {
-        self.capacity = max(capacity, 64)
-        self.base = .allocate(capacity: self.capacity)
+        self.storage = RawBuffer(capacity: max(capacity, 64))
     }
 
-    deinit {
-        self.base.deallocate()
-    }
+    /// The first byte's address (valid until the sink grows).
+    var base: UnsafeMutablePointer<UInt8> { self.storage.base }
+    private var capacity: Int { self.storage.capacity }
 
     /// The bytes written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: self.base, count: self.count) }
@@ -32,13 +30,7 @@ final class ByteSink {
     }
 
     private func grow(to needed: Int) {
-        var newCapacity = self.capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: self.base, count: self.count)
-        self.base.deallocate()
-        self.base = newBase
-        self.capacity = newCapacity
+        self.storage.reserve(needed, preserving: self.count)
     }
 
     func removeAll() { self.count = 0 }
@@ -116,17 +108,23 @@ final class ByteSink {
 
 /// A write cursor into space that ``ByteSink/appendReserved(maximum:_:)`` reserved: no checks, so the
 /// caller's bound on what it writes is what keeps it in bounds.
+@usableFromInline
 struct UncheckedWriter {
-    var pointer: UnsafeMutablePointer<UInt8>
+    @usableFromInline var pointer: UnsafeMutablePointer<UInt8>
 
-    @inline(__always)
+    @inlinable
+    init(pointer: UnsafeMutablePointer<UInt8>) {
+        self.pointer = pointer
+    }
+
+    @inlinable @inline(__always)
     mutating func writeByte(_ byte: UInt8) {
         self.pointer.pointee = byte
         self.pointer += 1
     }
 
     /// At most 10 bytes.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func writeVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
@@ -139,7 +137,7 @@ struct UncheckedWriter {
     }
 
     /// At most 10 bytes.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func writeSignedVarint(_ value: Int64) {
         self.writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }

@@ -11,15 +11,18 @@ final class LZ4FrameDecompressor {
     private let fileName: String
     private var context: OpaquePointer?
 
-    private var chunk: UnsafeMutablePointer<UInt8>
-    private let chunkCapacity: Int
+    private let chunkStorage: RawBuffer<UInt8>
+    private var chunk: UnsafeMutablePointer<UInt8> { self.chunkStorage.base }
+    private var chunkCapacity: Int { self.chunkStorage.capacity }
     private var chunkStart = 0
     private var chunkEnd = 0
     /// File offset of the byte at `chunkStart`.
     private var chunkFileOffset = 0
 
-    private var frame: UnsafeMutablePointer<UInt8>
-    private var frameCapacity: Int
+    private var frameStorage: RawBuffer<UInt8>
+    /// The frame being decompressed (valid until it grows, which only `growFrame` does).
+    private var frame: UnsafeMutablePointer<UInt8> { self.frameStorage.base }
+    private var frameCapacity: Int { self.frameStorage.capacity }
 
     /// File offset where the most recently returned frame starts.
     private(set) var frameFileOffset = 0
@@ -33,10 +36,8 @@ final class LZ4FrameDecompressor {
     init(input: any TraceByteInput, fileName: String, chunkCapacity: Int = 1 << 20) throws(TraceFormatError) {
         self.input = input
         self.fileName = fileName
-        self.chunkCapacity = chunkCapacity
-        self.chunk = .allocate(capacity: chunkCapacity)
-        self.frameCapacity = 1 << 16
-        self.frame = .allocate(capacity: self.frameCapacity)
+        self.chunkStorage = RawBuffer(capacity: chunkCapacity)
+        self.frameStorage = RawBuffer(capacity: 1 << 16)
         var context: OpaquePointer?
         let status = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
         guard LZ4F_isError(status) == 0, let context else {
@@ -47,8 +48,6 @@ final class LZ4FrameDecompressor {
 
     deinit {
         LZ4F_freeDecompressionContext(self.context)
-        self.chunk.deallocate()
-        self.frame.deallocate()
     }
 
     /// The content of the next complete frame, valid until the next call; `nil` at the end of the file
@@ -132,11 +131,7 @@ final class LZ4FrameDecompressor {
                 reason: "an LZ4 frame decompresses to more than \(BinaryLayout.maximumFrameContent) bytes"
             )
         }
-        let newFrame = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newFrame.update(from: self.frame, count: self.frameCapacity)
-        self.frame.deallocate()
-        self.frame = newFrame
-        self.frameCapacity = newCapacity
+        self.frameStorage.reserve(newCapacity, preserving: self.frameCapacity)
     }
 
     private static func describe(_ code: Int) -> String {

@@ -13,8 +13,10 @@ final class LineSplitter {
     static let maximumLineLength = 1 << 20
 
     private let input: any TraceByteInput
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    private var storage: RawBuffer<UInt8>
+    /// The buffer's first byte (valid until it grows, which only `refill` does).
+    private var buffer: UnsafeMutablePointer<UInt8> { self.storage.base }
+    private var capacity: Int { self.storage.capacity }
     private var start = 0
     private var end = 0
     private var inputEnded = false
@@ -29,12 +31,7 @@ final class LineSplitter {
     init(input: any TraceByteInput, chunkSize: Int = LineSplitter.defaultChunkSize) {
         precondition(chunkSize > 0, "a chunk holds at least one byte")
         self.input = input
-        self.capacity = chunkSize
-        self.buffer = .allocate(capacity: chunkSize)
-    }
-
-    deinit {
-        self.buffer.deallocate()
+        self.storage = RawBuffer(capacity: chunkSize)
     }
 
     /// The next line without its line terminator, valid until the next call; `nil` at the end.
@@ -84,12 +81,7 @@ final class LineSplitter {
             self.end = pending
         }
         if self.end == self.capacity {
-            let newCapacity = self.capacity * 2
-            let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBuffer.update(from: self.buffer, count: self.end)
-            self.buffer.deallocate()
-            self.buffer = newBuffer
-            self.capacity = newCapacity
+            self.storage.reserve(self.capacity * 2, preserving: self.end)
         }
         let count: Int
         do {

@@ -1,11 +1,7 @@
-/// Encodes records of the raw stream (see ``BinaryLayout``) into a ``ByteSink``.
-///
-/// It keeps the per-object sequence state that makes sequence numbers one byte in the common case,
-/// so one encoder must see every batch of a trace, in file order.
+/// Encodes the records of the raw stream other than batch bodies (see ``BinaryLayout``, and
+/// ``BatchEventWriter`` for the events) into a ``ByteSink``.
 struct RecordEncoder {
-    private var nextSequence: [UInt64] = []
-
-    mutating func encodeHeader(_ header: TraceHeader, into sink: ByteSink) {
+    func encodeHeader(_ header: TraceHeader, into sink: ByteSink) {
         sink.reserve(64)
         for byte in BinaryLayout.magic { sink.writeByte(byte) }
         sink.writeVarint(UInt64(header.formatVersion))
@@ -31,7 +27,7 @@ struct RecordEncoder {
         sink.writeVarint(location.map { UInt64($0.rawValue) + 1 } ?? 0)
     }
 
-    mutating func encodeObject(
+    func encodeObject(
         id: ObjectID,
         kind: ObjectKind,
         name: StringID,
@@ -46,9 +42,6 @@ struct RecordEncoder {
         sink.writeVarint(UInt64(name.rawValue))
         sink.writeVarint(location.map { UInt64($0.rawValue) + 1 } ?? 0)
         sink.writeVarint(UInt64(capacity))
-        if self.nextSequence.count <= id.index {
-            self.nextSequence.append(contentsOf: repeatElement(0, count: id.index + 1 - self.nextSequence.count))
-        }
     }
 
     func encodeDropped(thread: ThreadID, count: UInt64, into sink: ByteSink) {
@@ -70,54 +63,14 @@ struct RecordEncoder {
         }
     }
 
-    /// Encodes `events` as one batch record. The caller keeps batches at most
-    /// ``BinaryLayout/maximumBatchEvents`` long and declares every id the events name first.
-    mutating func encodeBatch(_ events: UnsafeBufferPointer<TraceEvent>, into sink: ByteSink) {
-        guard let first = events.first else { return }
+    /// Encodes a batch record's header; its `byteLength` encoded events follow.
+    func encodeBatchHeader(thread: UInt32, timestamp: UInt64, count: Int, byteLength: Int, into sink: ByteSink) {
         sink.reserve(32)
         sink.writeByte(BinaryLayout.batchTag)
-        sink.writeVarint(UInt64(first.thread.rawValue))
-        sink.writeVarint(first.timestamp)
-        sink.writeVarint(UInt64(events.count))
-        let lengthOffset = sink.count
-        sink.writeByte(0); sink.writeByte(0); sink.writeByte(0); sink.writeByte(0)
-        let bodyStart = sink.count
-
-        var thread = first.thread
-        var timestamp = first.timestamp
-        // Bounded by construction: each event writes at most a thread switch and one largest event.
-        let maximum = events.count * (BinaryLayout.maximumEventSize + BinaryLayout.maximumSwitchSize)
-        self.nextSequence.withUnsafeMutableBufferPointer { nextSequence in
-            sink.appendReserved(maximum: maximum) { out in
-                for event in events {
-                    if event.thread != thread {
-                        out.writeByte(BinaryLayout.switchOpcode)
-                        out.writeVarint(UInt64(event.thread.rawValue))
-                        thread = event.thread
-                    }
-                    let operation = event.operation
-                    var opcode = operation.rawValue
-                    if event.location != nil { opcode |= BinaryLayout.locationFlag }
-                    let timestampDelta = Int64(bitPattern: event.timestamp &- timestamp)
-                    if timestampDelta != 0 { opcode |= BinaryLayout.timestampFlag }
-                    out.writeByte(opcode)
-                    if case .none = operation.target {} else { out.writeVarint(UInt64(event.target)) }
-                    if operation.hasArgument { out.writeSignedVarint(event.argument) }
-                    if operation.hasSequence {
-                        // The writer checked every target against the declared objects, and
-                        // `nextSequence` has an entry per declared object.
-                        let index = Int(event.target)
-                        out.writeSignedVarint(Int64(bitPattern: event.sequence &- nextSequence[index]))
-                        nextSequence[index] = event.sequence &+ 1
-                    }
-                    if timestampDelta != 0 {
-                        out.writeSignedVarint(timestampDelta)
-                        timestamp = event.timestamp
-                    }
-                    if let location = event.location { out.writeVarint(UInt64(location.rawValue)) }
-                }
-            }
-        }
-        sink.patchUInt32(UInt32(sink.count - bodyStart), at: lengthOffset)
+        sink.writeVarint(UInt64(thread))
+        sink.writeVarint(timestamp)
+        sink.writeVarint(UInt64(count))
+        var length = UInt32(byteLength).littleEndian
+        withUnsafeBytes(of: &length) { sink.writeBytes($0) }
     }
 }

@@ -1,4 +1,4 @@
-/// Prints events in the text form (see `TEXT-FORM.md`), so that parsing the output gives back the
+/// Prints events in the text form (see <doc:TextForm>), so that parsing the output gives back the
 /// same events in the same order.
 ///
 /// Names that are not valid text-form names (a recorder's "worker 1" or `TracedVar@main.swift:12`)

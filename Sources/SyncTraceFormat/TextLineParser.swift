@@ -17,7 +17,7 @@ struct ParsedLine: Equatable {
     static let empty = ParsedLine(thread: 0..<0, operation: .begin, target: 0..<0, argument: 0, location: nil)
 }
 
-/// Parses single lines of the text form (see `TEXT-FORM.md`) from their bytes, with a message for
+/// Parses single lines of the text form (see <doc:TextForm>) from their bytes, with a message for
 /// every way a line can be malformed that says what was expected.
 ///
 /// A well-formed line costs no allocation: fields are found by byte scans and handed on as ranges;

@@ -1,4 +1,4 @@
-/// Reads the text form (see `TEXT-FORM.md`; RAPID STD files included) as a stream of event batches.
+/// Reads the text form (see <doc:TextForm>; RAPID STD files included) as a stream of event batches.
 ///
 /// Threads and objects are numbered in order of first appearance; an object's kind comes from the
 /// first operation that names it. Every line is checked twice: for its syntax, and against the
@@ -26,6 +26,9 @@ public final class TextTraceReader: TraceEventSource {
     public var droppedEventCount: UInt64 { 0 }
     public var inputByteCount: Int { self.lines.consumedBytes }
     public var recordByteCount: Int? { nil }
+    public var form: TraceFile.Form { .text }
+    /// True: the text form lists events in an order consistent with happens-before.
+    public var isOrdered: Bool { true }
 
     /// Opens a text trace file.
     ///

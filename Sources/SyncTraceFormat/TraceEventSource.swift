@@ -19,6 +19,13 @@ public protocol TraceEventSource: AnyObject {
     var inputByteCount: Int { get }
     /// Decompressed record bytes of a binary trace so far; `nil` for a text trace.
     var recordByteCount: Int? { get }
+    /// The form of the input the events are read from (what reports call it).
+    var form: TraceFile.Form { get }
+    /// Whether the events come out in an order the replay can apply as it reads them, every event
+    /// after the events it depends on: true for a text trace (the form requires it) and for an
+    /// ordering source; false for a recorder's binary trace, whose per-thread batches must first be
+    /// merged by their sequence numbers.
+    var isOrdered: Bool { get }
 
     /// Replaces the contents of `events` with the next batch; returns `false` at the end of the trace.
     ///

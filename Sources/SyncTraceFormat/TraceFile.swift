@@ -5,7 +5,7 @@ public enum TraceFile {
     public enum Form: String, Sendable, CustomStringConvertible {
         /// LZ4 frames of binary records.
         case binary
-        /// The text form of `TEXT-FORM.md`.
+        /// The text form (<doc:TextForm>).
         case text
 
         public var description: String { self.rawValue }

@@ -6,12 +6,12 @@ public struct ThreadID: RawRepresentable, Hashable, Comparable, Sendable, Custom
     public var rawValue: UInt32
 
     /// Creates a thread identifier from its dense index.
-    public init(rawValue: UInt32) {
+    @inlinable public init(rawValue: UInt32) {
         self.rawValue = rawValue
     }
 
     /// Creates a thread identifier from its dense index.
-    public init(_ rawValue: UInt32) {
+    @inlinable public init(_ rawValue: UInt32) {
         self.rawValue = rawValue
     }
 
@@ -29,12 +29,12 @@ public struct ObjectID: RawRepresentable, Hashable, Comparable, Sendable, Custom
     public var rawValue: UInt32
 
     /// Creates an object identifier from its dense index.
-    public init(rawValue: UInt32) {
+    @inlinable public init(rawValue: UInt32) {
         self.rawValue = rawValue
     }
 
     /// Creates an object identifier from its dense index.
-    public init(_ rawValue: UInt32) {
+    @inlinable public init(_ rawValue: UInt32) {
         self.rawValue = rawValue
     }
 
@@ -52,12 +52,12 @@ public struct StringID: RawRepresentable, Hashable, Sendable, CustomStringConver
     public var rawValue: UInt32
 
     /// Creates a string identifier from its dense index.
-    public init(rawValue: UInt32) {
+    @inlinable public init(rawValue: UInt32) {
         self.rawValue = rawValue
     }
 
     /// Creates a string identifier from its dense index.
-    public init(_ rawValue: UInt32) {
+    @inlinable public init(_ rawValue: UInt32) {
         self.rawValue = rawValue
     }
 

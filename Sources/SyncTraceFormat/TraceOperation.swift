@@ -1,4 +1,4 @@
-/// An operation of the trace: one per operation of the text form (see `TEXT-FORM.md`).
+/// An operation of the trace: one per operation of the text form (see <doc:TextForm>).
 ///
 /// A struct with a static member per operation, not an enum: the set of operations grows (a new
 /// primitive, a new opcode), and a new operation must not break code built against this version.

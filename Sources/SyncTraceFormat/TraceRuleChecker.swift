@@ -1,5 +1,7 @@
+import _SyncTraceDataStructures
+
 /// Checks, event by event, that a trace is a linearization that respects happens-before: the rules
-/// `TEXT-FORM.md` lists (a `recv` before its `send`, a `rel` of a lock the thread does not hold, a
+/// <doc:TextForm> lists (a `recv` before its `send`, a `rel` of a lock the thread does not hold, a
 /// rendezvous sender with events before its `recv`, …) and the ones they imply (a thread's events
 /// before its `fork` or after its `join`, a lock taken while another thread holds it, a send on a full
 /// or closed channel, an object used as two different things).
@@ -37,13 +39,6 @@ public struct TraceRuleChecker: Sendable {
         var rendezvousQueue: Int32 = -1
     }
 
-    /// Senders of a rendezvous channel not yet received, oldest first.
-    private struct SenderQueue: Sendable {
-        var senders: [ThreadID] = []
-        var head = 0
-        var isEmpty: Bool { self.head == self.senders.count }
-    }
-
     /// How positions are named in messages ("line", "event").
     public var positionName: String
     private var threads: [ThreadState] = []
@@ -54,7 +49,8 @@ public struct TraceRuleChecker: Sendable {
     private static let unused = Int.min
     /// Read-lock depth by holder, for each object ever read-locked.
     private var readLocks: [[ThreadID: Int]] = []
-    private var rendezvousQueues: [SenderQueue] = []
+    /// Per rendezvous channel a send queued on: the senders not yet received, oldest first.
+    private var rendezvousQueues: [FIFOQueue<ThreadID>] = []
 
     /// Creates a checker whose messages call positions `positionName` ("line 12").
     public init(positionName: String = "line") {
@@ -242,34 +238,28 @@ public struct TraceRuleChecker: Sendable {
             if let closed = state.closedAt {
                 return "send(\(name())) on a closed channel (closed on \(self.at(closed)))"
             }
-            if state.capacity > 0 && state.sends - state.receives >= state.capacity {
+            let rules = ChannelRules(capacity: state.capacity)
+            if rules.isFull(sends: state.sends, receives: state.receives) {
                 let pending = state.sends - state.receives
                 return "send(\(name())) on a full channel: capacity \(state.capacity), "
                     + "\(counted(pending, "value")) not yet received"
             }
             state.sends += 1
-            if state.capacity == 0 {
+            if rules.isRendezvous {
                 if state.rendezvousQueue < 0 {
                     state.rendezvousQueue = Int32(self.rendezvousQueues.count)
-                    self.rendezvousQueues.append(SenderQueue())
+                    self.rendezvousQueues.append(FIFOQueue())
                 }
-                self.rendezvousQueues[Int(state.rendezvousQueue)].senders.append(event.thread)
+                self.rendezvousQueues[Int(state.rendezvousQueue)].append(event.thread)
                 self.threads[event.thread.index].blockedSend = (event.object, position)
             }
         case .receive:
             if state.receives < state.sends {
                 state.receives += 1
-                if state.capacity == 0 && state.rendezvousQueue >= 0 {
-                    let queue = Int(state.rendezvousQueue)
-                    if !self.rendezvousQueues[queue].isEmpty {
-                        let sender = self.rendezvousQueues[queue].senders[self.rendezvousQueues[queue].head]
-                        self.rendezvousQueues[queue].head += 1
-                        if self.rendezvousQueues[queue].isEmpty {
-                            self.rendezvousQueues[queue].senders.removeAll(keepingCapacity: true)
-                            self.rendezvousQueues[queue].head = 0
-                        }
-                        self.threads[sender.index].blockedSend = nil
-                    }
+                if ChannelRules(capacity: state.capacity).isRendezvous && state.rendezvousQueue >= 0,
+                    let sender = self.rendezvousQueues[Int(state.rendezvousQueue)].popFirst()
+                {
+                    self.threads[sender.index].blockedSend = nil
                 }
             } else if state.closedAt == nil {
                 return "recv(\(name())) with no send to receive: \(name()) has had \(counted(state.sends, "send")) and "

@@ -7,7 +7,7 @@ import Darwin
 /// Writes a binary trace: declarations and event batches, encoded into records and compressed into
 /// LZ4 frames that always end on a record boundary.
 ///
-/// Memory stays bounded by one frame (about ``BinaryLayout/defaultFrameContent`` bytes) whatever
+/// Memory stays bounded by one frame (about `BinaryLayout.defaultFrameContent` bytes) whatever
 /// the trace's length. A trace cut short (a crash, a full disk) loses at most the frame being built.
 /// Declare every thread, object and location before the first event that names it.
 ///
@@ -23,7 +23,10 @@ public final class TraceWriter {
     private var destination: Destination
     private let frameContent: Int
     private let sink: ByteSink
-    private var encoder = RecordEncoder()
+    /// Where a batch's events are encoded before its header (which counts them) goes into `sink`.
+    private let batchBody = ByteSink()
+    private let encoder = RecordEncoder()
+    private let batchContext = BatchEncodingContext()
     private let compressor = LZ4FrameCompressor()
     private var interned: [String: StringID] = [:]
     private var memoryOutput: [UInt8] = []
@@ -56,7 +59,7 @@ public final class TraceWriter {
         self.encoder.encodeHeader(header, into: self.sink)
     }
 
-    /// Creates a writer that keeps the trace in memory; read it from ``bytes`` after ``finish()``.
+    /// Creates a writer that keeps the trace in memory; read it from ``bytes`` after ``finish(signal:)``.
     public init(header: TraceHeader, frameContent: Int = 1 << 20) {
         self.destination = .memory
         self.frameContent = max(frameContent, 1024)
@@ -68,7 +71,7 @@ public final class TraceWriter {
         if case .file(let descriptor, _) = self.destination { _ = systemClose(descriptor) }
     }
 
-    /// The compressed trace of an in-memory writer (complete once ``finish()`` returned).
+    /// The compressed trace of an in-memory writer (complete once ``finish(signal:)`` returned).
     public var bytes: [UInt8] { self.memoryOutput }
 
     /// The identifier of `string`, declaring it on first use.
@@ -77,6 +80,7 @@ public final class TraceWriter {
         let id = StringID(UInt32(self.symbols.strings.count))
         self.symbols.strings.append(string)
         self.interned[string] = id
+        self.batchContext.stringCount += 1
         self.encoder.encodeString(string, id: id, into: self.sink)
         try self.flushIfFull()
         return id
@@ -91,6 +95,7 @@ public final class TraceWriter {
         let nameID = try self.intern(name)
         let id = ThreadID(UInt32(self.symbols.threads.count))
         self.symbols.threads.append(ThreadDeclaration(id: id, name: name, parent: parent, location: location))
+        self.batchContext.threadCount += 1
         self.encoder.encodeThread(id: id, name: nameID, parent: parent, location: location, into: self.sink)
         try self.flushIfFull()
         return id
@@ -111,6 +116,7 @@ public final class TraceWriter {
         self.symbols.objects.append(
             ObjectDeclaration(id: id, kind: kind, name: name, location: location, capacity: capacity)
         )
+        self.batchContext.objectDeclared()
         self.encoder.encodeObject(
             id: id,
             kind: kind,
@@ -132,6 +138,7 @@ public final class TraceWriter {
             let id = StringID(UInt32(self.symbols.strings.count))
             self.symbols.strings.append(string)
             if self.interned[string] == nil { self.interned[string] = id }
+            self.batchContext.stringCount += 1
             self.encoder.encodeString(string, id: id, into: self.sink)
         }
         for thread in source.threads[self.symbols.threads.count...] {
@@ -150,25 +157,77 @@ public final class TraceWriter {
         try self.flushIfFull()
     }
 
+    /// The most events one batch record holds (``writeBatch(maximumEvents:_:)``'s limit).
+    public static let maximumBatchEvents = BinaryLayout.maximumBatchEvents
+
     /// Writes events, in order, as one or more batch records.
     ///
     /// - Throws: ``TraceIOError`` when an event names an undeclared thread, object or location, or
     ///   when the destination cannot be written.
     public func write(_ events: UnsafeBufferPointer<TraceEvent>) throws(TraceIOError) {
-        try self.checkDeclared(events)
         var start = 0
         while start < events.count {
-            let end = min(start + BinaryLayout.maximumBatchEvents, events.count)
-            self.encoder.encodeBatch(UnsafeBufferPointer(rebasing: events[start..<end]), into: self.sink)
-            self.eventCount += UInt64(end - start)
+            let end = min(start + Self.maximumBatchEvents, events.count)
+            try self.writeBatch(maximumEvents: end - start) { batch in
+                for event in events[start..<end] { batch.append(event) }
+            }
             start = end
-            try self.flushIfFull()
         }
     }
 
     /// Writes events, in order, as one or more batch records.
     public func write(_ events: [TraceEvent]) throws(TraceIOError) {
         try events.withUnsafeBufferPointer { (buffer) throws(TraceIOError) in try self.write(buffer) }
+    }
+
+    /// Writes one batch record of the events `body` appends, in order, at most `maximumEvents` of
+    /// them (at most ``maximumBatchEvents``); nothing when it appends none.
+    ///
+    /// For a caller whose events are in another shape than ``TraceEvent``: it encodes each one in
+    /// the loop that reads it. `body` may declare threads, objects and strings before the events that
+    /// name them.
+    ///
+    /// - Throws: ``TraceIOError`` when an event names an undeclared thread, object or location, or
+    ///   when `body` appends more than `maximumEvents` events (the events before it are written, none
+    ///   after it); when `body` throws (the events it appended first are written); or when the
+    ///   destination cannot be written. The events written are always the ones the sequence state
+    ///   counted, so the writer stays consistent for the batches after it.
+    public func writeBatch(
+        maximumEvents: Int,
+        _ body: (inout BatchEventWriter) throws(TraceIOError) -> Void
+    ) throws(TraceIOError) {
+        let maximumEvents = min(max(maximumEvents, 0), Self.maximumBatchEvents)
+        // Bounded by construction: each event writes at most a thread switch and one largest event.
+        let reserved = maximumEvents * (BinaryLayout.maximumEventSize + BinaryLayout.maximumSwitchSize)
+        self.batchBody.removeAll()
+        self.batchBody.reserve(reserved)
+        var batch = BatchEventWriter(start: self.batchBody.base, maximum: maximumEvents, context: self.batchContext)
+        var thrown: TraceIOError?
+        do throws(TraceIOError) { try body(&batch) } catch { thrown = error }
+        let written = batch.out.pointer - self.batchBody.base
+        // Too late to prevent an overrun, but it turns a broken bound into a crash, never silent corruption.
+        precondition(written >= 0 && written <= reserved, "a batch wrote past its reserved space")
+        if batch.count > 0 {
+            self.encoder.encodeBatchHeader(
+                thread: batch.firstThread,
+                timestamp: batch.firstTimestamp,
+                count: batch.count,
+                byteLength: written,
+                into: self.sink
+            )
+            self.sink.writeBytes(UnsafeRawBufferPointer(start: self.batchBody.base, count: written))
+            self.eventCount += UInt64(batch.count)
+            try self.flushIfFull()
+        }
+        if let thrown { throw thrown }
+        switch batch.refused {
+        case .undeclared(let operation, let thread)?:
+            throw TraceIOError(reason: "an event (\(operation) by \(thread)) names an undeclared id")
+        case .full?:
+            throw TraceIOError(reason: "a batch was given more than the \(maximumEvents) events it was made for")
+        case nil:
+            break
+        }
     }
 
     /// Records that `count` events of `thread` were lost here (the recorder's drop-on-overflow policy);
@@ -234,25 +293,6 @@ public final class TraceWriter {
 
     private func flushIfFull() throws(TraceIOError) {
         if self.sink.count >= self.frameContent { try self.flush() }
-    }
-
-    private func checkDeclared(_ events: UnsafeBufferPointer<TraceEvent>) throws(TraceIOError) {
-        let threads = UInt32(self.symbols.threads.count)
-        let objects = UInt32(self.symbols.objects.count)
-        let strings = UInt32(self.symbols.strings.count)
-        for event in events {
-            let targetLimit: UInt32
-            switch event.operation.target {
-            case .none: targetLimit = UInt32.max
-            case .thread: targetLimit = threads
-            case .object: targetLimit = objects
-            }
-            guard event.thread.rawValue < threads, event.target < targetLimit,
-                event.location.map({ $0.rawValue < strings }) ?? true
-            else {
-                throw TraceIOError(reason: "an event (\(event.operation) by \(event.thread)) names an undeclared id")
-            }
-        }
     }
 }
 

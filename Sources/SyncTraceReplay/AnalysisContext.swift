@@ -25,14 +25,14 @@ public final class AnalysisContext {
     /// The position of the current event in the replayed order (0-based); after the replay, the
     /// number of events.
     ///
-    /// A getter (not inlined into plugins) over ``position``: a plugin module reading a stored
+    /// A getter (not inlined into plugins) over `position`: a plugin module reading a stored
     /// property of this class directly would check exclusivity dynamically (a runtime call per
     /// read, the attribute below does not reach across modules); the getter's own read is unchecked.
     public var eventIndex: UInt64 { self.position }
     /// Written once per event by the replay, read by plugins in between: the accesses never
     /// overlap, and the dynamic check would cost a call per event.
     @exclusivity(unchecked) var position: UInt64 = 0
-    /// How the trace ended: ``TraceEnding/open`` while events are handed over (the end is not read
+    /// How the trace ended: `TraceEnding.open` while events are handed over (the end is not read
     /// yet), settled before ``AnalysisPlugin/finish(in:)``.
     public internal(set) var ending = TraceEnding.open
     /// Whether the analysed events run to the end of what the program did — the trace is complete,

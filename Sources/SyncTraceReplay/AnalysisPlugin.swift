@@ -37,7 +37,7 @@ public import SyncTraceFormat
 /// `false` then, and a plugin reports nothing that depends on the end being the program's end (the
 /// deadlock detector reports no blocked threads), and says in its summary that its counts are of
 /// the analysed part. ``AnalysisContext/ending`` tells the endings apart: a trace a signal handler
-/// finished (``TraceEnding/signal(_:)``) reaches the program's end — the moment of the signal — and
+/// finished (`TraceEnding.signal(_:)`) reaches the program's end — the moment of the signal — and
 /// its findings can name the signal. Both are settled before ``finish(in:)``.
 ///
 /// ## Writing one

@@ -1,9 +1,11 @@
 public import SyncTraceFormat
+import _SyncTraceDataStructures
 
 /// One happens-before order of a trace, rebuilt event by event with vector clocks: the replay's
 /// engine (``HappensBeforeEngine``) keeps one for the whole order and, when a plugin asks for it, a
 /// second one that leaves lock edges out. Plugins read it through ``HappensBefore``; only the engine
-/// changes it (see `TEXT-FORM.md` for the rule of each operation).
+/// changes it (the text form's specification, `SyncTraceFormat.docc/TextForm.md`, gives the rule of
+/// each operation).
 ///
 /// Each thread has a clock; a release (unlock, send, atomic store, `done`, fork…) publishes the
 /// thread's clock into the object's, and the matching acquire (lock, receive, atomic load, `wait`,

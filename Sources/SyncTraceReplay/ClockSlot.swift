@@ -1,6 +1,6 @@
 /// An entry of a ``VectorClock``: the position that counts one thread's epochs.
 ///
-/// Not a ``ThreadID``: happens-before hands a finished (and joined) thread's slot on to a thread that
+/// Not a `ThreadID`: happens-before hands a finished (and joined) thread's slot on to a thread that
 /// starts after it, so one slot counts several threads' epochs, one thread after another, and slot
 /// numbers and thread numbers part ways as soon as a slot is reused. Ask ``HappensBefore/slot(of:)``
 /// for a thread's slot; a clock is read with ``VectorClock/subscript(slot:)`` only, so that a thread

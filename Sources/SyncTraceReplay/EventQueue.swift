@@ -1,4 +1,5 @@
 import SyncTraceFormat
+import _SyncTraceDataStructures
 
 /// One thread's events waiting in the ordering, oldest first: the oldest in memory, and when the
 /// ordering holds back more than its memory budget, later ones in its ``SpillFile``.

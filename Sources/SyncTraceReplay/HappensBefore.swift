@@ -1,8 +1,8 @@
 public import SyncTraceFormat
 
 /// What a plugin reads of happens-before: queries of the order the replay rebuilds once, with
-/// vector clocks, for every plugin (``AnalysisContext/happensBefore``; see `TEXT-FORM.md` for the
-/// rule of each operation).
+/// vector clocks, for every plugin (``AnalysisContext/happensBefore``; the text form's specification,
+/// `SyncTraceFormat.docc/TextForm.md`, gives the rule of each operation).
 ///
 /// A view: the replay alone applies events and declares threads; nothing here changes the order,
 /// and which queries a plugin makes changes nothing any plugin sees later. The one call that writes

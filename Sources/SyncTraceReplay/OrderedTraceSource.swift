@@ -21,6 +21,9 @@ public final class OrderedTraceSource: TraceEventSource {
     public var droppedEventCount: UInt64 { self.source.droppedEventCount }
     public var inputByteCount: Int { self.source.inputByteCount }
     public var recordByteCount: Int? { self.source.recordByteCount }
+    public var form: TraceFile.Form { self.source.form }
+    /// True: that is what this source is for.
+    public var isOrdered: Bool { true }
     /// Events of a trace cut short that were read but left out: they wait behind its first gap for
     /// events the cut lost (``TraceOrdering/leftOutEventCount``). Known once the last batch is out.
     public var leftOutEventCount: UInt64 { self.ordering.leftOutEventCount }

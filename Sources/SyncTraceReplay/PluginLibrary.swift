@@ -31,42 +31,7 @@
 /// product): then the library's references to the plugin protocol and to the types it shares with the
 /// tool stay undefined in the library, and the dynamic linker binds them to the one copy inside
 /// `synctrace`. A library with a copy of its own would hand over plugins whose types the tool does not
-/// know.
-///
-/// ```swift
-/// // swift-tools-version: 6.1
-/// // Package.swift
-/// import PackageDescription
-///
-/// let package = Package(
-///     name: "MyPlugin",
-///     products: [.library(name: "MyPlugin", type: .dynamic, targets: ["MyPlugin"])],
-///     dependencies: [.package(url: "https://github.com/<owner>/synctrace", branch: "main")],
-///     targets: [
-///         .target(name: "MyPlugin", dependencies: [.product(name: "SyncTracePluginAPI", package: "synctrace")]),
-///     ]
-/// )
-/// ```
-///
-/// ```swift
-/// // Sources/MyPlugin/Entry.swift, beside the plugin (here `SharedLockCounter`, an AnalysisPlugin)
-/// import SyncTraceReplay
-///
-/// @_cdecl("synctrace_plugin_api_version")
-/// public func synctracePluginAPIVersion() -> Int32 {
-///     SyncTracePluginAPI.version
-/// }
-///
-/// @_cdecl("synctrace_plugin_api_digest")
-/// public func synctracePluginAPIDigest() -> UInt64 {
-///     SyncTracePluginAPI.interfaceDigest
-/// }
-///
-/// @_cdecl("synctrace_plugin_entry")
-/// public func synctracePluginEntry() -> UnsafeMutableRawPointer {
-///     PluginLibraryExport(plugins: [{ SharedLockCounter() }]).retainedPointer()
-/// }
-/// ```
+/// know. <doc:WritingAPlugin> shows the package and the file with the three functions.
 ///
 /// The functions must be `public`: an internal one is not exported from the library. Then
 /// `swift build --product MyPlugin` (with the configuration and the toolchain that built `synctrace`)

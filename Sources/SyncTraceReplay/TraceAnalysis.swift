@@ -9,7 +9,7 @@ public import SyncTraceFormat
 public enum TraceAnalysis {
     /// Analyses the trace file at `path` (binary or text, told apart by content).
     ///
-    /// - Throws: ``TraceFormatError`` for an unreadable or malformed trace.
+    /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
     public static func run(path: String, plugins: [any AnalysisPlugin]) throws(TraceFormatError) -> AnalysisReport {
         let source = try TraceFile.open(path: path)
         do {
@@ -30,8 +30,8 @@ public enum TraceAnalysis {
         plugins: [any AnalysisPlugin],
         path: String = ""
     ) throws(TraceFormatError) -> AnalysisReport {
-        let form: TraceFile.Form = source.recordByteCount == nil ? .text : .binary
-        let ordering = form == .binary ? TraceOrdering(source: source) : nil
+        let form = source.form
+        let ordering = source.isOrdered ? nil : TraceOrdering(source: source)
         let requirements = plugins.reduce(into: AnalysisRequirements()) { $0.formUnion($1.requirements) }
         let happensBefore = HappensBeforeEngine(requirements: requirements)
         let context = AnalysisContext(engine: happensBefore, symbols: source.symbols)

@@ -17,7 +17,7 @@ import SyncTraceFormat
 ///   knows `main` and itself, whatever its slot). Its memory is its number of non-zero entries, so
 ///   a hundred thousand short-lived threads cost a hundred thousand small clocks, not a square.
 ///
-/// Clocks of at most ``denseWidthLimit`` slots are always dense. A wider one is sparse while at
+/// Clocks of at most `denseWidthLimit` slots are always dense. A wider one is sparse while at
 /// most a quarter of its entries are non-zero (a pair costs two words, a dense entry one: the
 /// factor two between the thresholds keeps a clock from switching back and forth at the boundary),
 /// and becomes dense when more are. Only a clock's values count: a sparse and a dense clock with the

@@ -1,4 +1,5 @@
 import Foundation
+import SyncTraceTestSupport
 import Testing
 
 /// Runs the built `synctrace` executable and captures what it prints.
@@ -35,33 +36,8 @@ enum CommandRunner {
 
     /// Runs `executable` with `arguments`, and `environment` added to this process's, and waits for it.
     static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-        // Capture into files rather than pipes: a large output cannot block the child, and there is
-        // nothing to drain concurrently.
-        let directory = try TemporaryDirectory()
-        let outputPath = directory.path("stdout")
-        let errorPath = directory.path("stderr")
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        try error.close()
-        return CommandResult(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOfFile: outputPath, encoding: .utf8),
-            standardError: try String(contentsOfFile: errorPath, encoding: .utf8)
-        )
+        let result = try ChildProcess.run(executable, arguments: arguments, environment: environment, inheritingEnvironment: true)
+        return CommandResult(status: result.status, standardOutput: result.output, standardError: result.error)
     }
 }
 

@@ -4,8 +4,8 @@ import SyncTraceReplay
 import Testing
 
 /// The digest `--load` compares: it changes with the code of SyncTraceFormat and SyncTraceReplay and
-/// with the configuration, and not with their comments or layout; and the one compiled into this
-/// build is the digest of those two modules' files as they are now.
+/// (and the modules they depend on) and with the configuration, and not with comments or layout; and
+/// the one compiled into this build is the digest of those modules' files as they are now.
 @Suite("The plugin interface digest")
 struct PluginInterfaceDigestTests {
     func digest(_ source: String, label: String = "M/a.swift") -> UInt64 {
@@ -28,11 +28,12 @@ struct PluginInterfaceDigestTests {
         #expect(digest("let s = \"a  b\"") != digest("let s = \"a b\""))
     }
 
-    @Test("the digest compiled into this build is that of SyncTraceFormat's and SyncTraceReplay's files now, its low bit the configuration")
+    @Test("the digest compiled into this build is that of SyncTraceReplay's files and its dependencies' now, its low bit the configuration")
     func compiledDigestIsTheSources() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var files: [(label: String, url: URL)] = []
-        for module in ["SyncTraceFormat", "SyncTraceReplay"] {
+        // SyncTraceReplay and every source module it depends on, as the build plugin collects them.
+        for module in ["SyncTraceFormat", "SyncTraceReplay", "_SyncTraceDataStructures"] {
             let directory = root.appendingPathComponent("Sources").appendingPathComponent(module)
             let enumerator = try #require(FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil))
             for case let url as URL in enumerator where url.pathExtension == "swift" {

@@ -1,9 +1,10 @@
 import Foundation
 import RaceDetector
-import Synchronization
 import SyncTrace
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
+import Synchronization
 import Testing
 
 /// Every conformance test runs inside this suite, one at a time. The programs are recorded in child
@@ -56,29 +57,15 @@ enum Conformance {
 
     private static func recordInChildProcess(_ goCase: GoCase, to path: String) throws {
         #if os(Linux)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = [
-            "--testing-library", "swift-testing",
-            "--filter", "SyncTraceConformanceTests.GoConformance/ChildRecorder",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment[self.childCaseVariable] = goCase.name
-        environment[self.childOutputVariable] = path
-        process.environment = environment
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: "/proc/self/exe"),
+            arguments: ["--testing-library", "swift-testing", "--filter", "SyncTraceConformanceTests.GoConformance/ChildRecorder"],
+            environment: [self.childCaseVariable: goCase.name, self.childOutputVariable: path],
+            inheritingEnvironment: true
+        )
         try #require(
-            process.terminationStatus == 0 && FileManager.default.fileExists(atPath: path),
-            "the child process recording \(goCase.name) failed (status \(process.terminationStatus)):\n\(output)"
+            result.status == 0 && !result.signaled && FileManager.default.fileExists(atPath: path),
+            "the child process recording \(goCase.name) failed (status \(result.status)):\n\(result.output)\(result.error)"
         )
         #else
         // Elsewhere the test binary cannot simply be run again: record here, which is safe when

@@ -3,6 +3,7 @@ import Foundation
 import SyncTrace
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ struct RecordedDeadlockTests {
         let trace = directory.appendingPathComponent("probe.synctrace").path
         var environment = environment
         environment["SYNCTRACE_OUTPUT"] = trace
-        let result = try ChildProcess.run(ChildProcess.probe, arguments: arguments, environment: environment)
+        let result = try ChildProcess.run(ChildProcess.builtProduct("RecorderProbe"), arguments: arguments, environment: environment)
         return (result, try TraceAnalysis.run(path: trace, plugins: [DeadlockDetector()]))
     }
 
@@ -77,7 +78,7 @@ struct RecordedDeadlockTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("hung.synctrace").path
         let result = try ChildProcess.run(
-            ChildProcess.probe,
+            ChildProcess.builtProduct("RecorderProbe"),
             arguments: ["deadlock", "2"],
             environment: [
                 "SYNCTRACE_OUTPUT": trace,
@@ -105,69 +106,4 @@ struct RecordedDeadlockTests {
         #expect(Set(finding.locks) == ["lock0", "lock1"])
         #expect(Set(finding.threads) == ["philosopher 0", "philosopher 1"])
     }
-}
-
-/// Runs a program built beside the tests in a child process.
-enum ChildProcess {
-    static let probe: URL = {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("RecorderProbe")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("RecorderProbe")
-    }()
-
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    static func run(_ executable: URL, arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = environment
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Read both pipes to their end before waiting, so a chatty child never blocks on a full pipe.
-        let errorData = Locked<Data>(Data())
-        let reader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorData.isSet { usleep(1_000) }
-        return Result(
-            status: process.terminationStatus,
-            output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData.value, as: UTF8.self)
-        )
-    }
-}
-
-/// A value set once from another thread.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    // Safe to share: both fields are only touched with `lock` held.
-    private let lock = NSLock()
-    private var stored: Value
-    private var wasSet = false
-
-    init(_ value: Value) { self.stored = value }
-
-    func set(_ value: Value) {
-        self.lock.withLock {
-            self.stored = value
-            self.wasSet = true
-        }
-    }
-
-    var isSet: Bool { self.lock.withLock { self.wasSet } }
-    var value: Value { self.lock.withLock { self.stored } }
 }

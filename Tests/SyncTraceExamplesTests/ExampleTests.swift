@@ -4,6 +4,7 @@ import LostUpdateCounter
 import RaceDetector
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
 /// One example run and what its trace must show.
@@ -170,31 +171,14 @@ extension Finding {
 
 /// Runs an example executable built beside the tests in a child process.
 enum ExampleRunner {
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    /// Where the examples are built: beside the test bundle (SwiftPM's build directory).
-    static func executable(_ name: String) -> URL {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
-    }
+    typealias Result = ChildProcess.Result
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("example-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ChildProcess.temporaryDirectory(prefix: "example")
     }
 
-    /// Runs `program ARGUMENTS` in `directory`, its output going to files there; a run that takes
-    /// longer than `timeout` seconds is killed and fails the test.
+    /// Runs `program ARGUMENTS` in `directory`; a run that takes longer than `timeout` seconds is
+    /// killed and fails the test.
     static func run(
         _ program: String,
         _ arguments: [String],
@@ -202,35 +186,16 @@ enum ExampleRunner {
         in directory: URL,
         timeout: Double = 30
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.executable(program)
-        process.arguments = arguments
-        var environment = environment
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        let outputPath = directory.appendingPathComponent("stdout.txt")
-        let errorPath = directory.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputPath)
-        let error = try FileHandle(forWritingTo: errorPath)
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            process.terminate()
+        let result = try ChildProcess.run(
+            ChildProcess.builtProduct(program),
+            arguments: arguments,
+            environment: environment,
+            in: directory,
+            timeout: timeout
+        )
+        if result.timedOut {
             Issue.record("\(program) \(arguments.joined(separator: " ")) ran for more than \(timeout) s: killed")
         }
-        process.waitUntilExit()
-        try output.close()
-        try error.close()
-        return Result(
-            status: process.terminationStatus,
-            output: try String(contentsOf: outputPath, encoding: .utf8),
-            error: try String(contentsOf: errorPath, encoding: .utf8)
-        )
+        return result
     }
 }

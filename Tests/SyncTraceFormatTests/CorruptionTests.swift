@@ -1,4 +1,5 @@
 import SyncTraceFormat
+import SyncTraceTestSupport
 import Testing
 
 /// A byte flipped anywhere in a binary trace is caught (a `TraceFormatError` naming a byte offset)

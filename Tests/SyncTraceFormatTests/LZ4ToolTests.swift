@@ -1,5 +1,6 @@
 import Foundation
 import SyncTraceFormat
+import SyncTraceTestSupport
 import Testing
 
 /// The container is standard LZ4 frames: the `lz4` command-line tool decompresses a trace into its raw
@@ -23,19 +24,10 @@ struct LZ4ToolTests {
         let (memoryWriter, _) = try trace.write(frameContent: 4096, seed: 8)
         try Data(memoryWriter.bytes).write(to: URL(fileURLWithPath: path))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.lz4Path))
-        process.arguments = ["-dc", path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting, so that a full pipe cannot block the tool.
-        let raw = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "lz4 -dc failed: \(message)")
+        let lz4 = URL(fileURLWithPath: try #require(Self.lz4Path))
+        let decompressed = try ChildProcess.run(lz4, arguments: ["-dc", path])
+        #expect(decompressed.status == 0, "lz4 -dc failed: \(decompressed.error)")
+        let raw = decompressed.outputData
 
         let reader = try BinaryTraceReader(path: path)
         let read = try TestTraces.readAll(reader)
@@ -58,12 +50,8 @@ struct LZ4ToolTests {
         let recompressed = directory.file("t2.synctrace")
         try Data(trace).write(to: URL(fileURLWithPath: tracePath))
         for arguments in [["-dq", tracePath, rawPath], ["-q", "--content-size", rawPath, recompressed]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try #require(Self.lz4Path))
-            process.arguments = arguments
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "lz4 \(arguments.joined(separator: " ")) failed")
+            let result = try ChildProcess.run(URL(fileURLWithPath: try #require(Self.lz4Path)), arguments: arguments)
+            #expect(result.status == 0, "lz4 \(arguments.joined(separator: " ")) failed: \(result.error)")
         }
         let original = try TestTraces.readBinary(trace)
         let read = try TestTraces.readAll(try BinaryTraceReader(path: recompressed))

@@ -1,24 +1,7 @@
 import Foundation
 import SyncTraceFormat
+import SyncTraceTestSupport
 import Testing
-
-/// A small, fast, seeded generator (SplitMix64), so that "random" traces are the same on every run
-/// and a failure can be reproduced from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Everything a reader handed out, read to the end.
 struct ReadTrace {

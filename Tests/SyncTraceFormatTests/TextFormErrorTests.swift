@@ -59,7 +59,7 @@ struct TextFormErrorTests {
         ("T0|wgadd(W, 1, 2)", "t.trace:1: wgadd takes two arguments: wgadd(W, n)"),
     ]
 
-    /// Lines that parse but break a happens-before rule of `TEXT-FORM.md`.
+    /// Lines that parse but break a happens-before rule of the text form (`Sources/SyncTraceFormat/SyncTraceFormat.docc/TextForm.md`).
     static let ruleViolations: [(String, String)] = [
         (
             "T0|chan(C, 1)\nT1|recv(C)",

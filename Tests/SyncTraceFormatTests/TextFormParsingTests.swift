@@ -2,11 +2,11 @@ import Foundation
 import SyncTraceFormat
 import Testing
 
-/// Golden tests of the text form (`TEXT-FORM.md`): each operation parses to the right event, and the
+/// Golden tests of the text form (`Sources/SyncTraceFormat/SyncTraceFormat.docc/TextForm.md`): each operation parses to the right event, and the
 /// layout rules (comments, blank lines, optional location, spaces, CRLF) hold.
 @Suite("Text form parsing")
 struct TextFormParsingTests {
-    /// One line per operation of `TEXT-FORM.md`, in an order that respects every rule.
+    /// One line per operation of the text form, in an order that respects every rule.
     static let everyOperation = """
         T0|fork(T1)|main.swift:1
         T1|acq(L)|Locks.swift:2

@@ -1,5 +1,6 @@
 @testable import SyncTraceFormat
 import Testing
+import SyncTraceTestSupport
 
 /// The parser's one-pass path for the usual line shape must agree with the general one wherever it
 /// answers at all, and hand every other line on to it.

@@ -19,6 +19,8 @@ import Testing
         var droppedEventCount: UInt64 { 0 }
         var inputByteCount: Int { 0 }
         var recordByteCount: Int? { nil }
+        var form: TraceFile.Form { .text }
+        var isOrdered: Bool { true }
 
         init(batches: Int, failing: Bool) {
             self.batches = batches

@@ -1,6 +1,7 @@
 import LostUpdateCounter
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
 /// A trace cut short counts only the updates lost whatever the program did after the cut: a later
@@ -47,7 +48,7 @@ struct CutLostUpdateTests {
     func everyPrefix() throws {
         var overclaims = 0
         for seed in 0..<100 as Range<UInt64> {
-            var random = SplitMix(seed: seed)
+            var random = SeededGenerator(seed: seed)
             var open: Set<Int> = []
             var lines: [String] = []
             for _ in 0..<20 {

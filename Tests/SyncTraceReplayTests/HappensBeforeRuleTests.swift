@@ -2,7 +2,7 @@ import SyncTraceFormat
 @testable import SyncTraceReplay
 import Testing
 
-/// Each happens-before rule of `TEXT-FORM.md`, seen through the race detector: a pair of accesses to
+/// Each happens-before rule of the text form (`Sources/SyncTraceFormat/SyncTraceFormat.docc/TextForm.md`), seen through the race detector: a pair of accesses to
 /// `x` that the rule orders is no race; the same pair without the rule (or against it) is.
 @Suite("Happens-before rules")
 struct HappensBeforeRuleTests {

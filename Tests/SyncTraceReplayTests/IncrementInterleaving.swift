@@ -1,3 +1,5 @@
+import SyncTraceTestSupport
+
 /// A random interleaving of threads incrementing one counter (each: read, then write what it read
 /// plus one), with the counter's values simulated as it goes: the final value is what a run would
 /// end with, so the updates lost must be the increments minus it.
@@ -9,7 +11,7 @@ struct IncrementInterleaving {
 
     /// `threads` threads of `perThread` increments each; with `rereads`, a thread about to write
     /// sometimes reads again first (its update is then of the value it read last).
-    init(threads: Int, perThread: Int, rereads: Bool = false, random: inout SplitMix) {
+    init(threads: Int, perThread: Int, rereads: Bool = false, random: inout SeededGenerator) {
         var remaining = [Int](repeating: perThread, count: threads)
         var pendingRead = [Int?](repeating: nil, count: threads)
         while remaining.contains(where: { $0 > 0 }) || pendingRead.contains(where: { $0 != nil }) {

@@ -1,5 +1,6 @@
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
 /// Putting a logical thread's runs (a task's events, recorded by whichever OS threads ran it) back in
@@ -140,15 +141,3 @@ struct LogicalThreadOrderingTests {
     }
 }
 
-/// SplitMix64: a small seeded generator, so that a failing jumble can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

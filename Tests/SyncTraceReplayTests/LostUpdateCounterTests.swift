@@ -2,9 +2,10 @@ import LostUpdateCounter
 import RaceDetector
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
-/// The lost-update rules of `TEXT-FORM.md`, case by case, and the identity that defines them: for a
+/// The lost-update rules of `LostUpdateCounter`'s documentation, case by case, and the identity that defines them: for a
 /// counter incremented N times from zero, the updates lost are N minus the final value.
 @Suite("Lost updates")
 struct LostUpdateCounterTests {
@@ -119,7 +120,7 @@ struct LostUpdateCounterTests {
 
     @Test("the identity: random interleavings of increments lose exactly N minus the final value", arguments: 0..<40)
     func randomInterleavings(seed: Int) throws {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
         let threads = 2 + Int(random.next() % 5)
         let perThread = 1 + Int(random.next() % 8)
         // Each thread: read, then write what it read plus one.
@@ -164,15 +165,3 @@ struct LostUpdateCounterTests {
     }
 }
 
-/// A small seeded generator, so each case is the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

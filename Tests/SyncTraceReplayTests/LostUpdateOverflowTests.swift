@@ -2,6 +2,7 @@
 import SyncTraceFormat
 import SyncTraceReplay
 import Testing
+import SyncTraceTestSupport
 
 /// The open reads a variable's record cannot hold (it keeps two inline): kept aside in overflow
 /// lists, found again by thread, given back when closed — and the counts the same as with none aside.
@@ -25,7 +26,7 @@ struct LostUpdateOverflowTests {
     func manyOpenReads() throws {
         // Threads 0, 16 and 32 share a filter bit: the list walk must tell them apart by thread.
         let threads = 40
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(seed: 7)
         var order = Array(0..<threads)
         for index in order.indices.reversed() { order.swapAt(index, Int(random.next() % UInt64(index + 1))) }
         let lines = (0..<threads).map { "T\($0)|r(x)" } + order.map { "T\($0)|w(x)" }
@@ -49,7 +50,7 @@ struct LostUpdateOverflowTests {
 
     @Test("the identity with up to forty threads: random interleavings of increments lose exactly N minus the final value", arguments: 0..<30)
     func randomInterleavings(seed: Int) throws {
-        var random = SplitMix(seed: UInt64(1000 + seed))
+        var random = SeededGenerator(seed: UInt64(1000 + seed))
         let threads = 3 + Int(random.next() % 38)
         let perThread = 1 + Int(random.next() % 4)
         let run = IncrementInterleaving(threads: threads, perThread: perThread, rereads: true, random: &random)

@@ -1,3 +1,4 @@
+import RaceDetector
 import SyncTraceFormat
 import SyncTraceReplay
 import Testing
@@ -53,6 +54,29 @@ struct TraceOrderingTests {
         let order = try Self.ordered(bytes)
         #expect(order.map(\.thread) == [t0, t0, t0, t1, t1, t1])
         #expect(try Replay.analyze(binary: bytes).findings.isEmpty)
+    }
+
+    @Test("each source says whether it is ordered: the analysis orders a recorded trace once, and never an ordered source")
+    func sourcesDeclareTheirOrder() throws {
+        let bytes = try Self.trace(
+            threads: ["T0", "T1"],
+            objects: [(.lock, "L", 0), (.variable, "x", 0)],
+            batches: [
+                [TraceEvent(.write, thread: t0, object: x, sequence: 1)],
+                [TraceEvent(.read, thread: t1, object: x, sequence: 0)],
+            ]
+        )
+        let reader = try BinaryTraceReader(bytes: bytes)
+        #expect(!reader.isOrdered && reader.form == .binary)
+        let ordered = OrderedTraceSource(try BinaryTraceReader(bytes: bytes))
+        #expect(ordered.isOrdered && ordered.form == .binary)
+        #expect(try TextTraceReader(text: "T0|w(x)\n").isOrdered)
+        // Analysed through an ordered source, the trace gives the report its reader gives.
+        let direct = try TraceAnalysis.run(source: reader, plugins: [RaceDetector()])
+        let viaOrdering = try TraceAnalysis.run(source: ordered, plugins: [RaceDetector()])
+        #expect(direct.findings.map(\.variable) == ["x"])
+        #expect(viaOrdering.findings.map(\.variable) == direct.findings.map(\.variable))
+        #expect(viaOrdering.trace.analysedEvents == direct.trace.analysedEvents && direct.trace.analysedEvents == 2)
     }
 
     @Test("the merged order decides which access came first, and the race is still found")

@@ -1,6 +1,7 @@
 @testable import SyncTraceReplay
 import SyncTraceFormat
 import Testing
+import SyncTraceTestSupport
 
 /// A vector clock stored sparse or dense behaves as a plain array of entries, switches
 /// representation where its documentation says, and keeps happens-before's memory linear in the

@@ -5,6 +5,7 @@ import RaceDetector
 import SyncTrace
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -152,24 +153,19 @@ extension RecorderTests {
             let directory = try Probe.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             for delay in [200_000, 450_000] as [UInt32] {
-                let process = Process()
-                process.executableURL = Probe.executable
-                process.arguments = ["crash", "none", "run"]
-                // Swift's backtracer would let the process live on after a SIGSEGV sent from outside.
-                process.environment = Self.plainDeath.merging(["SYNCTRACE_OUTPUT": "killed.synctrace"]) { $1 }
-                process.currentDirectoryURL = directory
-                process.standardOutput = FileHandle.nullDevice
-                try process.run()
-                usleep(delay)
-                kill(process.processIdentifier, signal)
-                let deadline = Date().addingTimeInterval(20)
-                while process.isRunning && Date() < deadline { usleep(10_000) }
-                if process.isRunning {
-                    Issue.record("signal \(signal) did not end the probe")
-                    kill(process.processIdentifier, SIGKILL)
+                let result = try ChildProcess.run(
+                    Probe.executable,
+                    arguments: ["crash", "none", "run"],
+                    // Swift's backtracer would let the process live on after a SIGSEGV sent from outside.
+                    environment: Self.plainDeath.merging(["SYNCTRACE_OUTPUT": "killed.synctrace"]) { $1 },
+                    in: directory,
+                    timeout: 20
+                ) { child in
+                    usleep(delay)
+                    kill(child, signal)
                 }
-                process.waitUntilExit()
-                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
+                if result.timedOut { Issue.record("signal \(signal) did not end the probe") }
+                #expect(result.signaled && result.status == signal)
                 let path = directory.appendingPathComponent("killed.synctrace").path
                 let (events, reader) = try Probe.read(path)
                 switch signal {

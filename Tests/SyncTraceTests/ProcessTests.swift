@@ -1,66 +1,26 @@
 import Foundation
 import SyncTrace
 import SyncTraceFormat
+import SyncTraceTestSupport
 import Testing
 
 /// Runs the `RecorderProbe` program (built beside the tests) in a child process.
 enum Probe {
-    static let executable: URL = {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("RecorderProbe")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("RecorderProbe")
-    }()
+    static let executable = ChildProcess.builtProduct("RecorderProbe")
 
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
+    typealias Result = ChildProcess.Result
 
     /// Runs `command` through `/bin/sh -c` with `$PROBE` set to the probe's path, in `directory`.
     static func run(_ command: String, environment: [String: String], in directory: URL) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
         var environment = environment
         environment["PROBE"] = Self.executable.path
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        let outputPath = directory.appendingPathComponent(".stdout")
-        let errorPath = directory.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputPath)
-        let error = try FileHandle(forWritingTo: errorPath)
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        try error.close()
-        defer {
-            try? FileManager.default.removeItem(at: outputPath)
-            try? FileManager.default.removeItem(at: errorPath)
-        }
-        return Result(
-            status: process.terminationStatus,
-            output: try String(contentsOf: outputPath, encoding: .utf8),
-            error: try String(contentsOf: errorPath, encoding: .utf8)
-        )
+        return try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", command], environment: environment, in: directory)
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ChildProcess.temporaryDirectory(prefix: "probe")
     }
 
-    /// Reads a binary trace to its end.
     static func read(_ path: String) throws -> (events: [TraceEvent], reader: BinaryTraceReader) {
         let reader = try BinaryTraceReader(path: path)
         var events: [TraceEvent] = []

@@ -1,4 +1,5 @@
 import SyncTraceFormat
+import SyncTraceTestSupport
 
 /// Simulates eight worker threads contending on a few locks, in simulated nanoseconds, to produce
 /// the events (and batch boundaries) of ``MutexHeavyWorkload``.
@@ -31,7 +32,7 @@ struct MutexHeavyGenerator {
     }
 
     private let symbols: WorkloadSymbols
-    private var random: SplitMix64
+    private var random: SeededGenerator
     private var nextSequence: [UInt64]
     private var lockHolder: [Int?]
     private var queued = 0
@@ -41,7 +42,7 @@ struct MutexHeavyGenerator {
 
     init(symbols: WorkloadSymbols, seed: UInt64) {
         self.symbols = symbols
-        self.random = SplitMix64(seed: seed)
+        self.random = SeededGenerator(seed: seed)
         self.nextSequence = Array(repeating: 0, count: Int(symbols.channel.rawValue) + 1)
         self.lockHolder = Array(repeating: nil, count: symbols.locks.count)
     }

@@ -4,6 +4,7 @@ import Foundation
 import LostUpdateCounter
 import RaceDetector
 import SyncTraceReplay
+import SyncTraceTestSupport
 
 /// Replay throughput, reported in thousands of events per second because the tool's custom metrics
 /// are integers and its own throughput metric counts iterations (one iteration here is a whole trace).

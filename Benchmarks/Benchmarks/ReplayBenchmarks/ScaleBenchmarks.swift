@@ -6,7 +6,7 @@ import RaceDetector
 import SyncTraceFormat
 import SyncTraceReplay
 
-/// The text traces of the replay's scale targets (`BENCHMARKS.md`, "Replay at scale"), written to
+/// The text traces of the replay's scale targets (`BENCHMARKS.md`, "The replay"), written to
 /// temporary files in setup: the synthetic 10M-event trace in RAPID's STD form (numeric locations,
 /// no comment lines, so that RAPID reads the very same file), and three hostile shapes.
 enum ScaleTrace {

@@ -6,7 +6,8 @@
 //   swift build --package-path Examples/LocksetPlugin/Loadable --product LocksetPlugin
 //
 // It depends on the dynamic product SyncTracePluginAPI only, so that the plugin protocol and the types
-// it shares with the tool are the tool's own (Docs/Plugins.md, "Loading a plugin at run time"). The
+// it shares with the tool are the tool's own (the plugin guide, "Loading it at run time":
+// Sources/SyncTraceReplay/SyncTraceReplay.docc/WritingAPlugin.md in the root package). The
 // root package compiles the same LocksetChecker.swift into `synctrace-lockset`, the static way.
 
 import PackageDescription

@@ -11,11 +11,11 @@ import Darwin
 // the writer writes, the handler hands the signal on. All of it runs on the writer thread, which may
 // allocate and take locks; only what it could wait for forever is bounded.
 
-extension RecordingSession {
+extension SessionWriter {
     /// How long the final snapshot tries to take the locks it needs before it gives up on a whole trace.
     static let snapshotPatience: UInt64 = 200_000_000
 
-    /// How long the recorded waits get to end (see ``settleRecordedWaits(failed:)``) while none of
+    /// How long the recorded waits get to end (see ``settleRecordedWaits(for:)``) while none of
     /// them does: past that, the threads still waiting are taken to be stuck (a hang, or a wait for
     /// what the thread that got the signal holds). Generous because a waiter can starve: a thread
     /// that takes and releases a lock in a tight loop takes it again before a woken waiter runs,
@@ -29,7 +29,7 @@ extension RecordingSession {
 
     /// A handler of signal `signal` asks for the trace to be finished: the process is about to die.
     ///
-    /// First the waits already recorded get to end (``settleRecordedWaits(failed:)``): a thread of
+    /// First the waits already recorded get to end (``settleRecordedWaits(for:)``): a thread of
     /// a correctly synchronized program that had just asked for a lock when the signal came would
     /// otherwise end the trace waiting, as if it hung. Then recording stops (the session's epoch goes
     /// to zero and every thread passes a barrier): an append from then on is refused, and, since
@@ -45,16 +45,16 @@ extension RecordingSession {
     /// When a lock could not be had in time (a thread was stopped by the signal in the middle of a
     /// hand-over), the events are still written but the end record is not: the trace then reads as
     /// cut short, which is true, rather than as holding every event, which would not be.
-    func finishForSignal(_ signal: Int32, failed: inout Bool) {
-        self.settleRecordedWaits(failed: &failed)
+    func finishForSignal(_ signal: Int32, for session: RecordingSession) {
+        self.settleRecordedWaits(for: session)
         synctrace_set_session_epoch(0)
         synctrace_process_barrier()
         let deadline = synctrace_monotonic_nanoseconds() + Self.snapshotPatience
-        let recorders = self.recordersWhenAvailable(until: deadline)
+        let recorders = self.recordersWhenAvailable(of: session, until: deadline)
         var held = [Bool](repeating: false, count: recorders?.count ?? 0)
         var heldCount = 0
         while let recorders, heldCount < recorders.count {
-            self.encodeQueued(failed: &failed)
+            self.encodeQueued(for: session)
             for index in recorders.indices where !held[index] && recorders[index].tryHoldForSnapshot() {
                 held[index] = true
                 heldCount += 1
@@ -63,7 +63,7 @@ extension RecordingSession {
             usleep(100)
         }
         // Every hand-over that finished before the locks were taken is queued by now.
-        self.encodeQueued(failed: &failed)
+        self.encodeQueued(for: session)
         var whole = recorders != nil && heldCount == recorders!.count
         if let recorders {
             let candidates = recorders.indices.filter { held[$0] }
@@ -80,7 +80,7 @@ extension RecordingSession {
             }
             whole = whole && stable
             for (position, index) in candidates.enumerated() {
-                if let chunk = recorders[index].takeSnapshot(upTo: counts[position]) { self.encode(chunk, failed: &failed) }
+                if let chunk = recorders[index].takeSnapshot(upTo: counts[position]) { self.encode(chunk, for: session) }
                 recorders[index].releaseAfterSnapshot()
             }
         }
@@ -88,19 +88,19 @@ extension RecordingSession {
         self.queue.close()
         synctrace_set_trace_descriptor(-1)
         if whole {
-            self.write(failed: &failed) { () throws(TraceIOError) in try self.encoder.writer.finish(signal: signal) }
+            self.write(for: session) { () throws(TraceIOError) in try self.traceWriter.finish(signal: signal) }
         } else {
-            self.writeFrame(failed: &failed)
+            self.writeFrame(for: session)
         }
-        self.recordSummary()
+        session.recordSummary(of: self.traceWriter)
     }
 
     /// A handler of SIGTERM or SIGINT asks for everything so far on disk before the app's own
     /// handler runs (which may end the process, or not): a flush, with recording going on.
-    func flushForSignal(failed: inout Bool) {
-        self.sweepIdleBuffers()
-        self.encodeQueued(failed: &failed)
-        self.writeFrame(failed: &failed)
+    func flushForSignal(for session: RecordingSession) {
+        session.sweepIdleBuffers()
+        self.encodeQueued(for: session)
+        self.writeFrame(for: session)
     }
 
     /// Lets the waits recorded so far end before the final snapshot: `req` events are withheld from
@@ -111,18 +111,18 @@ extension RecordingSession {
     ///
     /// A thread still waiting after that is reported waiting at the signal, which is then true as
     /// far as the trace can tell: nothing gave it what it waits for, in a quarter of a second.
-    private func settleRecordedWaits(failed: inout Bool) {
-        synctrace_withhold_requests(self.epoch)
+    private func settleRecordedWaits(for session: RecordingSession) {
+        synctrace_withhold_requests(session.epoch)
         // After the barrier, an append that did not see the withheld requests has passed its check:
         // the wait below lets those publish, so that the watch sees every `req` there will be.
         synctrace_process_barrier()
         let start = synctrace_monotonic_nanoseconds()
-        guard let recorders = self.recordersWhenAvailable(until: start + Self.snapshotPatience) else { return }
-        for recorder in recorders { _ = recorder.waitForAppend(epoch: self.epoch, deadline: start + Self.appendPatience) }
+        guard let recorders = self.recordersWhenAvailable(of: session, until: start + Self.snapshotPatience) else { return }
+        for recorder in recorders { _ = recorder.waitForAppend(epoch: session.epoch, deadline: start + Self.appendPatience) }
         var fewestWaiting = Int.max
         var lastEnded = start
         while true {
-            self.encodeQueued(failed: &failed)
+            self.encodeQueued(for: session)
             // A recorder handing over a buffer may be about to record a wait: counted as waiting.
             let waiting = recorders.count { $0.endsWaiting() ?? true }
             if waiting == 0 { return }
@@ -138,17 +138,17 @@ extension RecordingSession {
 
     /// The session's recorders, unless its lock stays taken until `deadline` (the signal stopped a
     /// thread holding it).
-    private func recordersWhenAvailable(until deadline: UInt64) -> [ThreadRecorder]? {
+    private func recordersWhenAvailable(of session: RecordingSession, until deadline: UInt64) -> [ThreadRecorder]? {
         while true {
-            if let recorders = self.state.withLockIfAvailable({ state in Array(state.recorders.values) }) { return recorders }
+            if let recorders = session.state.withLockIfAvailable({ state in Array(state.recorders.values) }) { return recorders }
             if synctrace_monotonic_nanoseconds() >= deadline { return nil }
             usleep(200)
         }
     }
 
     /// Encodes every chunk queued now, without waiting for more.
-    private func encodeQueued(failed: inout Bool) {
+    private func encodeQueued(for session: RecordingSession) {
         let (chunks, _, _) = self.queue.takeAll(timeout: 0)
-        for chunk in chunks { self.encode(chunk, failed: &failed) }
+        for chunk in chunks { self.encode(chunk, for: session) }
     }
 }

@@ -1,9 +1,9 @@
+import SyncTraceFormat
 import Testing
+import _SyncTraceDataStructures
 
-@testable import SyncTraceReplay
-
-/// `FIFOQueue`: the one first-in-first-out queue of the replay (per-thread events, channel clocks,
-/// exited slots, arrival runs).
+/// `FIFOQueue`: the one first-in-first-out queue of the format module and the replay (per-thread
+/// events, channel clocks, exited slots, arrival runs, rendezvous senders).
 @Suite struct FIFOQueueTests {
     @Test func popsInOrderAcrossCompactions() {
         var queue = FIFOQueue<Int>()

@@ -5,36 +5,40 @@
 /// move to the front. So memory follows what is pending, and each element moves at most a few times
 /// in all. Unlike a ring buffer (swift-collections' `Deque`), the pending elements are always
 /// contiguous, which is what the ordering's per-thread queues need to hand a run out in one copy.
-struct FIFOQueue<Element> {
-    private var storage: [Element] = []
-    private var head = 0
+///
+/// The one FIFO of the format module and the replay: the replay's queues of events and clocks, the
+/// rule checker's and the ordering's rendezvous senders. Public only so that those modules can
+/// inline it (this toolchain does not inline a `package` generic's body into another module).
+public struct FIFOQueue<Element> {
+    @usableFromInline var storage: [Element] = []
+    @usableFromInline var head = 0
 
     /// An empty queue.
-    init() {}
+    @inlinable public init() {}
 
     /// The number of pending elements.
-    var count: Int { self.storage.count - self.head }
+    @inlinable public var count: Int { self.storage.count - self.head }
 
     /// Whether nothing is pending.
-    var isEmpty: Bool { self.head == self.storage.count }
+    @inlinable public var isEmpty: Bool { self.head == self.storage.count }
 
     /// The oldest pending element.
-    var first: Element? { self.isEmpty ? nil : self.storage[self.head] }
+    @inlinable public var first: Element? { self.isEmpty ? nil : self.storage[self.head] }
 
     /// Adds `element` at the back.
-    mutating func append(_ element: Element) {
+    @inlinable public mutating func append(_ element: Element) {
         self.compactIfWorthIt()
         self.storage.append(element)
     }
 
     /// Adds `elements` at the back, in order.
-    mutating func append(contentsOf elements: some Sequence<Element>) {
+    @inlinable public mutating func append(contentsOf elements: some Sequence<Element>) {
         self.compactIfWorthIt()
         self.storage.append(contentsOf: elements)
     }
 
     /// Removes and returns the oldest pending element, if any.
-    mutating func popFirst() -> Element? {
+    @inlinable public mutating func popFirst() -> Element? {
         guard !self.isEmpty else { return nil }
         let element = self.storage[self.head]
         self.removeFirst(1)
@@ -42,7 +46,7 @@ struct FIFOQueue<Element> {
     }
 
     /// Removes the `count` oldest pending elements (at most ``count``).
-    mutating func removeFirst(_ count: Int) {
+    @inlinable public mutating func removeFirst(_ count: Int) {
         precondition(count >= 0 && count <= self.count, "FIFOQueue.removeFirst: more than are pending")
         self.head += count
         if self.head == self.storage.count {
@@ -54,7 +58,7 @@ struct FIFOQueue<Element> {
     }
 
     /// Removes the `count` newest pending elements (at most ``count``).
-    mutating func removeLast(_ count: Int) {
+    @inlinable public mutating func removeLast(_ count: Int) {
         precondition(count >= 0 && count <= self.count, "FIFOQueue.removeLast: more than are pending")
         self.storage.removeLast(count)
         if self.head == self.storage.count { self.removeAll() }
@@ -62,20 +66,20 @@ struct FIFOQueue<Element> {
 
     /// Gives back storage beyond what the pending elements need (after a burst, or a removal from the
     /// back), so that a queue that once held many elements does not keep their room.
-    mutating func shrinkToFit() {
+    @inlinable public mutating func shrinkToFit() {
         guard self.storage.capacity > 2 * self.count + Self.keptCapacity else { return }
         self.storage = Array(self.storage[self.head...])
         self.head = 0
     }
 
     /// Removes every pending element, keeping the storage.
-    mutating func removeAll() {
+    @inlinable public mutating func removeAll() {
         self.storage.removeAll(keepingCapacity: true)
         self.head = 0
     }
 
     /// Calls `body` with the pending elements, oldest first, without copying them.
-    func withPending<Result, Failure: Error>(
+    @inlinable public func withPending<Result, Failure: Error>(
         _ body: (UnsafeBufferPointer<Element>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try self.storage.withUnsafeBufferPointer { (all) throws(Failure) -> Result in
@@ -84,10 +88,10 @@ struct FIFOQueue<Element> {
     }
 
     /// The pending elements, oldest first.
-    var pending: ArraySlice<Element> { self.storage[self.head...] }
+    @inlinable public var pending: ArraySlice<Element> { self.storage[self.head...] }
 
     /// Changes the pending element at `offset` from the front (0 is ``first``).
-    mutating func modify<Result, Failure: Error>(
+    @inlinable public mutating func modify<Result, Failure: Error>(
         at offset: Int,
         _ body: (inout Element) throws(Failure) -> Result
     ) throws(Failure) -> Result {
@@ -96,10 +100,10 @@ struct FIFOQueue<Element> {
     }
 
     /// The room an emptied queue keeps: enough for a batch of events, little across many threads.
-    private static var keptCapacity: Int { 1024 }
+    @inlinable static var keptCapacity: Int { 1024 }
 
     // Compact when the removed prefix is the larger part, so that memory follows what is pending.
-    private mutating func compactIfWorthIt() {
+    @inlinable mutating func compactIfWorthIt() {
         if self.head > 64 && self.head * 2 > self.storage.count {
             if self.storage.capacity > 4 * self.count + Self.keptCapacity {
                 self.storage = Array(self.storage[self.head...])
@@ -110,3 +114,5 @@ struct FIFOQueue<Element> {
         }
     }
 }
+
+extension FIFOQueue: Sendable where Element: Sendable {}

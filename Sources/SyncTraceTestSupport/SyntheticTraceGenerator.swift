@@ -136,7 +136,7 @@ private struct Simulation {
 
     private let configuration: SyntheticTraceGenerator.Configuration
     private let writer: TraceWriter
-    private var random: SplitMix64
+    private var random: SeededGenerator
     private var workers: [Worker] = []
     private let main: ThreadID
     private var mainTime: UInt64 = 0
@@ -157,7 +157,7 @@ private struct Simulation {
     init(configuration: SyntheticTraceGenerator.Configuration, writer: TraceWriter) throws(TraceIOError) {
         self.configuration = configuration
         self.writer = writer
-        self.random = SplitMix64(seed: configuration.seed)
+        self.random = SeededGenerator(seed: configuration.seed)
         // A handful of call sites, as a real program has: the critical sections share a few.
         var lockSites: [StringID] = []
         var readSites: [StringID] = []
@@ -370,27 +370,5 @@ private struct Simulation {
             bestTime = self.workers[index].time
         }
         return best < 0 ? nil : best
-    }
-}
-
-/// A small, fast, seeded generator, so that a configuration always gives the same trace.
-private struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound` (with a negligible bias: this is test data, not cryptography).
-    mutating func next(below bound: UInt64) -> UInt64 {
-        self.next().multipliedFullWidth(by: bound).high
     }
 }
