@@ -44,6 +44,10 @@ import _SyncTraceDataStructures
     /// first event, when it may know more than at its fork (a dispatched work item learns the item
     /// before it from the queue's lock), so that it can take over more finished threads' slots.
     private var unstarted: [Int: VectorClock] = [:]
+    /// How many objects ``grow(to:)`` has seen declared, and the capacity of each declared channel
+    /// whose capacity is not zero (by object index).
+    private var declaredObjects = 0
+    private var declaredCapacities: [Int: Int] = [:]
     private static let retiredLimit = 1024
     private static let unassigned = UInt32.max
 
@@ -154,9 +158,24 @@ import _SyncTraceDataStructures
             // perhaps one a finished thread has handed on.
             if symbols.threads[thread].parent == nil { _ = self.assignNewSlot(thread) }
         }
-        while self.objects.count < symbols.objects.count {
+        // An object's clocks are made when a rule first names it (``clocks(through:)``): most
+        // objects are plain variables, which no rule names, and the order without locks names no
+        // lock. Only the capacities are kept from the declarations, those of channels.
+        while self.declaredObjects < symbols.objects.count {
+            let capacity = symbols.objects[self.declaredObjects].capacity
+            if capacity != 0 { self.declaredCapacities[self.declaredObjects] = capacity }
+            self.declaredObjects += 1
+        }
+    }
+
+    /// How many objects have clocks (up to the highest a rule has named): for tests of the memory.
+    var objectClockCount: Int { self.objects.count }
+
+    /// Makes the clocks of every object up to `object`, which a rule is about to use.
+    private func clocks(through object: Int) {
+        while self.objects.count <= object {
             var clocks = ObjectClocks()
-            clocks.capacity = symbols.objects[self.objects.count].capacity
+            clocks.capacity = self.declaredCapacities[self.objects.count] ?? 0
             self.objects.append(clocks)
         }
     }
@@ -227,6 +246,7 @@ import _SyncTraceDataStructures
     /// ``apply(_:)`` past its inline fast path.
     private func applyRule(_ event: TraceEvent) {
         let thread = event.thread
+        if event.operation.hasObject, event.object.index >= self.objects.count { self.clocks(through: event.object.index) }
         switch event.operation {
         case .read, .write:
             // No rule, but plugins ask for the thread's epoch next: it needs a slot (taking one may

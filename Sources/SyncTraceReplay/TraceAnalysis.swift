@@ -86,13 +86,14 @@ public enum TraceAnalysis {
         var summaries: [String: [String]] = [:]
         for plugin in plugins {
             let name = plugin.name
-            // Stamped here, so that no plugin repeats (or misspells) its own name or a variable's.
-            findings.append(contentsOf: plugin.finish(in: context).map { finding in
-                var finding = finding
-                finding.plugin = name
-                if let variable = finding.variableID { finding.variable = context.objectName(variable) }
-                return finding
-            })
+            // Stamped here, so that no plugin repeats (or misspells) its own name or a variable's; in
+            // place, not through a copy of the plugin's findings (a report's findings can be megabytes).
+            let first = findings.count
+            findings.append(contentsOf: plugin.finish(in: context))
+            for index in first..<findings.count {
+                findings[index].plugin = name
+                if let variable = findings[index].variableID { findings[index].variable = context.objectName(variable) }
+            }
             summaries[name] = plugin.summaryLines(in: context)
         }
         findings = FindingCrossReference.link(findings)
