@@ -246,7 +246,8 @@ import _SyncTraceDataStructures
     /// ``apply(_:)`` past its inline fast path.
     private func applyRule(_ event: TraceEvent) {
         let thread = event.thread
-        if event.operation.hasObject, event.object.index >= self.objects.count { self.clocks(through: event.object.index) }
+        // The count first: one comparison for the usual event, whose object has its clocks already.
+        if event.object.index >= self.objects.count, event.operation.hasObject { self.clocks(through: event.object.index) }
         switch event.operation {
         case .read, .write:
             // No rule, but plugins ask for the thread's epoch next: it needs a slot (taking one may
