@@ -52,9 +52,15 @@ enum PluginLibraryLoader {
         // Compiled into the library: the code it was built against, and its configuration.
         let digest = unsafeBitCast(digestSymbol, to: DigestFunction.self)()
         guard digest == SyncTracePluginAPI.interfaceDigestOfThisBuild else {
-            let configuration = digest & 1 == SyncTracePluginAPI.interfaceDigestOfThisBuild & 1 ? "" : " and the other configuration (debug or release)"
+            let ours = SyncTracePluginAPI.interfaceDigestOfThisBuild
+            // The lowest bit is the configuration, the rest the code.
+            let what = switch (digest | 1 == ours | 1, digest & 1 == ours & 1) {
+            case (true, _): "in the other configuration (debug or release)"
+            case (false, true): "against other SyncTrace code"
+            case (false, false): "against other SyncTrace code and in the other configuration (debug or release)"
+            }
             throw CommandFailure(
-                "\(path) was built against other SyncTrace code\(configuration) (plugin interface digest \(Self.hex(digest)); this synctrace: \(Self.hex(SyncTracePluginAPI.interfaceDigestOfThisBuild))): rebuild it against this SyncTrace, in the same configuration"
+                "\(path) was built \(what) (plugin interface digest \(Self.hex(digest)); this synctrace: \(Self.hex(ours))): rebuild it against this SyncTrace, in the same configuration"
             )
         }
         guard let entrySymbol = dlsym(handle, SyncTracePluginAPI.entrySymbol) else {

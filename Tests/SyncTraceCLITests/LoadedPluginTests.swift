@@ -138,7 +138,9 @@ struct LoadedPluginTests {
                 == "\(other) was built against other SyncTrace code (plugin interface digest 0x\(String(ours ^ 0x10, radix: 16)); this synctrace: 0x\(String(ours, radix: 16))): rebuild it against this SyncTrace, in the same configuration"
         )
         let configuration = try LoadablePluginBuild.compileC(Self.checks(digest: ours ^ 1), named: "libconfiguration.so", in: directory)
-        #expect(try Self.refused("plugins", "--load", configuration).contains("built against other SyncTrace code and the other configuration (debug or release)"))
+        #expect(try Self.refused("plugins", "--load", configuration).hasPrefix("\(configuration) was built in the other configuration (debug or release) ("))
+        let both = try LoadablePluginBuild.compileC(Self.checks(digest: ours ^ 0x11), named: "libboth.so", in: directory)
+        #expect(try Self.refused("plugins", "--load", both).hasPrefix("\(both) was built against other SyncTrace code and in the other configuration (debug or release) ("))
         let undigested = try LoadablePluginBuild.compileC(
             "int synctrace_plugin_api_version(void) { return \(Self.apiVersion); }\n",
             named: "libundigested.so",
