@@ -471,9 +471,12 @@ import _SyncTraceDataStructures
         let thread = event.thread
         let slot = self.slot(thread)
         let object = event.object.index
-        let capacity = self.objects[object].capacity
-        // Capacity C: the k-th receive happens before the (k+C)-th send completes.
-        if capacity > 0 && self.objects[object].sendCount >= capacity, let receive = self.objects[object].receives.popFirst() {
+        let rules = ChannelRules(capacity: self.objects[object].capacity)
+        // Capacity C: the k-th receive happens before the (k+C)-th send completes. `receives` holds
+        // the receives not yet paired with a send, oldest first: its head is that k-th receive.
+        if rules.receiveMakingRoom(forSend: self.objects[object].sendCount) != nil,
+            let receive = self.objects[object].receives.popFirst()
+        {
             self.clocks[slot].join(receive.clock)
         }
         self.objects[object].sendCount += 1
@@ -492,7 +495,7 @@ import _SyncTraceDataStructures
         }
         // The i-th send happens before the i-th receive completes.
         self.clocks[slot].join(send.clock)
-        if self.objects[object].capacity == 0 {
+        if ChannelRules(capacity: self.objects[object].capacity).isRendezvous {
             // A rendezvous: the sender waited from its send until this receive, so what the
             // receiver did up to here happens before what the sender does next.
             let senderSlot = self.slot(send.thread)
