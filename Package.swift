@@ -108,10 +108,10 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // What the tests and benchmarks share: a seeded generator, the synthetic trace generator
-        // (`synctrace generate` is its front end), a child-process runner.
+        // (`synctrace generate` is its front end), a child-process runner, in-memory analysis.
         .target(
             name: "SyncTraceTestSupport",
-            dependencies: ["SyncTraceFormat"],
+            dependencies: ["SyncTraceFormat", "SyncTraceReplay"],
             swiftSettings: strictSwift
         ),
         // The command-line tool, as a library (so a custom build can add plugins) and its executable.
@@ -195,6 +195,17 @@ let package = Package(
                 "SyncTrace", "SyncTraceFormat", "SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "DeadlockDetector",
                 "RecorderProbe",
             ],
+            swiftSettings: strictSwift
+        ),
+        // Each built-in plugin's own tests.
+        .testTarget(
+            name: "RaceDetectorTests",
+            dependencies: ["RaceDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTraceTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LostUpdateCounterTests",
+            dependencies: ["LostUpdateCounter", "RaceDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTraceTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,11 +1,13 @@
 import RaceDetector
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 
+/// The replay's tests analyse with the race detector unless they say otherwise.
 enum Replay {
-    /// Analyses a text trace with the race detector.
+    /// Analyses a text trace.
     static func analyze(text: String, plugins: [any AnalysisPlugin] = [RaceDetector()]) throws -> AnalysisReport {
-        try TraceAnalysis.run(source: TextTraceReader(text: text, fileName: "t.trace"), plugins: plugins, path: "t.trace")
+        try TestAnalysis.analyze(text: text, plugins: plugins)
     }
 
     /// The variables the race detector reports on a text trace.
@@ -13,8 +15,8 @@ enum Replay {
         Set(try Self.analyze(text: text).findings.compactMap(\.variable))
     }
 
-    /// Analyses binary trace bytes with the race detector.
+    /// Analyses binary trace bytes.
     static func analyze(binary: [UInt8], plugins: [any AnalysisPlugin] = [RaceDetector()]) throws -> AnalysisReport {
-        try TraceAnalysis.run(source: BinaryTraceReader(bytes: binary, fileName: "t.synctrace"), plugins: plugins, path: "t.synctrace")
+        try TestAnalysis.analyze(binary: binary, plugins: plugins)
     }
 }

@@ -21,7 +21,7 @@ struct CutLostUpdateTests {
             try writer.write(events)
         }
         if cutShort { try writer.flush() } else { try writer.finish() }
-        let report = try Replay.analyze(binary: writer.bytes, plugins: [LostUpdateCounter()])
+        let report = try TestAnalysis.analyze(binary: writer.bytes, plugins: [LostUpdateCounter()])
         guard let finding = report.findings.first else { return nil }
         guard case .integer(let lost) = finding.fields["lost"] else { return nil }
         return lost
@@ -40,7 +40,7 @@ struct CutLostUpdateTests {
         // Read as if it were complete, the prefix loses two; cut short, at least one.
         #expect(try Self.lost(beforeLastWrite, cutShort: false) == 2)
         #expect(try Self.lost(beforeLastWrite, cutShort: true) == 1)
-        let report = try Replay.analyze(text: "T1|r(c)\nT2|r(c)\nT1|w(c)\nT2|w(c)\n", plugins: [LostUpdateCounter()])
+        let report = try TestAnalysis.analyze(text: "T1|r(c)\nT2|r(c)\nT1|w(c)\nT2|w(c)\n", plugins: [LostUpdateCounter()])
         #expect(report.summaries["lost-update"] == ["c: 2 updates, 1 lost (50.0%)"])
     }
 

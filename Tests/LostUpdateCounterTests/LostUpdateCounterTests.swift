@@ -11,7 +11,7 @@ import Testing
 struct LostUpdateCounterTests {
     /// (updates, lost) per variable with losses or updates, from the plugin's JSON fields.
     static func counts(_ text: String) throws -> (updates: Int, lost: Int, racy: Bool) {
-        let report = try Replay.analyze(text: text, plugins: [RaceDetector(), LostUpdateCounter()])
+        let report = try TestAnalysis.analyze(text: text, plugins: [RaceDetector(), LostUpdateCounter()])
         let racy = report.findings.contains { $0.plugin == "race" }
         guard let finding = report.findings.first(where: { $0.plugin == "lost-update" }) else {
             let line = report.summaries["lost-update"]?.first ?? ""
@@ -131,7 +131,7 @@ struct LostUpdateCounterTests {
         #expect(result.updates == threads * perThread)
         #expect(result.lost == threads * perThread - value, "final value \(value)")
         // With one site for everything, the named groups add up to the exact count too.
-        let report = try Replay.analyze(text: lines.joined(separator: "\n"), plugins: [LostUpdateCounter()])
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [LostUpdateCounter()])
         if let finding = report.findings.first, case .strings(let sites) = finding.fields["sites"] {
             let named = sites.compactMap { Int($0.prefix { $0 != " " }) }.reduce(0, +)
             #expect(named == result.lost, "\(sites)")
@@ -140,7 +140,7 @@ struct LostUpdateCounterTests {
 
     @Test("a lost update on a racy variable says so, and the race says updates were lost")
     func crossReference() throws {
-        let report = try Replay.analyze(text: "T1|r(x)\nT2|r(x)\nT1|w(x)\nT2|w(x)", plugins: [RaceDetector(), LostUpdateCounter()])
+        let report = try TestAnalysis.analyze(text: "T1|r(x)\nT2|r(x)\nT1|w(x)\nT2|w(x)", plugins: [RaceDetector(), LostUpdateCounter()])
         let lost = try #require(report.findings.first { $0.plugin == "lost-update" })
         let race = try #require(report.findings.first { $0.plugin == "race" })
         #expect(lost.fields["alsoReportedBy"] == .strings(["race"]))
@@ -155,7 +155,7 @@ struct LostUpdateCounterTests {
         for _ in 0..<10 {
             lines += ["T1|r(x)|a.swift:1", "T2|r(x)|b.swift:2", "T1|w(x)|a.swift:3", "T2|w(x)|b.swift:4"]
         }
-        let report = try Replay.analyze(text: lines.joined(separator: "\n"), plugins: [LostUpdateCounter()])
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [LostUpdateCounter()])
         let finding = try #require(report.findings.first)
         #expect(finding.fields["lost"] == .integer(10))
         #expect(

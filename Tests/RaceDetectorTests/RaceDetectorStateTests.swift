@@ -3,6 +3,7 @@ import SyncTraceReplay
 import Testing
 
 @testable import RaceDetector
+import SyncTraceTestSupport
 
 /// The race detector's per-variable state: 16 bytes (a write epoch, and one word for a read epoch
 /// or a read vector's index), and the atomic-access flags kept in a bit table beside it.
@@ -46,7 +47,7 @@ import Testing
             T3|r(V)|a.swift:5
             T3|w(V)|a.swift:6
             """
-        let report = try Replay.analyze(text: text)
+        let report = try TestAnalysis.analyze(text: text, plugins: [RaceDetector()])
         #expect(report.findings.map(\.variable) == ["V"])
         let summary = report.summaries["race"] ?? []
         #expect(summary == ["1 racing variable, 3 racing pairs at 3 distinct pairs of source locations"])
@@ -64,10 +65,10 @@ import Testing
         for variable in 0...200 {
             if atomic.contains(variable) { lines.append("T1|w(V\(variable))|a.swift:3") } else { lines.append("T1|r(V\(variable))|a.swift:4") }
         }
-        let racy = try Replay.racyVariables(lines.joined(separator: "\n"))
+        let racy = Set(try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [RaceDetector()]).findings.compactMap(\.variable))
         // Every variable races (T1's accesses against T0's plain write); the atomic ones too.
         #expect(racy.count == 201)
-        let report = try Replay.analyze(text: lines.joined(separator: "\n"))
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [RaceDetector()])
         let pairs = report.summaries["race"] ?? []
         // 201 plain pairs, and the atomic store of each atomic variable against T1's write (pairs of
         // locations count per variable).

@@ -10,7 +10,7 @@ import SyncTraceTestSupport
 struct LostUpdateOverflowTests {
     /// The lost-update finding's counts, or zero losses and the summary's updates.
     static func counts(_ lines: [String], counter: LostUpdateCounter = LostUpdateCounter()) throws -> (updates: Int, lost: Int) {
-        let report = try Replay.analyze(text: lines.joined(separator: "\n"), plugins: [counter])
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [counter])
         guard let finding = report.findings.first else {
             let line = report.summaries["lost-update"]?.first ?? ""
             return (Int(line.split(separator: "(").last?.split(separator: " ").first ?? "0") ?? 0, 0)
