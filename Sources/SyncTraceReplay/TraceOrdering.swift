@@ -71,7 +71,7 @@ public final class TraceOrdering {
     /// Events moved to the spill file, in all.
     public internal(set) var spilledEventCount: UInt64 = 0
     /// The most pending events held in memory at once (after any spill their arrival caused).
-    internal(set) var peakInMemoryEventCount = 0
+    var peakInMemoryEventCount = 0
 
     let source: any TraceEventSource
     @exclusivity(unchecked) var inputExhausted = false
@@ -92,7 +92,7 @@ public final class TraceOrdering {
     var lowestAtLastScan: LowestPendingNumbers?
     /// Passes over every waiting event to find the objects' lowest pending numbers, for the tests
     /// that gaps are resolved in linear-ish time.
-    internal(set) var pendingScans = 0
+    var pendingScans = 0
 
     /// Whether the ordering stopped at the first gap of a trace cut short, leaving out the events
     /// that wait behind it (see "A trace cut short" above).

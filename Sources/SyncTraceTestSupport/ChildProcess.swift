@@ -67,9 +67,10 @@ public enum ChildProcess {
         let outputURL = scratch.appendingPathComponent("stdout")
         let errorURL = scratch.appendingPathComponent("stderr")
         let inputURL = scratch.appendingPathComponent("stdin")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        FileManager.default.createFile(atPath: inputURL.path, contents: input ?? Data())
+        // A file that cannot be made fails the FileHandle initializers below, with the reason.
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: inputURL.path, contents: input ?? Data())
         let output = try FileHandle(forWritingTo: outputURL)
         let error = try FileHandle(forWritingTo: errorURL)
         let standardInput = try FileHandle(forReadingFrom: inputURL)
