@@ -1,5 +1,6 @@
 import Benchmark
 import SyncTraceFormat
+import SyncTraceTestSupport
 
 /// Compressed size, reported in thousandths of a byte per event because the tool's custom metrics
 /// are integers (2_500 means 2.5 bytes per event).
@@ -21,28 +22,28 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     Benchmark(
-        "Encode mutex-heavy (TraceWriter in memory, LZ4)",
+        "Encode synthetic mutex-heavy (TraceWriter in memory, LZ4)",
         configuration: .init(metrics: [.throughput, .wallClock, .mallocCountTotal, compressedMilliBytesPerEvent])
     ) { benchmark, workload in
         do {
-            let writer = TraceWriter(header: workload.header)
+            let writer = TraceWriter(header: SyntheticTraceGenerator.header)
             try workload.write(to: writer)
             try writer.finish()
             blackHole(writer.bytes.count)
-            benchmark.measurement(compressedMilliBytesPerEvent, writer.writtenByteCount * 1_000 / workload.events.count)
+            benchmark.measurement(compressedMilliBytesPerEvent, writer.writtenByteCount * 1_000 / workload.eventCount)
         } catch {
             fatalError("encoding failed: \(error)")
         }
     } setup: {
-        try MutexHeavyWorkload(chunks: 1)
+        try SyntheticWorkload(events: SyntheticWorkload.eventsPerChunk)
     }
 
     Benchmark(
-        "Decode mutex-heavy (BinaryTraceReader over 10M events)",
+        "Decode synthetic mutex-heavy (BinaryTraceReader over 10M events)",
         configuration: .init(metrics: [.throughput, .wallClock, .mallocCountTotal, compressedMilliBytesPerEvent])
     ) { benchmark, fixture in
         do {
-            blackHole(try fixture.decodeNext(MutexHeavyWorkload.eventsPerChunk))
+            blackHole(try fixture.decodeNext(SyntheticWorkload.eventsPerChunk))
             benchmark.measurement(compressedMilliBytesPerEvent, fixture.trace.count * 1_000 / fixture.eventCount)
         } catch {
             fatalError("decoding failed: \(error)")
