@@ -109,22 +109,25 @@ public struct TraceOperation: RawRepresentable, Hashable, CaseIterable, Sendable
     }
 
     /// What this operation names besides its own thread.
-    @inlinable public var target: Target { Self.targets[Int(self.rawValue)] }
-
-    /// Each operation's target, by opcode: one load, where a switch over the members would be a
-    /// comparison per member in an unoptimized build (the recorder's encoder asks for every event).
-    @usableFromInline static let targets: [Target] = (0...Self.highestOpcode).map { opcode in
-        switch TraceOperation(opcode: opcode) {
-        case .fork, .join: .thread
-        case .acquire, .release, .readAcquire, .readRelease: .object(.lock)
-        case .request: .object(.any)
-        case .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite: .object(.memory)
-        case .makeChannel, .send, .receive, .close: .object(.channel)
-        case .waitGroupAdd, .waitGroupDone, .waitGroupWait: .object(.waitGroup)
-        case .semaphoreSignal, .semaphoreWait: .object(.semaphore)
-        case .conditionSignal, .conditionBroadcast, .conditionWait: .object(.condition)
-        // `begin`, `end`, `resume`, `exit` (and 0, the codec's thread switch).
-        default: .none
+    ///
+    /// - `fork`, `join`: a thread.
+    /// - `acq`, `rel`, `racq`, `rrel`: a lock; `req`: any object a thread can block on.
+    /// - `r`, `w`, `aload`, `astore`, `armw`: memory; `chan`, `send`, `recv`, `close`: a channel.
+    /// - `wgadd`, `wgdone`, `wgwait`: a wait group; `semsignal`, `semwait`: a semaphore;
+    ///   `csignal`, `cbroadcast`, `cwait`: a condition.
+    /// - `begin`, `end`, `resume`, `exit`: nothing.
+    @inlinable public var target: Target {
+        // Four bits an opcode, in two constant words (opcodes 0...15, then 16...31): 0 nothing,
+        // 1 a thread, 2 + an object family's position. Constants fold into a shift and a mask
+        // wherever this is inlined, so the encoder's and the replay's per-event loops read no
+        // global table (whose lazy initialization check cost the recorder's writer 3% of its time).
+        let opcode = UInt64(self.rawValue & 31)
+        let word: UInt64 = opcode < 16 ? 0x4443_3333_8222_2110 : 0x0000_0777_6600_5554
+        let code = UInt8(truncatingIfNeeded: (word >> ((opcode & 15) * 4)) & 15)
+        switch code {
+        case 0: return .none
+        case 1: return .thread
+        default: return .object(ObjectFamily(position: code - 2))
         }
     }
 

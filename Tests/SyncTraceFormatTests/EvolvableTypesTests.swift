@@ -35,6 +35,36 @@ struct EvolvableTypesTests {
         #expect(self.noun(.readAcquire) == "lock" && self.noun(.send) == "other")
     }
 
+    @Test("the packed target table says, for every opcode, what the operation names")
+    func packedTargets() {
+        func expected(_ operation: TraceOperation) -> String {
+            switch operation {
+            case .fork, .join: "thread"
+            case .acquire, .release, .readAcquire, .readRelease: "lock"
+            case .request: "any"
+            case .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite: "memory"
+            case .makeChannel, .send, .receive, .close: "channel"
+            case .waitGroupAdd, .waitGroupDone, .waitGroupWait: "waitGroup"
+            case .semaphoreSignal, .semaphoreWait: "semaphore"
+            case .conditionSignal, .conditionBroadcast, .conditionWait: "condition"
+            default: "none"
+            }
+        }
+        func actual(_ operation: TraceOperation) -> String {
+            switch operation.target {
+            case .none: "none"
+            case .thread: "thread"
+            case .object(let family):
+                [ObjectFamily.lock: "lock", .memory: "memory", .channel: "channel", .waitGroup: "waitGroup",
+                 .semaphore: "semaphore", .condition: "condition", .any: "any"][family] ?? "unknown"
+            }
+        }
+        #expect(TraceOperation.allCases.count == 28)
+        for operation in TraceOperation.allCases {
+            #expect(actual(operation) == expected(operation), "\(operation)")
+        }
+    }
+
     @Test("each operation's target, and the family of each object kind")
     func targetsAndFamilies() {
         var objectFamilies: [String: ObjectFamily] = [:]
