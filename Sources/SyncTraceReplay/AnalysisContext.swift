@@ -76,7 +76,7 @@ public final class AnalysisContext {
         return FindingObject(
             id: object,
             name: declaration.name,
-            kind: declaration.kind.description,
+            kind: declaration.kind,
             location: self.symbols.location(declaration.location)
         )
     }
@@ -99,7 +99,7 @@ public final class AnalysisContext {
             role: role,
             thread: self.threadName(event.thread),
             threadCreation: self.threadCreation(event.thread),
-            operation: event.operation.textName,
+            operation: event.operation,
             object: object,
             location: self.location(event.location),
             index: index,

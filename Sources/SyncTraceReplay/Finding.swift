@@ -82,13 +82,13 @@ public struct FindingObject: Hashable, Sendable {
     public var id: ObjectID?
     /// Its name in the trace.
     public var name: String
-    /// What it is ("variable", "lock"…).
-    public var kind: String
+    /// What it is (its description, "variable", "lock"…, is what the reports show).
+    public var kind: ObjectKind
     /// Where it was created, if known.
     public var location: String?
 
     /// Creates an object description; `id` is the traced object, when it is one.
-    public init(id: ObjectID? = nil, name: String, kind: String, location: String? = nil) {
+    public init(id: ObjectID? = nil, name: String, kind: ObjectKind, location: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -106,8 +106,8 @@ public struct FindingEvent: Hashable, Sendable {
     public var threadID: ThreadID?
     /// Where the thread was created, and by whom, if known: "main.swift:9 by main".
     public var threadCreation: String?
-    /// The operation's text-form name ("r", "w", "acq").
-    public var operation: String
+    /// The operation (its text-form name, "r", "w", "acq", is what the reports show).
+    public var operation: TraceOperation
     /// The object's (or joined/forked thread's) name, if the operation names one.
     public var object: String?
     /// The object the operation names, by identity (JSON's `"objectId"`).
@@ -125,7 +125,7 @@ public struct FindingEvent: Hashable, Sendable {
         role: String,
         thread: String,
         threadCreation: String?,
-        operation: String,
+        operation: TraceOperation,
         object: String?,
         location: String?,
         index: UInt64,

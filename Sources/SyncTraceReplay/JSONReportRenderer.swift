@@ -83,7 +83,7 @@ public enum JSONReportRenderer {
             "role": .string(event.role),
             "thread": .string(event.thread),
             "threadCreation": event.threadCreation.map(JSON.string) ?? .null,
-            "operation": .string(event.operation),
+            "operation": .string(event.operation.textName),
             "object": event.object.map(JSON.string) ?? .null,
             "location": event.location.map(JSON.string) ?? .null,
             "index": .number(Int(event.index)),
@@ -97,7 +97,7 @@ public enum JSONReportRenderer {
         .object([
             "id": object.id.map { .number(Int($0.rawValue)) } ?? .null,
             "name": .string(object.name),
-            "kind": .string(object.kind),
+            "kind": .string(object.kind.description),
             "location": object.location.map(JSON.string) ?? .null,
         ])
     }

@@ -53,7 +53,9 @@ public enum SyncTracePluginAPI {
     /// Version 2: ``AnalysisPlugin/prepare(for:)`` joined the protocol, and `HappensBefore`'s queries
     /// are inlined into plugins. Version 3: ``HappensBefore`` is a read-only view (a struct), clocks
     /// are read by ``ClockSlot``, ``AnalysisPlugin/requirements`` joined the protocol, operations and
-    /// object kinds are structs, and a library exports `synctrace_plugin_api_digest`.
+    /// object kinds are structs, findings carry ids (and a ``FindingEvent``'s operation and a
+    /// ``FindingObject``'s kind are those types, not strings), and a library exports
+    /// `synctrace_plugin_api_digest`.
     @_alwaysEmitIntoClient public static var version: Int32 { 3 }
 
     /// The ``version`` of the SyncTraceReplay that runs: a call into it, never inlined, for the tool

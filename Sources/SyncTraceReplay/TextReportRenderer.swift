@@ -106,12 +106,12 @@ public enum TextReportRenderer {
         for event in finding.events {
             begin()
             text += event.role
-            if event.operation == "r" || event.operation == "w" {
+            if event.operation == .read || event.operation == .write {
                 text += " at "
                 text += event.object ?? ""
             } else {
                 text += ": "
-                text += event.operation
+                text += event.operation.textName
                 if let object = event.object {
                     text += "("
                     text += object

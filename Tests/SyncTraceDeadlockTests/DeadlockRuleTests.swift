@@ -265,7 +265,7 @@ struct DeadlockRuleTests {
             """
         let hungFinding = try #require(try analyzeDeadlocks(hung).findings.only)
         #expect(hungFinding.kind == "self")
-        #expect(hungFinding.events.last?.operation == "req")
+        #expect(hungFinding.events.last?.operation == .request)
     }
 
     /// T1 holds A and asks for B; T2 holds B and asks for A; the trace ends there.
