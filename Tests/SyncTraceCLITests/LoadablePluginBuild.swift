@@ -38,6 +38,14 @@ enum LoadablePluginBuild {
             "--configuration", configuration,
             "--product", "LocksetPlugin",
         ]
+        // A nested build keeps its first plan of this package's modules: a source file added, moved or
+        // removed since then makes it fail ("cannot find type"; "missing inputs"). So the scratch
+        // directory is started afresh whenever the list of this package's source files changed.
+        let fileList = Self.sourceFileList()
+        let listRecord = scratch.appendingPathComponent("source-files.txt")
+        if (try? String(contentsOf: listRecord, encoding: .utf8)) != fileList {
+            try? FileManager.default.removeItem(at: scratch)
+        }
         // The plugin's own files are compiled again every time (their object files removed, the
         // build's plan kept): an incremental build does not recompile them when only a body they
         // inline from SyncTraceReplay changed — the digest Entry.swift returns
@@ -55,8 +63,18 @@ enum LoadablePluginBuild {
         } catch {
             return .failure(BuildFailure(reason: "\(arguments.joined(separator: " ")) did not run: \(error)"))
         }
+        try? fileList.write(to: listRecord, atomically: true, encoding: .utf8)
         return .success(scratch.appendingPathComponent(configuration).appendingPathComponent("libLocksetPlugin.so").path)
     }()
+
+    /// The paths of this package's source files (under `Sources/`), sorted, a line each.
+    static func sourceFileList() -> String {
+        let sources = Self.packageRoot.appendingPathComponent("Sources").path
+        let paths = (FileManager.default.subpaths(atPath: sources) ?? []).filter { path in
+            path.hasSuffix(".swift") || path.hasSuffix(".c") || path.hasSuffix(".h")
+        }
+        return paths.sorted().joined(separator: "\n")
+    }
 
     /// Compiles `source` (C) into a shared library `name` in `directory` with the toolchain's clang.
     static func compileC(_ source: String, named name: String, in directory: TemporaryDirectory) throws -> String {
