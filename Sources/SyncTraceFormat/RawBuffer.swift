@@ -36,7 +36,4 @@ struct RawBuffer<Element: BitwiseCopyable>: ~Copyable {
         self.base = grown
         self.capacity = newCapacity
     }
-
-    /// The storage as a buffer pointer (valid until the next growth).
-    var buffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: self.base, count: self.capacity) }
 }

@@ -31,7 +31,7 @@ struct RawBufferTests {
             buffer.base[index] = UInt32(index)
         }
         #expect(growths == 17)
-        #expect(buffer.buffer.prefix(100_000).elementsEqual((0..<100_000).map { UInt32($0) }))
+        #expect(UnsafeBufferPointer(start: buffer.base, count: 100_000).elementsEqual((0..<100_000).map { UInt32($0) }))
     }
 
     @Test("a byte sink that starts small keeps every byte across its growths")

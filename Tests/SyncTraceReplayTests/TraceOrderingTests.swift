@@ -28,6 +28,18 @@ struct TraceOrderingTests {
         return all
     }
 
+    /// T1 reads x (#0) and T0 writes it (#1), unordered, with T0's batch first in the file.
+    func readThenWriteInReverseBatches() throws -> [UInt8] {
+        try Self.trace(
+            threads: ["T0", "T1"],
+            objects: [(.lock, "L", 0), (.variable, "x", 0)],
+            batches: [
+                [TraceEvent(.write, thread: t0, object: x, sequence: 1)],
+                [TraceEvent(.read, thread: t1, object: x, sequence: 0)],
+            ]
+        )
+    }
+
     let t0 = ThreadID(0)
     let t1 = ThreadID(1)
     let lock = ObjectID(0)
@@ -58,14 +70,7 @@ struct TraceOrderingTests {
 
     @Test("each source says whether it is ordered: the analysis orders a recorded trace once, and never an ordered source")
     func sourcesDeclareTheirOrder() throws {
-        let bytes = try Self.trace(
-            threads: ["T0", "T1"],
-            objects: [(.lock, "L", 0), (.variable, "x", 0)],
-            batches: [
-                [TraceEvent(.write, thread: t0, object: x, sequence: 1)],
-                [TraceEvent(.read, thread: t1, object: x, sequence: 0)],
-            ]
-        )
+        let bytes = try self.readThenWriteInReverseBatches()
         let reader = try BinaryTraceReader(bytes: bytes)
         #expect(!reader.isOrdered && reader.form == .binary)
         let ordered = OrderedTraceSource(try BinaryTraceReader(bytes: bytes))
@@ -81,14 +86,7 @@ struct TraceOrderingTests {
 
     @Test("the merged order decides which access came first, and the race is still found")
     func raceAcrossBatches() throws {
-        let bytes = try Self.trace(
-            threads: ["T0", "T1"],
-            objects: [(.lock, "L", 0), (.variable, "x", 0)],
-            batches: [
-                [TraceEvent(.write, thread: t0, object: x, sequence: 1)],
-                [TraceEvent(.read, thread: t1, object: x, sequence: 0)],
-            ]
-        )
+        let bytes = try self.readThenWriteInReverseBatches()
         #expect(try Self.ordered(bytes).map(\.thread) == [t1, t0])
         let finding = try #require(try Replay.analyze(binary: bytes).findings.first)
         #expect(finding.variable == "x")
