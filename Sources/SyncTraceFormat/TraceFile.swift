@@ -43,7 +43,7 @@ public enum TraceFile {
         }
     }
 
-    private static func form(ofPrefix bytes: [UInt8]) -> Form {
+    static func form(ofPrefix bytes: [UInt8]) -> Form {
         // A file of one to three bytes that start the frame magic is a binary trace cut inside its
         // first frame (its reader says so), not text.
         let cutMagic = !bytes.isEmpty && bytes.count < 4 && bytes.elementsEqual(BinaryLayout.lz4FrameMagic.prefix(bytes.count))
