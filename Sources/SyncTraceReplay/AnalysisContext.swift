@@ -42,6 +42,8 @@ public final class AnalysisContext {
     /// lock, an update not written yet) says nothing about how the program ended. Settled before
     /// ``AnalysisPlugin/finish(in:)``; `false` while events are handed over.
     public var reachesProgramEnd: Bool { self.ending != .open && self.ending.holdsEveryEvent }
+    /// Each plugin's option values given to this replay, by plugin name (``optionValues(for:)``).
+    var pluginOptions: [String: PluginOptionValues] = [:]
 
     init(engine: HappensBeforeEngine, symbols: TraceSymbols) {
         self.happensBefore = HappensBefore(engine.order)

@@ -96,6 +96,11 @@ public protocol AnalysisPlugin: AnyObject {
     /// before the first event. The default needs nothing more.
     var requirements: AnalysisRequirements { get }
 
+    /// The options the plugin takes (``PluginOption``): what `synctrace plugins` lists and
+    /// `synctrace analyze --option NAME.KEY=VALUE` sets, each with its type, default and help. Read
+    /// their values for a replay with ``AnalysisContext/optionValues(for:)``. The default declares none.
+    var options: [PluginOption] { get }
+
     /// Called for each event of a subscribed operation, in happens-before order.
     func handle(_ event: TraceEvent, in context: AnalysisContext)
 
@@ -119,6 +124,9 @@ public protocol AnalysisPlugin: AnyObject {
 extension AnalysisPlugin {
     /// Nothing beyond happens-before.
     public var requirements: AnalysisRequirements { [] }
+
+    /// No options.
+    public var options: [PluginOption] { [] }
 
     /// No summary lines.
     public func summaryLines(in context: AnalysisContext) -> [String] { [] }

@@ -7,13 +7,18 @@ public import SyncTraceFormat
 /// for finding in report.findings { print(finding.message) }
 /// ```
 public enum TraceAnalysis {
-    /// Analyses the trace file at `path` (binary or text, told apart by content).
+    /// Analyses the trace file at `path` (binary or text, told apart by content); `options` are the
+    /// option values of the plugins that take some (the others get their defaults).
     ///
     /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
-    public static func run(path: String, plugins: [any AnalysisPlugin]) throws(TraceFormatError) -> AnalysisReport {
+    public static func run(
+        path: String,
+        plugins: [any AnalysisPlugin],
+        options: [PluginOptionValues] = []
+    ) throws(TraceFormatError) -> AnalysisReport {
         let source = try TraceFile.open(path: path)
         do {
-            return try Self.run(source: source, plugins: plugins, path: path)
+            return try Self.run(source: source, plugins: plugins, options: options, path: path)
         } catch {
             var located = error
             if located.file.isEmpty { located.file = path }
@@ -25,9 +30,12 @@ public enum TraceAnalysis {
     /// trace's are in order already. A binary trace cut short is analysed up to its consistent cut
     /// (``TraceOrdering``); the report counts the events left out, and the plugins learn from
     /// ``AnalysisContext/reachesProgramEnd`` that the end of what they saw is not the program's.
+    /// Each plugin reads its values of `options` (one per plugin; the others get their declared
+    /// defaults) with ``AnalysisContext/optionValues(for:)``.
     public static func run(
         source: any TraceEventSource,
         plugins: [any AnalysisPlugin],
+        options: [PluginOptionValues] = [],
         path: String = ""
     ) throws(TraceFormatError) -> AnalysisReport {
         let form = source.form
@@ -35,6 +43,7 @@ public enum TraceAnalysis {
         let requirements = plugins.reduce(into: AnalysisRequirements()) { $0.formUnion($1.requirements) }
         let happensBefore = HappensBeforeEngine(requirements: requirements)
         let context = AnalysisContext(engine: happensBefore, symbols: source.symbols)
+        context.pluginOptions = Dictionary(options.map { ($0.plugin, $0) }, uniquingKeysWith: { $1 })
 
         let dispatch = PluginDispatch(plugins: plugins)
 
