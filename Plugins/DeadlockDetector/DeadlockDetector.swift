@@ -49,12 +49,35 @@ public final class DeadlockDetector: AnalysisPlugin {
     /// Happens-before without lock edges, to clear cycles whose requests are ordered otherwise.
     public let requirements = AnalysisRequirements.happensBeforeWithoutLocks
 
-    /// Cycles searched at most.
+    /// Cycles searched at most (option `max-cycles`, which overrides it when given).
     public var maximumCycles = 10_000
-    /// How much searching for a feasible way to take each cycle found may cost, over all of them.
+    /// How much searching for a feasible way to take each cycle found may cost, over all of them
+    /// (option `assignment-budget`).
     public var assignmentBudget = 1_000_000
-    /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all found).
+    /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all
+    /// found; option `search-steps`).
     public var searchSteps = 5_000_000
+
+    /// The search's three limits, for a user whose lock-order graph is too large for them ("search
+    /// stopped at its limit" in the summary) or who wants a bounded run; a value given overrides
+    /// the property of the same meaning.
+    public var options: [PluginOption] {
+        [
+            .integer("max-cycles", default: self.maximumCycles, in: 1...Int.max, help: "lock-order cycles examined at most"),
+            .integer(
+                "search-steps",
+                default: self.searchSteps,
+                in: 0...Int.max,
+                help: "edge visits the search for cycles of three or more locks may spend (two-lock cycles are always all examined)"
+            ),
+            .integer(
+                "assignment-budget",
+                default: self.assignmentBudget,
+                in: 0...Int.max,
+                help: "work spent finding, for the cycles found, a way to take each edge by a thread of its own"
+            ),
+        ]
+    }
 
     struct ThreadState {
         var held = HeldLocks()
@@ -232,7 +255,11 @@ public final class DeadlockDetector: AnalysisPlugin {
         // One copy, read from here on: `self.graph` read inside the loop and the closure below would
         // be copied (its arrays retained) on every cycle, and checked for exclusive access.
         let graph = self.graph
-        var search = AssignmentSearch(budget: self.assignmentBudget)
+        // Given options win over the properties (which tests and custom builds set directly).
+        let options = context.optionValues(for: self)
+        let maximumCycles = options.isGiven("max-cycles") ? options.integer("max-cycles") : self.maximumCycles
+        let assignmentBudget = options.isGiven("assignment-budget") ? options.integer("assignment-budget") : self.assignmentBudget
+        var search = AssignmentSearch(budget: assignmentBudget)
         // Two-lock inversions first, all of them, straight from the pairs: the deadlocks programs have.
         var inversions = 0
         for inversion in graph.inversions() {
@@ -243,10 +270,10 @@ public final class DeadlockDetector: AnalysisPlugin {
         }
         // Then longer cycles, with Johnson's search, as far as its budgets go.
         let (locks, successors) = graph.nodes()
-        var steps = self.searchSteps
+        var steps = options.isGiven("search-steps") ? options.integer("search-steps") : self.searchSteps
         // Each edge of a reportable cycle comes from a thread of its own.
         let threadCount = graph.threadCount()
-        let found = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles, steps: &steps) { cycle in
+        let found = ElementaryCycles(successors: successors).forEach(limit: maximumCycles, steps: &steps) { cycle in
             guard cycle.count > 2, cycle.count <= threadCount else { return true }
             if let edges = graph.feasibleAssignment(of: cycle.map { locks[$0] }, search: &search) {
                 findings.append(self.potentialFinding(edges, in: context))
@@ -254,7 +281,7 @@ public final class DeadlockDetector: AnalysisPlugin {
             return search.budget > 0
         }
         self.cyclesSearched = max(found, inversions)
-        self.searchStopped = found >= self.maximumCycles || search.budget <= 0 || steps < 0
+        self.searchStopped = found >= maximumCycles || search.budget <= 0 || steps < 0
         self.gateSetsSpelledOut = search.gates.spelledOut
         return findings
     }
