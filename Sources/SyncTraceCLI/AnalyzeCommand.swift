@@ -11,11 +11,16 @@ struct AnalyzeCommand: ParsableCommand {
             Reads a binary or text trace once, puts a recorded trace's per-thread batches in \
             happens-before order, and runs every built-in plugin (or those named with --plugin; \
             `synctrace plugins` lists them). Text output is for people, one block per finding like \
-            Go's race detector; JSON output is a stable contract for tools.
+            Go's race detector; JSON output is a stable contract for tools. TRACE `-` reads standard \
+            input (a pipe too), streamed like a file; its form is told from its first bytes.
 
             --load adds the plugins of a plugin library, a shared library built against the \
             SyncTracePluginAPI product (Docs/Plugins.md): they run with the built-in ones, or when \
             named with --plugin. A library runs its code in this process: load only what you would link.
+
+            --option PLUGIN.KEY=VALUE sets an option a plugin declares (`synctrace plugins` lists \
+            each with its type and default). An unknown plugin or key, or a value of the wrong type, \
+            is bad usage (status 2), reported before the trace is read.
 
             A trace cut short (no end record: the process was killed where no handler runs, or the \
             file was cut) is analysed up to its consistent cut: only the events whose every \
@@ -25,17 +30,25 @@ struct AnalyzeCommand: ParsableCommand {
             (the recorder's handler wrote every event before the process died) is analysed whole, and \
             the report names the signal.
 
+            \(OutputOptions.discussion)
+
             Exit status:
               0  no findings, in a whole trace (complete, or ended by a signal)
-              1  findings (in a trace cut short too: real ones, in the part analysed)
+              1  findings (in a trace cut short too: real ones, in the part analysed);
+                 --exit-code N makes it N: 0 (findings do not fail the run), 1, or 5-125
+                 (2, 3 and 4 mean what is listed here, 126 and above are the shell's)
               2  bad usage, or no usable trace: unreadable, malformed, or empty
-                 (0 bytes, /dev/null, a binary trace cut inside its first frame)
+                 (0 bytes, /dev/null, an empty stdin, a binary trace cut inside its first frame)
               3  cut short, and the part analysed has no findings: not a clean run
+                 (whatever --exit-code says: a cut trace never passes for a clean one)
+              4  the report could not be written (--output, or stdout)
 
             Examples:
               synctrace analyze app.synctrace
-              synctrace analyze app.synctrace --plugin race --format json
-              synctrace analyze racy-counter.std
+              synctrace analyze app.synctrace --plugin race --format json --output report.json
+              synctrace analyze racy-counter.std --exit-code 0
+              cat app.synctrace | synctrace analyze -
+              synctrace analyze app.synctrace --option deadlock.max-cycles=100000
               synctrace analyze app.synctrace --load .build/debug/libMyPlugin.so
               synctrace analyze app.synctrace --load libMyPlugin.so --plugin my-plugin
             """
@@ -46,7 +59,7 @@ struct AnalyzeCommand: ParsableCommand {
         case text, json
     }
 
-    @Argument(help: "The trace to analyse (binary or text).")
+    @Argument(help: "The trace to analyse (binary or text; `-` for standard input).")
     var trace: String
 
     @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: all built-in and loaded plugins).")
@@ -54,26 +67,51 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var libraries: PluginLibraryOptions
 
+    @OptionGroup var pluginOptions: PluginOptionArguments
+
     @Option(help: "Output format: text for people, json for tools.")
     var format: Format = .text
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(
+        name: .customLong("exit-code"),
+        help: ArgumentHelp("The exit status when there are findings: 0, 1 or 5-125.", valueName: "status")
+    )
+    var exitCode: Int32 = ExitStatus.findings
+
+    func validate() throws {
+        guard ExitStatus.choosableForFindings.contains(where: { $0.contains(self.exitCode) }) else {
+            throw ValidationError(
+                "--exit-code \(self.exitCode): choose 0, 1 or 5 to 125; 2, 3 and 4 already mean bad usage or no usable "
+                    + "trace, a trace cut short without findings, and an output not written, and shells keep 126 and above"
+            )
+        }
+    }
 
     func run() throws {
         try self.libraries.load()
         let plugins = try BuiltinPlugins.make(self.plugins)
+        let options = try self.pluginOptions.values(running: plugins)
+        // Before the trace is read: a wrong output path costs no analysis.
+        let output = try self.output.open(refusingToOverwrite: self.trace)
+        let name = TraceOpening.name(self.trace)
+        let source = try TraceOpening.open(self.trace)
         let report: AnalysisReport
         do {
-            report = try TraceAnalysis.run(path: self.trace, plugins: plugins)
+            report = try TraceAnalysis.run(source: source, plugins: plugins, options: options, path: name)
         } catch {
             throw CommandFailure(error)
         }
         switch self.format {
-        case .text: StandardStream.output.write(TextReportRenderer.render(report))
-        case .json: StandardStream.output.write(JSONReportRenderer.render(report))
+        case .text: try output.write(TextReportRenderer.render(report))
+        case .json: try output.write(JSONReportRenderer.render(report))
         }
+        try output.finish()
         if case .truncated(let dropped) = report.trace.ending {
             StandardStream.warn(
                 TraceOpening.cutShortMessage(
-                    path: self.trace,
+                    path: name,
                     events: report.trace.analysedEvents,
                     leftOut: report.trace.unanalysedEvents,
                     droppedBytes: dropped,
@@ -82,16 +120,16 @@ struct AnalyzeCommand: ParsableCommand {
             )
         }
         if report.trace.droppedEvents > 0 {
-            StandardStream.warn("\(self.trace) is incomplete: the recorder dropped \(report.trace.droppedEvents) events")
+            StandardStream.warn("\(name) is incomplete: the recorder dropped \(report.trace.droppedEvents) events")
         }
-        let status = Self.exitCode(for: report)
-        if status != .success { throw status }
+        let status = Self.exitStatus(for: report, findings: self.exitCode)
+        if status != ExitStatus.success { throw ExitCode(status) }
     }
 
-    /// 1 for findings; else 3 for a trace cut short (its analysed part is clean, the run may not be),
-    /// 0 for a whole one.
-    static func exitCode(for report: AnalysisReport) -> ExitCode {
-        if !report.findings.isEmpty { return ExitCode(1) }
-        return report.trace.reachesProgramEnd ? .success : ExitCode(3)
+    /// `findings` (1 unless `--exit-code` says otherwise) for findings; else 3 for a trace cut short
+    /// (its analysed part is clean, the run may not be), 0 for a whole one.
+    static func exitStatus(for report: AnalysisReport, findings: Int32 = ExitStatus.findings) -> Int32 {
+        if !report.findings.isEmpty { return findings }
+        return report.trace.reachesProgramEnd ? ExitStatus.success : ExitStatus.cutShort
     }
 }

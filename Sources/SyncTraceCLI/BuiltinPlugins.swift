@@ -15,6 +15,8 @@ enum BuiltinPlugins {
         /// Where the plugin comes from, for a clash of names: "built in", "compiled in" (a custom
         /// build's), or the path of the library it was loaded from.
         var origin: String
+        /// The options the plugin declares (``AnalysisPlugin/options``), as its first instance did.
+        var options: [PluginOption]
         var make: @Sendable () -> any AnalysisPlugin
     }
 
@@ -52,7 +54,7 @@ enum BuiltinPlugins {
 
     private static func entry(origin: String, _ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
         let sample = make()
-        return Entry(name: sample.name, summary: sample.summary, origin: origin, make: make)
+        return Entry(name: sample.name, summary: sample.summary, origin: origin, options: sample.options, make: make)
     }
 
     /// Fresh plugins for `names` (all of them when empty), or the reason a name is unknown.

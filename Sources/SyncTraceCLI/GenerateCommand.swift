@@ -66,15 +66,16 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let generator = SyntheticTraceGenerator(configuration: self.generatorConfiguration)
-        let temporary = try OutputFile.temporaryPath(for: self.output)
+        let destination = try OutputFile.destination(self.output)
+        let file = destination.isReplacedWhole ? try OutputFile.temporaryPath(for: destination) : destination.target
         let summary: SyntheticTraceGenerator.Summary
-        do {
-            summary = try generator.write(toPath: temporary)
+        do throws(TraceIOError) {
+            summary = try generator.write(toPath: file)
         } catch {
-            unlink(temporary)
-            throw CommandFailure(error)
+            if destination.isReplacedWhole { unlink(file) }
+            throw CommandFailure.cannotWrite(self.output, error.reason)
         }
-        try OutputFile.moveIntoPlace(temporary, self.output)
+        if destination.isReplacedWhole { try OutputFile.moveIntoPlace(file, destination) }
         StandardStream.output.write(
             "wrote \(self.output): \(summary.events) events in \(summary.batches) batches, "
                 + "\(summary.accesses) accesses of which \(summary.racyAccesses) without their lock\n"

@@ -38,14 +38,15 @@ struct SyncTraceCommand: ParsableCommand {
         subcommands: [AnalyzeCommand.self, PluginsCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self]
     )
 
-    /// Parses the arguments and runs the verb, mapping every failure to exit status 2.
+    /// Parses the arguments and runs the verb, mapping a failure to its status (``CommandFailure``;
+    /// the parser's own errors are bad usage, 2).
     static func run(arguments: [String]) -> Never {
         do {
             var command = try Self.parseAsRoot(arguments)
             try command.run()
         } catch let failure as CommandFailure {
             StandardStream.error.write("synctrace: \(failure.reason)\n")
-            terminate(2)
+            terminate(failure.status)
         } catch let exit as ExitCode {
             terminate(exit.rawValue)
         } catch {
@@ -57,18 +58,5 @@ struct SyncTraceCommand: ParsableCommand {
             terminate(2)
         }
         terminate(0)
-    }
-}
-
-/// A failure the tool reports in one line and exit status 2.
-struct CommandFailure: Error {
-    var reason: String
-
-    init(_ reason: String) {
-        self.reason = reason
-    }
-
-    init(_ error: some CustomStringConvertible) {
-        self.reason = error.description
     }
 }

@@ -45,7 +45,8 @@ struct CustomPluginTests {
     func listed() throws {
         let result = try Self.run("plugins")
         #expect(result.status == 0)
-        let names = result.standardOutput.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        // A plugin's line starts with its name; its options' lines are indented below it.
+        let names = result.standardOutput.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != " " }) }
         #expect(names == ["race", "deadlock", "lost-update", "lockset"])
     }
 
