@@ -100,6 +100,21 @@ enum TraceFixtures {
         try Self.end(writer, .cutShort)
     }
 
+    /// Main forks a worker and both write x with nothing ordering the writes (a data race), ended as
+    /// `ending` says; every event is in the file, so a trace cut short after them still shows the race.
+    static func racyWrites(path: String, ending: Ending) throws {
+        let writer = try TraceWriter(path: path, header: TraceHeader(program: "racy"))
+        let main = try writer.declareThread(name: "main")
+        let worker = try writer.declareThread(name: "worker", parent: main)
+        let x = try writer.declareObject(kind: .variable, name: "x")
+        try writer.write([
+            TraceEvent(operation: .fork, thread: main, target: worker.rawValue),
+            TraceEvent(.write, thread: main, object: x, sequence: 0, location: try writer.intern("Main.swift:4")),
+        ])
+        try writer.write([TraceEvent(.write, thread: worker, object: x, sequence: 1, location: try writer.intern("Worker.swift:9"))])
+        try Self.end(writer, ending)
+    }
+
     private static func end(_ writer: TraceWriter, _ ending: Ending) throws {
         switch ending {
         case .complete: try writer.finish()
