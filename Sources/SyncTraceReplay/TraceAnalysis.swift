@@ -7,14 +7,21 @@ public import SyncTraceFormat
 /// for finding in report.findings { print(finding.message) }
 /// ```
 public enum TraceAnalysis {
+    /// Analyses the trace file at `path` (binary or text, told apart by content).
+    ///
+    /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
+    public static func run(path: String, plugins: [any AnalysisPlugin]) throws(TraceFormatError) -> AnalysisReport {
+        try Self.run(path: path, plugins: plugins, options: [])
+    }
+
     /// Analyses the trace file at `path` (binary or text, told apart by content); `options` are the
-    /// option values of the plugins that take some (the others get their defaults).
+    /// option values of the plugins that take some (the others get their declared defaults).
     ///
     /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
     public static func run(
         path: String,
         plugins: [any AnalysisPlugin],
-        options: [PluginOptionValues] = []
+        options: [PluginOptionValues]
     ) throws(TraceFormatError) -> AnalysisReport {
         let source = try TraceFile.open(path: path)
         do {
@@ -26,6 +33,16 @@ public enum TraceAnalysis {
         }
     }
 
+    /// Analyses the events of `source`, each plugin with its declared option defaults (see
+    /// ``run(source:plugins:options:path:)``).
+    public static func run(
+        source: any TraceEventSource,
+        plugins: [any AnalysisPlugin],
+        path: String = ""
+    ) throws(TraceFormatError) -> AnalysisReport {
+        try Self.run(source: source, plugins: plugins, options: [], path: path)
+    }
+
     /// Analyses the events of `source`: a binary trace's events are put in order first; a text
     /// trace's are in order already. A binary trace cut short is analysed up to its consistent cut
     /// (``TraceOrdering``); the report counts the events left out, and the plugins learn from
@@ -35,7 +52,7 @@ public enum TraceAnalysis {
     public static func run(
         source: any TraceEventSource,
         plugins: [any AnalysisPlugin],
-        options: [PluginOptionValues] = [],
+        options: [PluginOptionValues],
         path: String = ""
     ) throws(TraceFormatError) -> AnalysisReport {
         let form = source.form
