@@ -38,14 +38,15 @@ struct AnalyzeCommand: ParsableCommand {
                  --exit-code N makes it N: 0 (findings do not fail the run), 1, or 5-125
                  (2, 3 and 4 mean what is listed here, 126 and above are the shell's)
               2  bad usage, or no usable trace: unreadable, malformed, or empty
-                 (0 bytes, /dev/null, an empty stdin, a binary trace cut inside its first frame)
+                 (0 bytes, /dev/null, an empty stdin, a binary trace cut inside
+                 its first frame)
               3  cut short, and the part analysed has no findings: not a clean run
                  (whatever --exit-code says: a cut trace never passes for a clean one)
               4  the report could not be written (--output, or stdout)
 
             Examples:
               synctrace analyze app.synctrace
-              synctrace analyze app.synctrace --plugin race --format json --output report.json
+              synctrace analyze app.synctrace --format json --output report.json
               synctrace analyze racy-counter.std --exit-code 0
               cat app.synctrace | synctrace analyze -
               synctrace analyze app.synctrace --option deadlock.max-cycles=100000

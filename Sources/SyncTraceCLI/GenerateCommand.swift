@@ -22,7 +22,9 @@ struct GenerateCommand: ParsableCommand {
             numbers interleave across threads as contention makes them, and each worker's events are \
             written in batches of about 4096 when its buffer fills, out of step with the other \
             threads, as the recorder writes them. The trace is written streaming (memory stays small \
-            whatever --events is); the same arguments always give the same file.
+            whatever --events is); the same arguments always give the same file. It is written to a \
+            temporary file and renamed, so OUT is whole or absent; an OUT that cannot be written \
+            exits with status 4.
 
             Examples:
               synctrace generate replay-10m.synctrace --events 10000000

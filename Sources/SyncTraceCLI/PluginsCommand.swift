@@ -10,7 +10,8 @@ struct PluginsCommand: ParsableCommand {
         discussion: """
             One line per plugin: its name (what --plugin selects) and what it finds. Below it, \
             indented, each option it declares, as `synctrace analyze --option` sets it: \
-            PLUGIN.KEY=TYPE, what it changes, its default and the values it accepts.
+            PLUGIN.KEY=TYPE, what it changes, its default and the values it accepts. A library \
+            --load refuses is one line on stderr and exit status 2.
 
             Examples:
               synctrace plugins
