@@ -36,6 +36,10 @@ enum BuiltinPlugins {
     /// Adds the plugins that `factories` make after the shipped ones.
     static func add(_ factories: [@Sendable () -> any AnalysisPlugin]) {
         let entries = factories.map { Self.entry(origin: "compiled in", $0) }
+        for entry in entries {
+            // A bug of the custom build's own plugin, found at its first run.
+            if let problem = PluginOption.problem(in: entry.options) { preconditionFailure("plugin '\(entry.name)' \(problem)") }
+        }
         Self.extra.withLock { $0.append(contentsOf: entries) }
     }
 
@@ -43,6 +47,9 @@ enum BuiltinPlugins {
     /// `--plugin NAME` must select one plugin, and findings are told apart by their plugin's name.
     static func add(_ factories: [@Sendable () -> any AnalysisPlugin], loadedFrom path: String) throws(CommandFailure) {
         for entry in factories.map({ Self.entry(origin: path, $0) }) {
+            if let problem = PluginOption.problem(in: entry.options) {
+                throw CommandFailure("\(path) offers a plugin named '\(entry.name)' that \(problem)")
+            }
             if let existing = Self.all.first(where: { $0.name == entry.name }) {
                 throw CommandFailure(
                     "\(path) offers a plugin named '\(entry.name)', but synctrace already has one (\(existing.origin)): rename one of them"

@@ -1,5 +1,3 @@
-import SyncTraceFormat
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,18 +65,22 @@ enum OutputFile {
     }
 
     /// Refuses an `output` that is the file `input` — the same path, a symbolic link to it or from
-    /// it, a hard link (the same device and inode) — which writing would replace before or while it
-    /// is read: a usage error, ``ExitStatus/usage``. `-` (standard input or output) is never a file here.
+    /// it, a hard link (the same device and inode), or for `input` `-` the file standard input was
+    /// redirected from (`convert - x.std < x.std`) — which writing would replace: a usage error,
+    /// ``ExitStatus/usage``. An `output` of `-` (standard output) replaces no file.
     static func refuseOverwriting(input: String, with output: String, role: String = "the output") throws(CommandFailure) {
-        guard input != "-", output != "-" else { return }
+        guard output != "-" else { return }
         var inputStatus = stat()
         var outputStatus = stat()
-        guard stat(input, &inputStatus) == 0, stat(output, &outputStatus) == 0 else { return }
+        let inputKnown = input == "-" ? fstat(0, &inputStatus) == 0 : stat(input, &inputStatus) == 0
+        guard inputKnown, stat(output, &outputStatus) == 0 else { return }
         guard inputStatus.st_dev == outputStatus.st_dev, inputStatus.st_ino == outputStatus.st_ino else { return }
         // A device (`/dev/stdin` read and `/dev/stdout` written, say) is not a file that writing replaces.
         guard inputStatus.st_mode & S_IFMT == S_IFREG else { return }
         let how: String
-        if Self.linkTarget(output) != nil {
+        if input == "-" {
+            how = "standard input is read from that file"
+        } else if Self.linkTarget(output) != nil {
             how = "\(output) is a symbolic link to \(input)"
         } else if Self.linkTarget(input) != nil {
             how = "\(input) is a symbolic link to \(output)"
@@ -114,12 +116,5 @@ enum OutputFile {
         let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard !target.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return target }
         return String(path[...slash]) + target
-    }
-}
-
-extension TraceIOError {
-    /// An error for the current `errno`: "cannot write out.trace: Permission denied".
-    static func system(path: String, _ what: String) -> TraceIOError {
-        TraceIOError(reason: "\(what) \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -23,7 +23,9 @@ struct PluginsCommand: ParsableCommand {
 
     func run() throws {
         try self.libraries.load()
-        StandardStream.output.write(Self.listing(BuiltinPlugins.all))
+        let output = try TextOutput(nil)
+        try output.write(Self.listing(BuiltinPlugins.all))
+        try output.finish()
     }
 
     /// The listing of `entries`: a line per plugin, then an indented line per option.

@@ -72,6 +72,24 @@ public struct PluginOption: Hashable, Sendable {
         }
     }
 
+    /// Why `declarations` could not all be set with `--option NAME.KEY=VALUE`, if they could not: a
+    /// key that is not lower-case letters, digits and `-`, a key declared twice, or a default its own
+    /// declaration does not accept ("declares its option 'x' twice"). `nil` when they are sound.
+    public static func problem(in declarations: [PluginOption]) -> String? {
+        var keys: Set<String> = []
+        for option in declarations {
+            let valid = !option.key.isEmpty && option.key.unicodeScalars.allSatisfy { scalar in
+                ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-"
+            }
+            guard valid else { return "declares an option '\(option.key)' whose key is not lower-case letters, digits and '-'" }
+            guard keys.insert(option.key).inserted else { return "declares its option '\(option.key)' twice" }
+            guard option.accepts(option.defaultValue) else {
+                return "declares its option '\(option.key)' with a default, '\(option.defaultValue)', that is not \(option.accepted)"
+            }
+        }
+        return nil
+    }
+
     /// `text` read as this option's integer, or `nil` when it is not one in range.
     func integer(from text: String) -> Int? {
         guard let value = Int(text), self.range?.contains(value) ?? true else { return nil }
@@ -87,8 +105,8 @@ public struct PluginOption: Hashable, Sendable {
         }
     }
 
-    /// Whether `text` is a value this option accepts.
-    func accepts(_ text: String) -> Bool {
+    /// Whether `text` is a value this option accepts (``accepted`` says which, in words).
+    public func accepts(_ text: String) -> Bool {
         switch self.type {
         case .integer: self.integer(from: text) != nil
         case .boolean: self.boolean(from: text) != nil

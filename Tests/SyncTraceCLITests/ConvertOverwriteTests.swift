@@ -61,3 +61,18 @@ struct ConvertOverwriteTests {
         #expect(try String(contentsOfFile: other, encoding: .utf8).hasSuffix("T0|r(x)|main.swift:13\n"))
     }
 }
+
+extension ConvertOverwriteTests {
+    @Test("standard input redirected from the output file: convert - x.std < x.std is refused too")
+    func standardInputFromOutput() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("x.std", ConvertCommandTests.trace)
+        let result = try CommandRunner.shell("\"$SYNCTRACE\" convert - '\(path)' < '\(path)'")
+        #expect(result.status == 2)
+        #expect(
+            result.standardError
+                == "synctrace: refusing to write the converted trace to \(path): standard input is read from that file, and the input would be lost; give another output path\n"
+        )
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == ConvertCommandTests.trace)
+    }
+}

@@ -106,3 +106,23 @@ struct PluginOptionValuesTests {
         #expect(PluginOption.integer("n", default: 0, in: Int.min...9, help: "").accepted == "an integer of at most 9")
     }
 }
+
+extension PluginOptionValuesTests {
+    @Test("declarations the command line could not set are found: a bad key, a key twice, a default out of range")
+    func unsoundDeclarations() {
+        #expect(PluginOption.problem(in: WriteCounter().options) == nil)
+        #expect(
+            PluginOption.problem(in: [.boolean("Read Shared", default: false, help: "")])
+                == "declares an option 'Read Shared' whose key is not lower-case letters, digits and '-'"
+        )
+        #expect(PluginOption.problem(in: [.string("", default: "", help: "")]) != nil)
+        #expect(
+            PluginOption.problem(in: [.boolean("a", default: false, help: ""), .integer("a", default: 1, help: "")])
+                == "declares its option 'a' twice"
+        )
+        #expect(
+            PluginOption.problem(in: [.integer("n", default: 0, in: 1...5, help: "")])
+                == "declares its option 'n' with a default, '0', that is not an integer from 1 to 5"
+        )
+    }
+}
