@@ -102,4 +102,29 @@ struct StandardInputTests {
         let back = try CommandRunner.run("dump", converted)
         #expect(back.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("#") } == ConvertCommandTests.trace.split(separator: "\n"))
     }
+
+    @Test(
+        "standard input is streamed: stats - of a 35 MB text trace through a pipe needs no more memory than of the file",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time for the peak memory")
+    )
+    func streamed() throws {
+        let directory = try TemporaryDirectory()
+        let binary = directory.path("big.synctrace")
+        let text = directory.path("big.trace")
+        #expect(try CommandRunner.run("generate", binary, "--events", "1000000").status == 0)
+        #expect(try CommandRunner.run("dump", binary, "--output", text).status == 0)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: text)[.size] as? Int)
+        /// The peak resident memory, in kilobytes, of `synctrace stats` run by `command`.
+        func peak(_ command: String) throws -> Int {
+            let record = directory.path("peak-\(UUID().uuidString)")
+            let result = try CommandRunner.shell(command.replacingOccurrences(of: "STATS", with: "/usr/bin/time -f %M -o '\(record)' \"$SYNCTRACE\" stats"))
+            #expect(result.status == 0, "\(result.standardError)")
+            return try #require(Int(try String(contentsOfFile: record, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let fromFile = try peak("STATS '\(text)' > /dev/null")
+        let fromPipe = try peak("cat '\(text)' | STATS - > /dev/null")
+        // Reading the whole input first would add its 35 MB; streaming adds nothing but noise.
+        #expect(size > 30_000_000)
+        #expect(fromPipe < fromFile + 10_000, "peak \(fromPipe) kB from a pipe, \(fromFile) kB from the file")
+    }
 }
