@@ -94,17 +94,7 @@ struct ConvertCommand: ParsableCommand {
 
     private func writeText(from source: any TraceEventSource) throws(CommandFailure) {
         let output = try TextOutput(self.output)
-        do throws(TraceConversionError) {
-            try TraceConversion.printText(source) { (text) throws(TraceIOError) in
-                do throws(CommandFailure) {
-                    try output.write(text)
-                } catch {
-                    throw TraceIOError(reason: error.reason)
-                }
-            }
-        } catch {
-            throw CommandFailure(conversion: error)
-        }
+        try output.printText(of: source)
         try output.finish()
     }
 }

@@ -37,17 +37,7 @@ struct DumpCommand: ParsableCommand {
     func run() throws {
         let output = try self.output.open(refusingToOverwrite: self.trace)
         let source = try TraceOpening.open(self.trace, ordered: true)
-        do throws(TraceConversionError) {
-            try TraceConversion.printText(source) { (text) throws(TraceIOError) in
-                do throws(CommandFailure) {
-                    try output.write(text)
-                } catch {
-                    throw TraceIOError(reason: error.reason)
-                }
-            }
-        } catch {
-            throw CommandFailure(conversion: error)
-        }
+        try output.printText(of: source)
         try output.finish()
         TraceOpening.warnAboutEnding(source, path: TraceOpening.name(self.trace), used: "printed")
     }

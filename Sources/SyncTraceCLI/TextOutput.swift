@@ -1,3 +1,5 @@
+import SyncTraceFormat
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,6 +69,23 @@ final class TextOutput {
         }
         if let failed {
             throw .cannotWrite(self.name, String(cString: strerror(failed)))
+        }
+    }
+
+    /// Writes the text form of every event of `source` (``TraceConversion/printText(_:emit:)``), in
+    /// the chunks it comes in; a malformed input is bad usage or no usable trace (2), a failed write
+    /// ``ExitStatus/cannotWrite``.
+    func printText(of source: any TraceEventSource) throws(CommandFailure) {
+        do throws(TraceConversionError) {
+            try TraceConversion.printText(source) { (text) throws(TraceIOError) in
+                do throws(CommandFailure) {
+                    try self.write(text)
+                } catch {
+                    throw TraceIOError(reason: error.reason)
+                }
+            }
+        } catch {
+            throw CommandFailure(conversion: error)
         }
     }
 

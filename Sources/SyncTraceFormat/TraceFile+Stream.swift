@@ -16,18 +16,9 @@ extension TraceFile {
     public static func open(fileDescriptor descriptor: Int32 = 0, name: String = TraceFile.standardInputName) throws(TraceFormatError) -> any TraceEventSource {
         // The form is in the first four bytes; a pipe cannot give them back, so the input that the
         // reader gets serves them again before reading on.
-        var prefix: [UInt8] = []
-        let probe = DescriptorByteInput(descriptor: descriptor, name: name)
+        let prefix: [UInt8]
         do throws(TraceIOError) {
-            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
-            defer { bytes.deallocate() }
-            var count = 0
-            while count < 4 {
-                let read = try probe.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[count...]))
-                if read == 0 { break }
-                count += read
-            }
-            prefix = Array(bytes[..<count])
+            prefix = try Self.prefix(of: DescriptorByteInput(descriptor: descriptor, name: name))
         } catch {
             throw TraceFormatError(file: name, position: .input, reason: error.reason)
         }

@@ -53,18 +53,22 @@ public enum TraceFile {
     /// The file's first four bytes, or all of them if it is shorter.
     private static func prefix(ofFileAt path: String) throws(TraceFormatError) -> [UInt8] {
         do throws(TraceIOError) {
-            let input = try FileByteInput(path: path)
-            let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
-            defer { prefix.deallocate() }
-            var count = 0
-            while count < 4 {
-                let read = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: prefix[count...]))
-                if read == 0 { break }
-                count += read
-            }
-            return Array(prefix[..<count])
+            return try Self.prefix(of: try FileByteInput(path: path))
         } catch {
             throw TraceFormatError(file: path, position: .input, reason: error.reason)
         }
+    }
+
+    /// The first four bytes `input` gives, or all of them if it ends sooner: what tells the form.
+    static func prefix(of input: any TraceByteInput) throws(TraceIOError) -> [UInt8] {
+        let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+        defer { prefix.deallocate() }
+        var count = 0
+        while count < 4 {
+            let read = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: prefix[count...]))
+            if read == 0 { break }
+            count += read
+        }
+        return Array(prefix[..<count])
     }
 }

@@ -28,23 +28,22 @@ struct ConvertOverwriteTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["x.std"])
     }
 
-    @Test("a symbolic link to the input, and the input given through a link to the output")
-    func symbolicLink() throws {
+    @Test("a symbolic link to the input (either way round), and a hard link to it")
+    func links() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("x.std", ConvertCommandTests.trace)
-        let link = directory.path("x.synctrace")
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "x.std")
-        try self.expectRefused(path, link, contents: ConvertCommandTests.trace, saying: "\(link) is a symbolic link to \(path)")
-        try self.expectRefused(link, path, contents: ConvertCommandTests.trace, saying: "\(link) is a symbolic link to \(path)")
-    }
-
-    @Test("a hard link to the input")
-    func hardLink() throws {
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("x.std", ConvertCommandTests.trace)
-        let hard = directory.path("x.synctrace")
+        let symbolic = directory.path("symbolic.synctrace")
+        try FileManager.default.createSymbolicLink(atPath: symbolic, withDestinationPath: "x.std")
+        let hard = directory.path("hard.synctrace")
         try FileManager.default.linkItem(atPath: path, toPath: hard)
-        try self.expectRefused(path, hard, contents: ConvertCommandTests.trace, saying: "\(hard) is a hard link to \(path) (the same file)")
+        let cases = [
+            (path, symbolic, "\(symbolic) is a symbolic link to \(path)"),
+            (symbolic, path, "\(symbolic) is a symbolic link to \(path)"),
+            (path, hard, "\(hard) is a hard link to \(path) (the same file)"),
+        ]
+        for (input, output, how) in cases {
+            try self.expectRefused(input, output, contents: ConvertCommandTests.trace, saying: how)
+        }
     }
 
     @Test("a new path, and an existing other file, are converted as before")

@@ -8,24 +8,16 @@ import Testing
 struct PluginOptionTests {
     /// Three threads take three locks in a cycle, A → B → C → A: a potential deadlock that only the
     /// search for cycles longer than two finds.
-    static let threeLockCycle = """
-        T0|fork(T1)
-        T0|fork(T2)
-        T0|fork(T3)
-        T1|acq(A)|a.swift:1
-        T1|acq(B)|a.swift:2
-        T1|rel(B)
-        T1|rel(A)
-        T2|acq(B)|b.swift:1
-        T2|acq(C)|b.swift:2
-        T2|rel(C)
-        T2|rel(B)
-        T3|acq(C)|c.swift:1
-        T3|acq(A)|c.swift:2
-        T3|rel(A)
-        T3|rel(C)
-
-        """
+    static let threeLockCycle: String = {
+        var lines = ["T0|fork(T1)", "T0|fork(T2)", "T0|fork(T3)"]
+        for (thread, held, wanted) in [("T1", "A", "B"), ("T2", "B", "C"), ("T3", "C", "A")] {
+            lines.append("\(thread)|acq(\(held))|\(thread).swift:1")
+            lines.append("\(thread)|acq(\(wanted))|\(thread).swift:2")
+            lines.append("\(thread)|rel(\(wanted))")
+            lines.append("\(thread)|rel(\(held))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
 
     @Test("deadlock.search-steps=0 stops the search before the three-lock cycle, and the summary says so")
     func valueReachesThePlugin() throws {
