@@ -36,7 +36,7 @@ struct ConvertCommand: ParsableCommand {
               synctrace convert racy-counter.std racy-counter.synctrace
               synctrace convert app.synctrace app.trace
               synctrace convert app.synctrace - --to text | grep acq
-              generate-trace | synctrace convert - app.synctrace
+              ssh build-host cat app.trace | synctrace convert - app.synctrace
             """
     )
 
