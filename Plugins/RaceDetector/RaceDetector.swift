@@ -9,9 +9,10 @@ public import SyncTraceReplay
 /// ordered, the epoch of its last read; only when reads by several threads are concurrent does it
 /// keep one entry per reading thread. So the common case costs a comparison, not a vector clock.
 ///
-/// Each racing variable is reported once, with its first racing pair (both accesses: thread,
-/// read or write, source location, and where each thread was created); the summary counts every
-/// racing pair and the distinct pairs of source locations that race.
+/// Races are reported once per pair of places (source locations, or stacks where the trace has them:
+/// ``RaceGroups``), with the first racing pair found there (both accesses: thread, read or write,
+/// location, and where each thread was created), the variables that race there and how many racing
+/// pairs did; the summary counts every racing variable, racing pair and pair of places.
 public final class RaceDetector: AnalysisPlugin {
     public let name = "race"
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"
@@ -36,11 +37,9 @@ public final class RaceDetector: AnalysisPlugin {
     /// indexes them); freed slots are reused.
     @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
     @exclusivity(unchecked) private var freeReadVectors: [Int32] = []
-    /// Variables already reported.
-    private var reported: Set<Int> = []
     private var racingPairs = 0
-    private var locationPairs: Set<LocationPair> = []
-    private var findings: [Finding] = []
+    /// The races found, one group per pair of places.
+    private var groups = RaceGroups()
     /// Per variable that has had atomic accesses (``hasAtomicAccesses``), their state.
     @exclusivity(unchecked) private var atomicAccesses: [Int: AtomicAccesses] = [:]
 
@@ -211,33 +210,26 @@ public final class RaceDetector: AnalysisPlugin {
 
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
         self.racingPairs += 1
-        let pair = LocationPair(
-            variable: object,
-            first: min(previous.access.event.location?.rawValue ?? .max, current.event.location?.rawValue ?? .max),
-            second: max(previous.access.event.location?.rawValue ?? .max, current.event.location?.rawValue ?? .max)
-        )
-        self.locationPairs.insert(pair)
-        guard self.reported.insert(object).inserted else { return }
-
-        let name = context.objectName(current.event.object)
-        let currentEvent = context.describe(current.event, role: Self.noun(current.event), index: current.index)
-        let previousEvent = context.describe(
-            previous.access.event,
-            role: "Previous " + Self.noun(previous.access.event).lowercased(),
-            index: previous.access.index
-        )
-        let what = "\(Self.noun(current.event).lowercased()) by \(currentEvent.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(previousEvent.thread)"
-        self.findings.append(
-            Finding(
+        let variable = current.event.object
+        let places = RaceGroups.Places(previous.access.event.location, current.event.location, variable: variable)
+        self.groups.add(places, variable: variable) {
+            let currentEvent = context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index)
+            let previousEvent = context.describe(
+                previous.access.event,
+                role: FindingText("Previous " + Self.noun(previous.access.event).lowercased()),
+                index: previous.access.index
+            )
+            let what: FindingText = "\(Self.noun(current.event).lowercased()) by \(thread: current.event.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(thread: previous.access.event.thread)"
+            return Finding(
                 kind: .dataRace,
                 title: "DATA RACE",
-                message: "data race on \(name): \(what)",
-                variable: current.event.object,
-                objects: [context.object(current.event.object)],
+                message: "data race on \(object: variable): \(what)",
+                variable: variable,
+                objects: [context.object(variable)],
                 events: [currentEvent, previousEvent],
                 fields: ["first": .event(previousEvent), "second": .event(currentEvent)]
             )
-        )
+        }
     }
 
     private static func noun(_ event: TraceEvent) -> String {
@@ -251,32 +243,48 @@ public final class RaceDetector: AnalysisPlugin {
     }
 
     public func finish(in context: AnalysisContext) -> [Finding] {
-        // How many distinct location pairs race on each reported variable (by object: two variables
-        // of one name are two variables), for people.
-        var pairsByVariable: [Int: Int] = [:]
-        for pair in self.locationPairs { pairsByVariable[pair.variable, default: 0] += 1 }
-        return self.findings.map { finding in
-            var finding = finding
-            let variable = finding.variableID.map { $0.index } ?? -1
-            let pairs = pairsByVariable[variable] ?? 1
-            finding.fields["locationPairs"] = .integer(pairs)
-            if pairs > 1 {
-                let name = finding.variableID.map { context.objectName($0) } ?? "it"
-                finding.details.append("\(pairs - 1) more pairs of source locations race on \(name).")
+        self.groups.groups.map { group in
+            var finding = group.finding
+            finding.fields["racingPairs"] = .integer(group.pairs)
+            finding.fields["variables"] = .texts(group.variables.map { "\(object: $0)" })
+            let count = group.variables.count
+            guard count > 1 else {
+                if group.pairs > 1 { finding.details.append("\(group.pairs) racing pairs of accesses at these places.") }
+                return finding
             }
+            finding.objects = group.variables.map { context.object($0) }
+            let shown = group.variables.prefix(Self.variablesNamed).map { "\(object: $0)" as FindingText }
+            let more = count > Self.variablesNamed ? ", and \(count - Self.variablesNamed) more" : ""
+            finding.message = "data race on \(count) variables at the same two places (\(FindingText.joined(shown.prefix(3), separator: ", "))\(count > 3 ? ", …" : "")): "
+                + Self.firstRace(finding)
+            finding.details.append(
+                "\(count) variables race at these two places, \(group.pairs) racing pairs in all: \(FindingText.joined(shown, separator: ", "))\(more)."
+            )
             return finding
         }
+    }
+
+    /// Variables a finding names in its text (all of them are in its objects and JSON).
+    static let variablesNamed = 20
+
+    /// What a grouped finding says of its first race: "write of v3 by T1 races with read by T0".
+    private static func firstRace(_ finding: Finding) -> FindingText {
+        guard finding.events.count == 2, let variable = finding.variableID else { return "" }
+        let current = finding.events[0].event
+        let previous = finding.events[1].event
+        return "first, a \(Self.noun(current).lowercased()) of \(object: variable) by \(thread: current.thread) races with a \(Self.noun(previous).lowercased()) by \(thread: previous.thread)"
     }
 
     /// The counts; for a trace cut short, of its analysed part (its consistent cut, where every race
     /// found is a race of the whole run too, but the run went on and may have raced more).
     public func summaryLines(in context: AnalysisContext) -> [String] {
         let part = context.reachesProgramEnd ? "" : " in the analysed part"
-        guard !self.findings.isEmpty else { return ["no data races" + part] }
-        let variables = self.findings.count
+        guard !self.groups.groups.isEmpty else { return ["no data races" + part] }
+        let variables = self.groups.racingVariables.count
+        let places = self.groups.groups.count
         return [
             "\(variables) racing variable\(variables == 1 ? "" : "s"), \(self.racingPairs) racing pair\(self.racingPairs == 1 ? "" : "s") "
-                + "at \(self.locationPairs.count) distinct pair\(self.locationPairs.count == 1 ? "" : "s") of source locations" + part
+                + "at \(places) distinct pair\(places == 1 ? "" : "s") of source locations" + part
         ]
     }
 }
@@ -291,13 +299,6 @@ struct Access {
 struct TimedAccess {
     var epoch: Epoch
     var access: Access
-}
-
-/// Two source locations that race on a variable (in either order).
-struct LocationPair: Hashable {
-    var variable: Int
-    var first: UInt32
-    var second: UInt32
 }
 
 extension FindingKind {

@@ -47,7 +47,7 @@ public enum JSONReportRenderer {
         let root: JSON = .object([
             "trace": traceValue,
             "plugins": .array(report.plugins.map(JSON.string)),
-            "findings": .array(report.findings.map(Self.json)),
+            "findings": .array(report.findings.map { Self.json($0, symbols: report.symbols) }),
             "summary": .object(report.summaries.mapValues { .array($0.map(JSON.string)) }),
         ])
         var output = ""
@@ -55,50 +55,55 @@ public enum JSONReportRenderer {
         return output + "\n"
     }
 
-    static func json(_ finding: Finding) -> JSON {
+    static func json(_ finding: Finding, symbols: TraceSymbols) -> JSON {
         var fields: [String: JSON] = [
             "plugin": .string(finding.plugin),
             "kind": .string(finding.kind.rawValue),
-            "message": .string(finding.message),
-            "objects": .array(finding.objects.map(Self.json)),
-            "events": .array(finding.events.map(Self.json)),
+            "message": .string(finding.message.resolved(in: symbols)),
+            "objects": .array(finding.objects.map { Self.json($0, symbols: symbols) }),
+            "events": .array(finding.events.map { Self.json($0, symbols: symbols) }),
         ]
-        if let variable = finding.variable { fields["variable"] = .string(variable) }
-        if let variable = finding.variableID { fields["variableId"] = .number(Int(variable.rawValue)) }
-        if !finding.details.isEmpty { fields["details"] = .array(finding.details.map(JSON.string)) }
+        if let variable = finding.variableID {
+            fields["variable"] = .string(symbols.object(variable).name)
+            fields["variableId"] = .number(Int(variable.rawValue))
+        }
+        if !finding.details.isEmpty { fields["details"] = .array(finding.details.map { .string($0.resolved(in: symbols)) }) }
         for (key, value) in finding.fields {
             switch value {
             case .string(let string): fields[key] = .string(string)
             case .integer(let number): fields[key] = .number(number)
             case .boolean(let bool): fields[key] = .bool(bool)
             case .strings(let strings): fields[key] = .array(strings.map(JSON.string))
-            case .event(let event): fields[key] = Self.json(event)
+            case .event(let event): fields[key] = Self.json(event, symbols: symbols)
+            case .text(let text): fields[key] = .string(text.resolved(in: symbols))
+            case .texts(let texts): fields[key] = .array(texts.map { .string($0.resolved(in: symbols)) })
             }
         }
         return .object(fields)
     }
 
-    static func json(_ event: FindingEvent) -> JSON {
+    static func json(_ event: FindingEvent, symbols: TraceSymbols) -> JSON {
         .object([
-            "role": .string(event.role),
-            "thread": .string(event.thread),
-            "threadCreation": event.threadCreation.map(JSON.string) ?? .null,
+            "role": .string(event.role.resolved(in: symbols)),
+            "thread": .string(symbols.thread(event.threadID).name),
+            "threadCreation": symbols.threadCreation(event.threadID).map(JSON.string) ?? .null,
             "operation": .string(event.operation.textName),
-            "object": event.object.map(JSON.string) ?? .null,
-            "location": event.location.map(JSON.string) ?? .null,
+            "object": TextReportRenderer.target(of: event, symbols: symbols).map(JSON.string) ?? .null,
+            "location": symbols.location(event.location).map(JSON.string) ?? .null,
             "index": .number(Int(event.index)),
-            "threadId": event.threadID.map { .number(Int($0.rawValue)) } ?? .null,
+            "threadId": .number(Int(event.threadID.rawValue)),
             "objectId": event.objectID.map { .number(Int($0.rawValue)) } ?? .null,
             "otherThreadId": event.otherThreadID.map { .number(Int($0.rawValue)) } ?? .null,
         ])
     }
 
-    static func json(_ object: FindingObject) -> JSON {
-        .object([
-            "id": object.id.map { .number(Int($0.rawValue)) } ?? .null,
-            "name": .string(object.name),
-            "kind": .string(object.kind.description),
-            "location": object.location.map(JSON.string) ?? .null,
+    static func json(_ object: FindingObject, symbols: TraceSymbols) -> JSON {
+        let declaration = symbols.object(object.id)
+        return .object([
+            "id": .number(Int(object.id.rawValue)),
+            "name": .string(declaration.name),
+            "kind": .string(declaration.kind.description),
+            "location": symbols.location(declaration.location).map(JSON.string) ?? .null,
         ])
     }
 }
