@@ -16,7 +16,10 @@ public import SyncTraceReplay
 public final class RaceDetector: AnalysisPlugin {
     public let name = "race"
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"
-    public let operations = TraceOperationSet([.read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite])
+    /// Accesses, and the lock operations that say which locks each side of a race held.
+    public let operations = TraceOperationSet([
+        .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite, .acquire, .release, .readAcquire, .readRelease,
+    ])
 
     // The replay calls `handle` once per access, on one thread, and nothing here is reachable from
     // anywhere else: no two accesses to these properties can overlap, so the runtime's exclusivity
@@ -38,6 +41,8 @@ public final class RaceDetector: AnalysisPlugin {
     @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
     @exclusivity(unchecked) private var freeReadVectors: [Int32] = []
     private var racingPairs = 0
+    /// The locks each thread holds, as numbers its remembered accesses keep.
+    @exclusivity(unchecked) private var locksets = HeldLocksets()
     /// The races found, one group per pair of places.
     private var groups = RaceGroups()
     /// Per variable that has had atomic accesses (``hasAtomicAccesses``), their state.
@@ -47,6 +52,15 @@ public final class RaceDetector: AnalysisPlugin {
     public init() {}
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
+        switch event.operation {
+        case .acquire, .readAcquire:
+            self.locksets.acquire(event.object, reading: event.operation == .readAcquire, by: event.thread)
+            return
+        case .release, .readRelease:
+            self.locksets.release(event.object, by: event.thread)
+            return
+        default: break
+        }
         let object = event.object.index
         if object >= self.variables.count { self.growVariables(to: object + 1) }
         switch event.operation {
@@ -65,7 +79,7 @@ public final class RaceDetector: AnalysisPlugin {
     private func atomic(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         let hb = context.happensBefore
         let thread = event.thread
-        let access = Access(event: event, index: index)
+        let access = Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
             self.race(previous: self.writeAccess(object), current: access, context: context, variable: object)
@@ -100,7 +114,7 @@ public final class RaceDetector: AnalysisPlugin {
     private func checkAgainstAtomics(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         guard let atomics = self.atomicAccesses[object] else { return }
         let hb = context.happensBefore
-        let access = Access(event: event, index: index)
+        let access = Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))
         if let write = atomics.lastWrite, !hb.happensBefore(write.epoch, event.thread) {
             self.race(previous: write, current: access, context: context, variable: object)
         }
@@ -138,10 +152,10 @@ public final class RaceDetector: AnalysisPlugin {
         }
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
         }
         if shared >= 0 {
-            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index))
+            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)))
             return
         }
         let last = self.variables[object].lastRead
@@ -149,7 +163,7 @@ public final class RaceDetector: AnalysisPlugin {
             // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
             let vector = [
                 last.thread: self.readAccess(object),
-                thread: TimedAccess(epoch: now, access: Access(event: event, index: index)),
+                thread: TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))),
             ]
             // From now on the variable has a read vector and no last read (one word holds either).
             if let slot = self.freeReadVectors.popLast() {
@@ -163,6 +177,7 @@ public final class RaceDetector: AnalysisPlugin {
             self.variables[object].lastRead = now
             self.sites[object].readIndex = index
             self.sites[object].readLocation = event.location?.rawValue ?? AccessSites.noLocation
+            self.sites[object].readLockset = self.locksets.lockset(of: thread)
         }
     }
 
@@ -173,13 +188,13 @@ public final class RaceDetector: AnalysisPlugin {
         let write = self.variables[object].lastWrite
         if write != now {
             if !write.isNone, !hb.happensBefore(write, thread) {
-                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
             }
             let shared = self.variables[object].sharedReads
             if shared >= 0 {
                 for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
                 where !hb.happensBefore(read.epoch, thread) {
-                    self.race(previous: read, current: Access(event: event, index: index), context: context, variable: object)
+                    self.race(previous: read, current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
                 }
                 self.readVectors[Int(shared)] = [:]
                 self.freeReadVectors.append(shared)
@@ -187,7 +202,7 @@ public final class RaceDetector: AnalysisPlugin {
             } else {
                 let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
                 }
             }
             self.variables[object].lastRead = .none
@@ -196,16 +211,23 @@ public final class RaceDetector: AnalysisPlugin {
         self.variables[object].lastWrite = now
         self.sites[object].writeIndex = index
         self.sites[object].writeLocation = event.location?.rawValue ?? AccessSites.noLocation
+        self.sites[object].writeLockset = self.locksets.lockset(of: thread)
     }
 
     /// The variable's last write as a race names it.
     private func writeAccess(_ object: Int) -> TimedAccess {
-        AccessSites.access(.write, at: self.variables[object].lastWrite, index: self.sites[object].writeIndex, location: self.sites[object].writeLocation, object: object)
+        AccessSites.access(
+            .write, at: self.variables[object].lastWrite, index: self.sites[object].writeIndex, location: self.sites[object].writeLocation,
+            lockset: self.sites[object].writeLockset, object: object
+        )
     }
 
     /// The variable's last read (while its reads are ordered) as a race names it.
     private func readAccess(_ object: Int) -> TimedAccess {
-        AccessSites.access(.read, at: self.variables[object].lastRead, index: self.sites[object].readIndex, location: self.sites[object].readLocation, object: object)
+        AccessSites.access(
+            .read, at: self.variables[object].lastRead, index: self.sites[object].readIndex, location: self.sites[object].readLocation,
+            lockset: self.sites[object].readLockset, object: object
+        )
     }
 
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
@@ -227,9 +249,28 @@ public final class RaceDetector: AnalysisPlugin {
                 variable: variable,
                 objects: [context.object(variable)],
                 events: [currentEvent, previousEvent],
-                fields: ["first": .event(previousEvent), "second": .event(currentEvent)]
+                details: [
+                    "Locks held: by \(thread: current.event.thread) at the \(Self.noun(current.event).lowercased()), \(self.heldText(current.lockset)); "
+                        + "by \(thread: previous.access.event.thread) at the \(Self.noun(previous.access.event).lowercased()), \(self.heldText(previous.access.lockset))."
+                ],
+                fields: [
+                    "first": .event(previousEvent), "second": .event(currentEvent),
+                    "firstHeld": .texts(self.heldLocks(previous.access.lockset)), "secondHeld": .texts(self.heldLocks(current.lockset)),
+                ]
             )
         }
+    }
+
+    /// The locks of a lockset as JSON lists them ("m", "rw (read)"); empty when unknown.
+    private func heldLocks(_ lockset: Int32) -> [FindingText] {
+        (self.locksets.locks(of: lockset) ?? []).map { held in held.reading ? "\(object: held.lock) (read)" : "\(object: held.lock)" }
+    }
+
+    /// The locks of a lockset as a sentence says them: "m and rw (read)", "no lock", or that they are not known.
+    private func heldText(_ lockset: Int32) -> FindingText {
+        guard self.locksets.locks(of: lockset) != nil else { return "locks not known (too many distinct lock sets)" }
+        let held = self.heldLocks(lockset)
+        return held.isEmpty ? "no lock" : FindingText.joined(held, separator: ", ")
     }
 
     private static func noun(_ event: TraceEvent) -> String {
@@ -289,10 +330,12 @@ public final class RaceDetector: AnalysisPlugin {
     }
 }
 
-/// An access as the detector remembers it: the event and its position in the replay.
+/// An access as the detector remembers it: the event, its position in the replay, and the locks its
+/// thread held (a ``HeldLocksets`` number; 0 for none).
 struct Access {
     var event: TraceEvent
     var index: UInt64
+    var lockset: Int32 = 0
 }
 
 /// An access with the epoch it happened at.

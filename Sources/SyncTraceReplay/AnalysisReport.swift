@@ -48,6 +48,8 @@ public struct AnalysisReport: Sendable {
     public var summaries: [String: [String]]
     /// The trace's names: what the renderers turn the findings' identities into.
     public var symbols: TraceSymbols
+    /// Findings taken out after the replay (suppressed, in a baseline), which the summary counts.
+    public var omitted = Omitted()
 
     /// Creates a report.
     public init(trace: TraceSummary, plugins: [String], findings: [Finding], summaries: [String: [String]], symbols: TraceSymbols) {

@@ -10,8 +10,13 @@ import SyncTraceFormat
 ///  "plugins": ["race", …],
 ///  "findings": [{"plugin": "race", "kind": "data race", "variable": "x", "message": …,
 ///                "first": {event}, "second": {event}, "objects": [{object}], "events": [{event}], …}],
-///  "summary": {"race": ["…"]}}
+///  "summary": {"race": ["…"]},
+///  "omitted": {"suppressed": [{"rule": "race:Cache.swift", "line": 3, "count": 2}], "inBaseline": 0, "notShown": 0}}
 /// ```
+///
+/// Every finding has a `"fingerprint"` (``FindingFingerprint``, 16 hex digits), the same for the
+/// same bug in another run: what `--baseline` compares. `"omitted"` counts what the report leaves
+/// out: findings suppressed (per rule), in the baseline, or past `--max-findings`.
 ///
 /// `complete` is true only for a trace that ended cleanly. `ending` is "complete", "signal" (the
 /// recorded process died of signal `signal` and its handler wrote every event: the trace is analysed
@@ -26,8 +31,9 @@ import SyncTraceFormat
 /// a variable has `"variable"` (its name) and `"variableId"`. Every finding has `"plugin"`; plugins
 /// add their own fields. Keys are sorted, so output is stable.
 public enum JSONReportRenderer {
-    /// The report as pretty-printed JSON.
-    public static func render(_ report: AnalysisReport) -> String {
+    /// The report as pretty-printed JSON; at most `maxFindings` findings (nil: all), the rest counted
+    /// in `"omitted"`.
+    public static func render(_ report: AnalysisReport, maxFindings: Int? = nil) -> String {
         let trace = report.trace
         let traceValue: JSON = .object([
             "path": .string(trace.path),
@@ -47,7 +53,14 @@ public enum JSONReportRenderer {
         let root: JSON = .object([
             "trace": traceValue,
             "plugins": .array(report.plugins.map(JSON.string)),
-            "findings": .array(report.findings.map { Self.json($0, symbols: report.symbols) }),
+            "findings": .array(report.findings.prefix(maxFindings ?? Int.max).map { Self.json($0, symbols: report.symbols) }),
+            "omitted": .object([
+                "suppressed": .array(report.omitted.suppressed.map { suppressed in
+                    .object(["rule": .string(suppressed.rule.description), "line": .number(suppressed.rule.line), "count": .number(suppressed.count)])
+                }),
+                "inBaseline": .number(report.omitted.inBaseline),
+                "notShown": .number(max(0, report.findings.count - (maxFindings ?? Int.max))),
+            ]),
             "summary": .object(report.summaries.mapValues { .array($0.map(JSON.string)) }),
         ])
         var output = ""
@@ -59,6 +72,7 @@ public enum JSONReportRenderer {
         var fields: [String: JSON] = [
             "plugin": .string(finding.plugin),
             "kind": .string(finding.kind.rawValue),
+            "fingerprint": .string(FindingFingerprint(finding, symbols: symbols).description),
             "message": .string(finding.message.resolved(in: symbols)),
             "objects": .array(finding.objects.map { Self.json($0, symbols: symbols) }),
             "events": .array(finding.events.map { Self.json($0, symbols: symbols) }),

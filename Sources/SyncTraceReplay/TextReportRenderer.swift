@@ -5,8 +5,9 @@ public import SyncTraceFormat
 public enum TextReportRenderer {
     /// The whole report. Its summary says how the trace ended and, for a trace cut short, how many
     /// of the events read were analysed ("cut short: 3,912,004 events analysed, 88,000 after the first
-    /// gap not analysed"), and that its findings are of the analysed part.
-    public static func render(_ report: AnalysisReport) -> String {
+    /// gap not analysed"), and that its findings are of the analysed part; and what was left out:
+    /// suppressed findings, findings in a baseline, and those past `maxFindings` (nil: all are shown).
+    public static func render(_ report: AnalysisReport, maxFindings: Int? = nil) -> String {
         var text = ""
         // Variables of one name that are different objects (two wallets' `balance`, three unnamed
         // variables made on one line): their blocks say which object each is.
@@ -15,7 +16,7 @@ public enum TextReportRenderer {
         for finding in report.findings {
             if let id = finding.variableID { objectsByName[symbols.object(id).name, default: []].insert(id) }
         }
-        for finding in report.findings {
+        for finding in report.findings.prefix(maxFindings ?? Int.max) {
             var note: String?
             if let id = finding.variableID, case let name = symbols.object(id).name, let count = objectsByName[name]?.count, count > 1 {
                 let declared = symbols.location(symbols.object(id).location).map { ", declared at \($0)" } ?? ""
@@ -49,6 +50,7 @@ public enum TextReportRenderer {
         for plugin in report.plugins {
             for line in report.summaries[plugin] ?? [] { text += "\(plugin): \(line)\n" }
         }
+        for line in report.omissionLines(shown: maxFindings) { text += "SyncTrace: \(line)\n" }
         let count = report.findings.count
         let part = trace.reachesProgramEnd ? "" : " in the analysed part (the trace was cut short)"
         text += count == 0 ? "No findings\(part).\n" : "Found \(Self.counted(count, "finding"))\(part).\n"

@@ -23,6 +23,32 @@ struct RaceMessageTests {
         #expect(text.contains("data race on balance: read by T1 races with write by T0\n"), "the message is shown with the events")
     }
 
+    @Test("a race says which locks each side held: different locks, a read lock, none, and after an out-of-order release")
+    func locksHeldOnEachSide() throws {
+        let trace = """
+            T0|fork(T1)
+            T0|fork(T2)
+            T1|acq(A)
+            T1|acq(B)
+            T1|rel(A)
+            T1|racq(RW)
+            T1|w(x)|w.swift:1
+            T2|acq(C)
+            T2|r(x)|r.swift:2
+            T2|rel(C)
+            T2|w(y)|y.swift:3
+            T1|w(y)|y.swift:4
+            """
+        let report = try TestAnalysis.analyze(text: trace, plugins: [RaceDetector()])
+        #expect(report.findings.count == 2)
+        let onX = try #require(report.findings.first { report.variable(of: $0) == "x" })
+        #expect(onX.details.map(report.text).contains("Locks held: by T2 at the read, C; by T1 at the write, B, RW (read)."))
+        #expect(report.strings(onX.fields["firstHeld"]) == ["B", "RW (read)"])
+        #expect(report.strings(onX.fields["secondHeld"]) == ["C"])
+        let onY = try #require(report.findings.first { report.variable(of: $0) == "y" })
+        #expect(onY.details.map(report.text).contains("Locks held: by T1 at the write, B, RW (read); by T2 at the write, no lock."))
+    }
+
     /// `count` variables, each written by T1 at w.swift:1 and read by T2 at r.swift:2, unordered.
     static func manyVariables(_ count: Int) -> String {
         var lines = ["T0|fork(T1)", "T0|fork(T2)"]

@@ -50,6 +50,7 @@ struct AnalyzeCommandTests {
 
             Thread T2 created by T0
 
+            Locks held: by T1 at the write, no lock; by T2 at the read, no lock.
             2 racing pairs of accesses at these places.
             ==================
             SyncTrace: analysed \(path): 6 events, 3 threads, 1 object (complete)
