@@ -61,53 +61,14 @@ public final class AnalysisContext {
     public func location(_ location: StringID?) -> String? { self.symbols.location(location) }
 
     /// Where and by whom a thread was created, if the trace knows: "main.swift:9 by main".
-    public func threadCreation(_ thread: ThreadID) -> String? {
-        let declaration = self.symbols.thread(thread)
-        let creator = declaration.parent.map { self.symbols.thread($0).name }
-        switch (self.symbols.location(declaration.location), creator) {
-        case (let location?, let creator?): return "\(location) by \(creator)"
-        case (let location?, nil): return location
-        case (nil, let creator?): return "by \(creator)"
-        case (nil, nil): return nil
-        }
-    }
+    public func threadCreation(_ thread: ThreadID) -> String? { self.symbols.threadCreation(thread) }
 
-    /// An object as a finding names it.
-    public func object(_ object: ObjectID) -> FindingObject {
-        let declaration = self.symbols.object(object)
-        return FindingObject(
-            id: object,
-            name: declaration.name,
-            kind: declaration.kind,
-            location: self.symbols.location(declaration.location)
-        )
-    }
+    /// An object as a finding names it: by identity, for the renderers to name.
+    public func object(_ object: ObjectID) -> FindingObject { FindingObject(id: object) }
 
     /// An event as a finding shows it; `index` is the event's ``eventIndex`` when it was handled.
-    public func describe(_ event: TraceEvent, role: String, index: UInt64) -> FindingEvent {
-        let object: String?
-        var objectID: ObjectID?
-        var otherThreadID: ThreadID?
-        switch event.operation.target {
-        case .none: object = nil
-        case .thread:
-            object = self.threadName(event.otherThread)
-            otherThreadID = event.otherThread
-        case .object:
-            object = self.objectName(event.object)
-            objectID = event.object
-        }
-        return FindingEvent(
-            role: role,
-            thread: self.threadName(event.thread),
-            threadCreation: self.threadCreation(event.thread),
-            operation: event.operation,
-            object: object,
-            location: self.location(event.location),
-            index: index,
-            threadID: event.thread,
-            objectID: objectID,
-            otherThreadID: otherThreadID
-        )
+    /// The renderers name its thread, object and location (``FindingEvent``).
+    public func describe(_ event: TraceEvent, role: FindingText, index: UInt64) -> FindingEvent {
+        FindingEvent(role: role, event: event, index: index)
     }
 }

@@ -63,7 +63,7 @@ public import SyncTraceFormat
 ///             Finding(
 ///                 kind: .sharedLock,
 ///                 title: "SHARED LOCK",
-///                 message: "\(context.objectName(lock)) is taken by \(threads.count) threads",
+///                 message: "\(object: lock) is taken by \(threads.count) threads",
 ///                 objects: [context.object(lock)]
 ///             )
 ///         }
@@ -75,8 +75,8 @@ public import SyncTraceFormat
 /// }
 /// ```
 ///
-/// The replay stamps each finding with the plugin's ``name`` (and the name of its variable, given by
-/// `ObjectID`): a plugin never repeats them.
+/// The replay stamps each finding with the plugin's ``name``: a plugin never repeats it. A finding
+/// names threads and objects by identity (``FindingText``), and the renderers name them.
 ///
 /// Plugins run on one thread, one replay at a time: no locking is needed inside. A plugin instance
 /// serves one replay; make a new one for the next.

@@ -112,14 +112,11 @@ public enum TraceAnalysis {
         var summaries: [String: [String]] = [:]
         for plugin in plugins {
             let name = plugin.name
-            // Stamped here, so that no plugin repeats (or misspells) its own name or a variable's; in
-            // place, not through a copy of the plugin's findings (a report's findings can be megabytes).
+            // Stamped here, so that no plugin repeats (or misspells) its own name; in place, not
+            // through a copy of the plugin's findings (a report's findings can be megabytes).
             let first = findings.count
             findings.append(contentsOf: plugin.finish(in: context))
-            for index in first..<findings.count {
-                findings[index].plugin = name
-                if let variable = findings[index].variableID { findings[index].variable = context.objectName(variable) }
-            }
+            for index in first..<findings.count { findings[index].plugin = name }
             summaries[name] = plugin.summaryLines(in: context)
         }
         findings = FindingCrossReference.link(findings)
@@ -139,7 +136,8 @@ public enum TraceAnalysis {
             ),
             plugins: plugins.map(\.name),
             findings: findings,
-            summaries: summaries
+            summaries: summaries,
+            symbols: symbols
         )
     }
 }

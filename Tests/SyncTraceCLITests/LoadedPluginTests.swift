@@ -13,7 +13,7 @@ import Testing
 struct LoadedPluginTests {
     /// The plugin API version of this SyncTrace (`SyncTracePluginAPI.version`), written out: raising
     /// it is a decision this test makes visible.
-    static let apiVersion = 4
+    static let apiVersion = 5
 
     @Test("the version written here is the one synctrace speaks")
     func versionIsThisBuilds() {

@@ -108,10 +108,9 @@ public final class LocksetChecker: AnalysisPlugin {
     }
 
     private func report(_ event: TraceEvent, previous: TraceEvent, previousIndex: UInt64, in context: AnalysisContext) {
-        let name = context.objectName(event.object)
-        let lockNames = { (thread: ThreadID) -> String in
-            let names = (self.held[thread] ?? [:]).keys.map { context.objectName($0) }.sorted()
-            return names.isEmpty ? "no lock" : names.joined(separator: ", ")
+        let lockNames = { (thread: ThreadID) -> FindingText in
+            let locks = (self.held[thread] ?? [:]).keys.sorted { $0.rawValue < $1.rawValue }
+            return locks.isEmpty ? "no lock" : FindingText.joined(locks.map { "\(object: $0)" }, separator: ", ")
         }
         let current = context.describe(event, role: event.operation == .write ? "Write" : "Read", index: context.eventIndex)
         let earlier = context.describe(previous, role: previous.operation == .write ? "Previous write" : "Previous read", index: previousIndex)
@@ -119,11 +118,11 @@ public final class LocksetChecker: AnalysisPlugin {
             Finding(
                 kind: .noCommonLock,
                 title: "NO COMMON LOCK",
-                message: "\(name) is shared by several threads, and no lock is held at all of its accesses",
+                message: "\(object: event.object) is shared by several threads, and no lock is held at all of its accesses",
                 variable: event.object,
                 objects: [context.object(event.object)],
                 events: [current, earlier],
-                details: ["\(current.thread) held \(lockNames(event.thread)) at this access."]
+                details: ["\(thread: event.thread) held \(lockNames(event.thread)) at this access."]
             )
         )
     }
