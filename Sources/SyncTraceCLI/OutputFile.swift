@@ -20,8 +20,11 @@ enum OutputFile {
         var isReplacedWhole: Bool
     }
 
-    /// Checks `path` as an output: refuses a directory, and a path whose directory does not exist.
+    /// Checks `path` as an output: refuses an empty path (bad usage), a directory, and a path whose
+    /// directory does not exist.
     static func destination(_ path: String) throws(CommandFailure) -> Destination {
+        // Not a file that cannot be written but no file at all: the argument is wrong.
+        guard !path.isEmpty else { throw CommandFailure("the output path is empty; give a file name, or - for stdout") }
         var status = stat()
         guard stat(path, &status) == 0 else {
             guard errno == ENOENT else { throw .cannotWrite(path, Self.systemReason()) }

@@ -69,6 +69,18 @@ struct OutputOptionTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
     }
 
+    @Test("an empty output path is bad usage (2), for --output and for convert's OUT")
+    func emptyPath() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("racy.trace", AnalyzeCommandTests.racy)
+        for arguments in [["analyze", path, "--output", ""], ["convert", path, ""]] {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.standardError == "synctrace: the output path is empty; give a file name, or - for stdout\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["racy.trace"])
+    }
+
     @Test("a directory that does not exist, and one that is a file: status 4 with the system's reason")
     func missingDirectory() throws {
         let directory = try TemporaryDirectory()
