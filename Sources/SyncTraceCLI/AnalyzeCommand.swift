@@ -11,8 +11,17 @@ struct AnalyzeCommand: ParsableCommand {
             Reads a binary or text trace once, puts a recorded trace's per-thread batches in \
             happens-before order, and runs every built-in plugin (or those named with --plugin; \
             `synctrace plugins` lists them). Text output is for people, one block per finding like \
-            Go's race detector; JSON output is a stable contract for tools. TRACE `-` reads standard \
-            input (a pipe too), streamed like a file; its form is told from its first bytes.
+            Go's race detector; JSON output is a stable contract for tools; SARIF 2.1.0 output is for \
+            code scanning (GitHub's among others), its locations relative to --source-root (default: \
+            the working directory). TRACE `-` reads standard input (a pipe too), streamed like a file; \
+            its form is told from its first bytes.
+
+            Races are reported once per pair of places (call sites, or stacks where recorded), listing \
+            the variables that race there; lock-order cycles once per set of call sites, counting the \
+            cycles that repeat them. Every finding has a fingerprint (in JSON and SARIF), the same for \
+            the same bug in another run.
+
+            \(FindingSelectionOptions.discussion)
 
             --load adds the plugins of a plugin library, a shared library built against the \
             SyncTracePluginAPI product (Docs/Plugins.md): they run with the built-in ones, or when \
@@ -34,7 +43,8 @@ struct AnalyzeCommand: ParsableCommand {
 
             Exit status:
               0  no findings, in a whole trace (complete, or ended by a signal)
-              1  findings (in a trace cut short too: real ones, in the part analysed);
+              1  findings (in a trace cut short too: real ones, in the part analysed), not
+                 counting suppressed ones or those in the baseline;
                  --exit-code N makes it N: 0 (findings do not fail the run), 1, or 5-125
                  (2, 3 and 4 mean what is listed here, 126 and above are the shell's)
               2  bad usage, or no usable trace: unreadable, malformed, or empty
@@ -47,6 +57,8 @@ struct AnalyzeCommand: ParsableCommand {
             Examples:
               synctrace analyze app.synctrace
               synctrace analyze app.synctrace --format json --output report.json
+              synctrace analyze app.synctrace --format sarif --output synctrace.sarif
+              synctrace analyze app.synctrace --suppressions synctrace.supp --baseline main.json
               synctrace analyze racy-counter.std --exit-code 0
               cat app.synctrace | synctrace analyze -
               synctrace analyze app.synctrace --option deadlock.max-cycles=100000
@@ -57,7 +69,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     /// How to print the report.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, sarif
     }
 
     @Argument(help: "The trace to analyse (binary or text; `-` for standard input).")
@@ -70,8 +82,16 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var pluginOptions: PluginOptionArguments
 
-    @Option(help: "Output format: text for people, json for tools.")
+    @Option(help: "Output format: text for people, json for tools, sarif for code scanning.")
     var format: Format = .text
+
+    @Option(
+        name: .customLong("source-root"),
+        help: ArgumentHelp("The directory SARIF locations are relative to (default: the working directory).", valueName: "dir")
+    )
+    var sourceRoot: String?
+
+    @OptionGroup var selection: FindingSelectionOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -82,6 +102,9 @@ struct AnalyzeCommand: ParsableCommand {
     var exitCode: Int32 = ExitStatus.findings
 
     func validate() throws {
+        if self.sourceRoot != nil && self.format != .sarif {
+            throw ValidationError("--source-root is for --format sarif (text and JSON name files as the trace does)")
+        }
         guard ExitStatus.choosableForFindings.contains(where: { $0.contains(self.exitCode) }) else {
             throw ValidationError(
                 "--exit-code \(self.exitCode): choose 0, 1 or 5 to 125; 2, 3 and 4 already mean bad usage or no usable "
@@ -94,19 +117,32 @@ struct AnalyzeCommand: ParsableCommand {
         try self.libraries.load()
         let plugins = try BuiltinPlugins.make(self.plugins)
         let options = try self.pluginOptions.values(running: plugins)
-        // Before the trace is read: a wrong output path costs no analysis.
+        // Before the trace is read: a wrong output path, suppression file or baseline costs no analysis.
         let output = try self.output.open(refusingToOverwrite: self.trace)
+        let selection = try self.selection.load(knownPlugins: BuiltinPlugins.all.map(\.name))
         let name = TraceOpening.name(self.trace)
         let source = try TraceOpening.open(self.trace)
-        let report: AnalysisReport
+        var report: AnalysisReport
         do {
             report = try TraceAnalysis.run(source: source, plugins: plugins, options: options, path: name)
         } catch {
             throw CommandFailure(error)
         }
+        selection.apply(to: &report)
+        let cap = self.selection.maxFindings
         switch self.format {
-        case .text: try output.write(TextReportRenderer.render(report))
-        case .json: try output.write(JSONReportRenderer.render(report))
+        case .text: try output.write(TextReportRenderer.render(report, maxFindings: cap))
+        case .json: try output.write(JSONReportRenderer.render(report, maxFindings: cap))
+        case .sarif:
+            var tree = SourceTree(root: self.sourceRoot ?? ".")
+            let log = SARIFReportRenderer.render(
+                report,
+                toolVersion: ToolVersion.current,
+                sourceRoot: tree.root,
+                locate: { tree.locate($0) },
+                maxFindings: cap
+            )
+            try output.write(log)
         }
         try output.finish()
         if case .truncated(let dropped) = report.trace.ending {

@@ -40,6 +40,7 @@ struct SyncTraceCommand: ParsableCommand {
               synctrace dump app.synctrace | less
               synctrace convert racy-counter.std racy-counter.synctrace
             """,
+        version: ToolVersion.current,
         subcommands: [AnalyzeCommand.self, PluginsCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self]
     )
 

@@ -27,6 +27,7 @@ public enum SARIFReportRenderer {
     /// The report as a SARIF log.
     ///
     /// - Parameters:
+    ///   - report: the report, its findings already suppressed or filtered as wanted.
     ///   - toolVersion: the version of SyncTrace that made it.
     ///   - sourceRoot: the absolute path locations are relative to (`originalUriBaseIds`), if any.
     ///   - locate: the path, relative to `sourceRoot`, of the file a call site names ("Module/File.swift"),
