@@ -233,8 +233,19 @@ public final class RaceDetector: AnalysisPlugin {
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
         self.racingPairs += 1
         let variable = current.event.object
-        let places = RaceGroups.Places(previous.access.event.location, current.event.location, variable: variable)
-        self.groups.add(places, variable: variable) {
+        let symbols = context.symbols
+        let places = RaceGroups.Places(
+            self.groups.site(of: previous.access.event.location, symbols: symbols),
+            self.groups.site(of: current.event.location, symbols: symbols),
+            variable: variable
+        )
+        self.groups.add(places, variable: variable, locations: (previous.access.event.location, current.event.location)) {
+            // Only when the group may show another stack: no description per racing pair otherwise.
+            [
+                context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index),
+                context.describe(previous.access.event, role: FindingText("Previous " + Self.noun(previous.access.event).lowercased()), index: previous.access.index),
+            ]
+        } finding: {
             let currentEvent = context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index)
             let previousEvent = context.describe(
                 previous.access.event,
