@@ -51,6 +51,14 @@ public struct TraceSymbols: Hashable, Sendable {
     public var threads: [ThreadDeclaration] = []
     /// Declared objects, indexed by ``ObjectID``.
     public var objects: [ObjectDeclaration] = []
+    /// Images the recorded frames lie in (empty for a trace recorded without stacks).
+    public var images: [TraceImage] = []
+    /// Recorded frames, each declared once however many stacks hold it.
+    public var frames: [TraceFrame] = []
+    /// Stacks in declaration order, each attached to the location string of its (call site, stack) pair.
+    public var stacks: [TraceStack] = []
+    /// The index in ``stacks`` of each location that has a stack.
+    public var stackIndex: [StringID: Int] = [:]
 
     /// Creates an empty symbol table.
     public init() {}
@@ -66,4 +74,45 @@ public struct TraceSymbols: Hashable, Sendable {
 
     /// The declaration of an object.
     public func object(_ id: ObjectID) -> ObjectDeclaration { self.objects[id.index] }
+
+    /// Whether some frame of a stack has no symbols yet.
+    public var hasUnsymbolizedFrames: Bool { self.frames.contains { $0.symbols == nil } }
+
+    /// The stack recorded with a location, as reports show it (empty when it has none): each frame's
+    /// symbols innermost first (several for inlined code), or the raw frame for one without.
+    ///
+    /// The first frames of a recorded stack are the recorder's own (the traced operation and what it
+    /// calls): a symbolized stack starts at the frame that is the location's own call site, so the
+    /// first line shown is the caller's line the location names. When no frame matches it (no line
+    /// tables), frames of the recorder's module are left out instead.
+    public func stack(_ location: StringID?) -> [StackFrame] {
+        guard let location, let index = self.stackIndex[location] else { return [] }
+        var shown: [StackFrame] = []
+        for frameIndex in self.stacks[index].frames {
+            let frame = self.frames[frameIndex]
+            let image = frame.image.map { self.images[$0].path }
+            if let symbols = frame.symbols, !symbols.isEmpty {
+                for symbol in symbols {
+                    shown.append(StackFrame(function: symbol.function, file: symbol.file, line: symbol.line, image: image, offset: frame.offset))
+                }
+            } else {
+                shown.append(StackFrame(function: nil, file: nil, line: 0, image: image, offset: frame.offset))
+            }
+        }
+        return Self.droppingRecorderFrames(shown, site: self.strings[location.index])
+    }
+
+    /// `frames` from the one at call site `site` ("Module/File.swift:12") on; without one, without
+    /// the leading frames of the recorder's module.
+    static func droppingRecorderFrames(_ frames: [StackFrame], site: String) -> [StackFrame] {
+        guard let colon = site.lastIndex(of: ":"), let line = Int(site[site.index(after: colon)...]) else { return frames }
+        let file = site[..<colon].split(separator: "/").last.map(String.init) ?? ""
+        if let first = frames.firstIndex(where: { $0.line == line && ($0.file?.hasSuffix("/" + file) == true || $0.file == file) }) {
+            return Array(frames[first...])
+        }
+        let recorder = frames.prefix { frame in
+            frame.function.map { $0.contains("SyncTrace.") || $0.hasPrefix("synctrace_") } ?? false
+        }
+        return Array(frames[recorder.count...])
+    }
 }

@@ -19,6 +19,8 @@
 //   RecorderProbe fork ITERATIONS      workers record while main forks a child that uses traced
 //                                      primitives and exits; main waits for it, then finishes
 //   RecorderProbe pid MS               prints its process id, then records lock operations for MS ms
+//   RecorderProbe stacks HOW           a racy helper called from three threads' three callers, ending
+//                                      HOW: exit, signal (SIGABRT) or kill (waits for SIGKILL)
 //   RecorderProbe scale SHAPE T N      T threads, N iterations each: `locked` (a counter under one
 //                                      lock), `lockloop` (`m.withLock {}` then a write and a read) or
 //                                      `contended` (lock and unlock of one shared lock)
@@ -40,6 +42,9 @@ sigprocmask(SIG_SETMASK, &nothingBlocked, nil)
 let arguments = CommandLine.arguments
 if arguments.count == 4 && arguments[1] == "crash" {
     CrashProbe.run(how: arguments[2], phase: arguments[3])
+}
+if arguments.count == 3 && arguments[1] == "stacks" {
+    StackProbe.run(how: arguments[2])
 }
 if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[3]), let iterations = Int(arguments[4]) {
     ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
