@@ -83,8 +83,8 @@ public struct TraceSymbols: Hashable, Sendable {
     ///
     /// The first frames of a recorded stack are the recorder's own (the traced operation and what it
     /// calls): a symbolized stack starts at the frame that is the location's own call site, so the
-    /// first line shown is the caller's line the location names. When no frame matches it (no line
-    /// tables), frames of the recorder's module are left out instead.
+    /// first line shown is the caller's line the location names (or, failing that, its file). When
+    /// no frame matches (no line tables), leading frames of the recorder's own sources are left out.
     public func stack(_ location: StringID?) -> [StackFrame] {
         guard let location, let index = self.stackIndex[location] else { return [] }
         var shown: [StackFrame] = []
@@ -107,11 +107,19 @@ public struct TraceSymbols: Hashable, Sendable {
     static func droppingRecorderFrames(_ frames: [StackFrame], site: String) -> [StackFrame] {
         guard let colon = site.lastIndex(of: ":"), let line = Int(site[site.index(after: colon)...]) else { return frames }
         let file = site[..<colon].split(separator: "/").last.map(String.init) ?? ""
-        if let first = frames.firstIndex(where: { $0.line == line && ($0.file?.hasSuffix("/" + file) == true || $0.file == file) }) {
+        func inFile(_ frame: StackFrame) -> Bool { frame.file?.hasSuffix("/" + file) == true || frame.file == file }
+        // The line first; then the file alone, for a return address whose line the compiler left
+        // at 0 (a call it generated, such as a subscript's setter after its getter).
+        if let first = frames.firstIndex(where: { $0.line == line && inFile($0) }) {
             return Array(frames[first...])
         }
+        if let first = frames.firstIndex(where: inFile) {
+            var shown = Array(frames[first...])
+            if shown[0].line == 0 { shown[0].line = line }
+            return shown
+        }
         let recorder = frames.prefix { frame in
-            frame.function.map { $0.contains("SyncTrace.") || $0.hasPrefix("synctrace_") } ?? false
+            frame.file.map { $0.contains("/Sources/SyncTrace/") || $0.hasSuffix("synctrace_runtime.h") || $0.hasSuffix("synctrace_stacks.h") } ?? false
         }
         return Array(frames[recorder.count...])
     }

@@ -95,7 +95,7 @@ public final class AnalysisContext {
             object = self.objectName(event.object)
             objectID = event.object
         }
-        return FindingEvent(
+        var described = FindingEvent(
             role: role,
             thread: self.threadName(event.thread),
             threadCreation: self.threadCreation(event.thread),
@@ -107,5 +107,11 @@ public final class AnalysisContext {
             objectID: objectID,
             otherThreadID: otherThreadID
         )
+        let thread = self.symbols.thread(event.thread)
+        described.stackLocation = event.location
+        described.creationLocation = thread.location
+        described.threadCreator = thread.parent.map { self.symbols.thread($0).name }
+        described.refreshStacks(from: self.symbols)
+        return described
     }
 }

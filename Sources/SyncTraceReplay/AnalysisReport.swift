@@ -46,4 +46,8 @@ public struct AnalysisReport: Sendable {
     public var findings: [Finding]
     /// Each plugin's summary lines, by plugin name.
     public var summaries: [String: [String]]
+    /// Why some recorded frames are shown raw (`image+0xoffset`), one sentence per image: the trace
+    /// had no symbols for them and the binary they lie in is gone or was rebuilt. Empty when every
+    /// frame has symbols (or the trace has no stacks).
+    public var stackNotes: [String] = []
 }

@@ -96,7 +96,8 @@ public struct FindingObject: Hashable, Sendable {
     }
 }
 
-/// An event a finding shows: who did what, to what, where.
+/// An event a finding shows: who did what, to what, where — with the call stacks of the event and of
+/// its thread's creation, when the trace recorded them.
 public struct FindingEvent: Hashable, Sendable {
     /// How the report introduces it: "Write", "Previous read", "Acquired".
     public var role: String
@@ -118,6 +119,19 @@ public struct FindingEvent: Hashable, Sendable {
     public var location: String?
     /// The event's position in the replayed order (0-based).
     public var index: UInt64
+    /// The caller's stack at the event, innermost first, when the trace recorded one (empty
+    /// otherwise): JSON's `"stack"`.
+    public var stack: [StackFrame] = []
+    /// The stack that created the event's thread, innermost first, when the trace recorded one:
+    /// JSON's `"threadCreationStack"`.
+    public var threadCreationStack: [StackFrame] = []
+    /// The name of the thread that created the event's thread, when the trace knows it.
+    public var threadCreator: String?
+    /// The event's location, by identity: what the replay reads ``stack`` from again once the trace's
+    /// symbols are final (symbols come at the end of a trace, or from an offline symbolizer).
+    var stackLocation: StringID?
+    /// The event's thread's creation location, by identity (see ``stackLocation``).
+    var creationLocation: StringID?
 
     /// Creates an event description; ``AnalysisContext/describe(_:role:index:)`` makes one of a
     /// traced event, with the identities.
@@ -158,4 +172,25 @@ public enum FindingValue: Hashable, Sendable {
     case strings([String])
     /// An event, rendered as the events of ``Finding/events`` are.
     case event(FindingEvent)
+}
+
+extension FindingEvent {
+    /// The event with its stacks read again from `symbols` (the trace's final ones).
+    mutating func refreshStacks(from symbols: TraceSymbols) {
+        if let location = self.stackLocation { self.stack = symbols.stack(location) }
+        if let location = self.creationLocation { self.threadCreationStack = symbols.stack(location) }
+    }
+}
+
+extension Finding {
+    /// The finding with every event's stacks read again from `symbols`, its JSON fields' events too.
+    mutating func refreshStacks(from symbols: TraceSymbols) {
+        for index in self.events.indices { self.events[index].refreshStacks(from: symbols) }
+        for (key, value) in self.fields {
+            if case .event(var event) = value {
+                event.refreshStacks(from: symbols)
+                self.fields[key] = .event(event)
+            }
+        }
+    }
 }

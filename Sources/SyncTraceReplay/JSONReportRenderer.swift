@@ -20,7 +20,9 @@ import SyncTraceFormat
 /// plugins; `unanalysedEvents` were read from a trace cut short but wait behind its first gap.
 ///
 /// An event is `{"role", "thread", "threadId", "threadCreation", "operation", "object", "objectId",
-/// "otherThreadId", "location", "index"}` (absent values are `null`); an object is `{"id", "name",
+/// "otherThreadId", "location", "index"}` (absent values are `null`), with `"stack"` and
+/// `"threadCreationStack"` (arrays of `{"function", "file", "line", "image", "offset"}`, innermost
+/// first) when the trace recorded them; an object is `{"id", "name",
 /// "kind", "location"}`. Ids are the trace's own (a thread's and an object's index in its
 /// declarations): stable for a trace, and what tells apart two objects of one name. A finding about
 /// a variable has `"variable"` (its name) and `"variableId"`. Every finding has `"plugin"`; plugins
@@ -79,7 +81,7 @@ public enum JSONReportRenderer {
     }
 
     static func json(_ event: FindingEvent) -> JSON {
-        .object([
+        var fields: [String: JSON] = [
             "role": .string(event.role),
             "thread": .string(event.thread),
             "threadCreation": event.threadCreation.map(JSON.string) ?? .null,
@@ -90,6 +92,21 @@ public enum JSONReportRenderer {
             "threadId": event.threadID.map { .number(Int($0.rawValue)) } ?? .null,
             "objectId": event.objectID.map { .number(Int($0.rawValue)) } ?? .null,
             "otherThreadId": event.otherThreadID.map { .number(Int($0.rawValue)) } ?? .null,
+        ]
+        // Only when recorded: a trace without stacks gives the document it gave before them.
+        if !event.stack.isEmpty { fields["stack"] = .array(event.stack.map(Self.json)) }
+        if !event.threadCreationStack.isEmpty { fields["threadCreationStack"] = .array(event.threadCreationStack.map(Self.json)) }
+        return .object(fields)
+    }
+
+    /// A frame: `{"function", "file", "line", "image", "offset"}` (a raw frame has a null function and file).
+    static func json(_ frame: StackFrame) -> JSON {
+        .object([
+            "function": frame.function.map(JSON.string) ?? .null,
+            "file": frame.file.map(JSON.string) ?? .null,
+            "line": .number(frame.line),
+            "image": frame.image.map(JSON.string) ?? .null,
+            "offset": .number(Int(truncatingIfNeeded: frame.offset)),
         ])
     }
 

@@ -41,6 +41,7 @@ public enum TextReportRenderer {
         }
         let name = trace.path.isEmpty ? "the trace" : trace.path
         text += "SyncTrace: analysed \(name): \(counts) (\(ending))\n"
+        for note in report.stackNotes { text += "SyncTrace: stacks: \(note)\n" }
         if !trace.reachesProgramEnd {
             text += "SyncTrace: the trace was \(trace.ending.summary): only the events before its first gap are analysed, "
                 + "and the program went on past them\n"
@@ -67,6 +68,20 @@ public enum TextReportRenderer {
             digits.insert(",", at: index)
         }
         return digits
+    }
+
+    /// A stack, Go-style: each frame's function on a line of its own, then its file and line
+    /// indented by a tab; a frame without symbols as `image+0xoffset`.
+    static func render(_ stack: [StackFrame], into text: inout String) {
+        for frame in stack {
+            text += "  "
+            if let function = frame.function {
+                text += function
+                text += "\n  \t"
+            }
+            text += frame.place
+            text += "\n"
+        }
     }
 
     /// One finding's block.
@@ -120,9 +135,14 @@ public enum TextReportRenderer {
             }
             text += " by thread "
             text += event.thread
-            text += ":\n  "
-            text += event.location ?? "(no call site recorded)"
-            text += "\n"
+            text += ":\n"
+            if event.stack.isEmpty {
+                text += "  "
+                text += event.location ?? "(no call site recorded)"
+                text += "\n"
+            } else {
+                Self.render(event.stack, into: &text)
+            }
             line("")
         }
         var described: Set<String> = []
@@ -130,7 +150,15 @@ public enum TextReportRenderer {
             begin()
             text += "Thread "
             text += event.thread
-            if let creation = event.threadCreation, creation.hasPrefix("by ") {
+            if !event.threadCreationStack.isEmpty {
+                text += " created"
+                if let creator = event.threadCreator {
+                    text += " by "
+                    text += creator
+                }
+                text += " at:\n"
+                Self.render(event.threadCreationStack, into: &text)
+            } else if let creation = event.threadCreation, creation.hasPrefix("by ") {
                 text += " created "
                 text += creation
             } else if let creation = event.threadCreation {
@@ -139,7 +167,7 @@ public enum TextReportRenderer {
             } else {
                 text += " (not started by a TracedThread: no creation site)"
             }
-            text += "\n"
+            if event.threadCreationStack.isEmpty { text += "\n" }
             line("")
         }
         for detail in finding.details { line(detail) }

@@ -78,7 +78,11 @@ public enum TraceAnalysis {
         }
         // The dispatch calls its plugins through unmanaged references: it must live up to here.
         withExtendedLifetime(dispatch) {}
-        context.symbols = source.symbols
+        // A trace whose recorder did not symbolize its frames (a signal ended it, or it was cut
+        // short) is symbolized here, from the recorded binaries when they are still there.
+        var finalSymbols = source.symbols
+        let stackNotes = finalSymbols.hasUnsymbolizedFrames ? TraceStackSymbolizer.symbolize(&finalSymbols) : []
+        context.symbols = finalSymbols
         context.position = index
         context.ending = source.ending
 
@@ -95,6 +99,10 @@ public enum TraceAnalysis {
                 if let variable = findings[index].variableID { findings[index].variable = context.objectName(variable) }
             }
             summaries[name] = plugin.summaryLines(in: context)
+        }
+        // Events described while the trace was read saw its symbols so far: read their stacks again.
+        if !finalSymbols.stacks.isEmpty {
+            for index in findings.indices { findings[index].refreshStacks(from: finalSymbols) }
         }
         findings = FindingCrossReference.link(findings)
         let symbols = source.symbols
@@ -113,7 +121,8 @@ public enum TraceAnalysis {
             ),
             plugins: plugins.map(\.name),
             findings: findings,
-            summaries: summaries
+            summaries: summaries,
+            stackNotes: stackNotes
         )
     }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import RaceDetector
+import SyncTrace
+import SyncTraceFormat
+import SyncTraceReplay
+import SyncTraceTestSupport
+import Testing
+
+extension RecorderTests {
+    /// Call stacks, end to end: `RecorderProbe stacks HOW` races in a helper that three threads
+    /// reach through three different callers.
+    @Suite("Recorded call stacks")
+    struct RecordedStackTests {
+        /// Records the probe ending `how`, with `environment` added; the trace's path and the run.
+        static func record(_ how: String, probe: String = "\"$PROBE\"", environment: [String: String] = [:], in directory: URL) throws -> (String, Probe.Result) {
+            let path = directory.appendingPathComponent("stacks.synctrace").path
+            var variables = environment
+            variables["SYNCTRACE_OUTPUT"] = path
+            let command = how == "kill"
+                // Killed once it has flushed: no handler runs, nothing symbolizes the frames.
+                ? "\(probe) stacks kill > out.txt & pid=$!; while ! grep -q flushed out.txt; do sleep 0.05; done; kill -9 $pid; wait $pid; true"
+                : "\(probe) stacks \(how)"
+            return (path, try Probe.run(command, environment: variables, in: directory))
+        }
+
+        /// The race findings of a trace, and its report.
+        static func races(_ path: String) throws -> (findings: [Finding], report: AnalysisReport) {
+            let report = try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
+            return (report.findings.filter { $0.plugin == "race" }, report)
+        }
+
+        /// The callers the helper was reached from in `findings`' events: the function right after
+        /// `bump`'s frame in each stack.
+        static func callers(_ findings: [Finding]) -> Set<String> {
+            var callers: Set<String> = []
+            for event in findings.flatMap(\.events) {
+                guard let bump = event.stack.firstIndex(where: { $0.function?.contains("bump") == true }), bump + 1 < event.stack.count,
+                    let caller = event.stack[bump + 1].function
+                else { continue }
+                callers.insert(String(caller.split(separator: "(").first ?? ""))
+            }
+            return callers
+        }
+
+        @Test("a helper called from three places gives three caller stacks, with their functions and lines")
+        func threeCallers() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (path, result) = try Self.record("exit", in: directory)
+            #expect(result.status == 0, "\(result.error)")
+            let (findings, _) = try Self.races(path)
+            #expect(findings.count == 1, "one race finding on `shared`")
+            // The finding shows its first racing pair, two of the three callers; the trace holds all
+            // three as distinct stacks of the helper's one call site.
+            let all: Set<String> = ["static StackProbe.fromAlpha", "static StackProbe.fromBeta", "static StackProbe.fromGamma"]
+            let callers = Self.callers(findings)
+            #expect(callers.count == 2 && callers.isSubset(of: all), "\(callers)")
+            let reader = try BinaryTraceReader(path: path)
+            var batch: [TraceEvent] = []
+            while try reader.nextBatch(into: &batch) {}
+            let helperStacks = reader.symbols.stacks.filter { reader.symbols.string($0.location) == "RecorderProbe/StackProbe.swift:16" }
+            let recordedCallers = Set(helperStacks.compactMap { stack -> String? in
+                let frames = reader.symbols.stack(stack.location)
+                guard let bump = frames.firstIndex(where: { $0.function?.contains("bump") == true }), bump + 1 < frames.count else { return nil }
+                return frames[bump + 1].function.map { String($0.split(separator: "(").first ?? "") }
+            })
+            #expect(recordedCallers == all)
+            let rendered = TextReportRenderer.render(try #require(findings.first))
+            // The first frame is the helper at its own line, the next its caller at the caller's.
+            #expect(rendered.contains("static StackProbe.bump(_:)\n  \t"))
+            #expect(rendered.contains("StackProbe.swift:16\n"))
+            let callerLines = ["StackProbe.swift:19", "StackProbe.swift:20", "StackProbe.swift:21"].filter { rendered.contains($0) }
+            #expect(callerLines.count >= 2, "\(rendered)")
+            // Each thread's creation stack: run(how:) at the spawn line, by main.
+            #expect(rendered.contains(" created by main at:\n  static StackProbe.run(how:)\n"))
+            // The trace is self-contained: symbolized at the end of recording, nothing raw.
+            #expect(reader.header.formatVersion == 2)
+            #expect(!reader.symbols.frames.isEmpty && !reader.symbols.hasUnsymbolizedFrames)
+        }
+
+        @Test("the three callers are in the report's JSON as frames")
+        func json() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (path, _) = try Self.record("exit", in: directory)
+            let (_, report) = try Self.races(path)
+            let json = JSONReportRenderer.render(report)
+            #expect(json.contains("\"stack\" : [") || json.contains("\"stack\": ["))
+            #expect(json.contains("\"function\"") && json.contains("StackProbe.bump(_:)"))
+            #expect(json.contains("\"threadCreationStack\""))
+        }
+
+        @Test("depth 0 records no stacks: a version 1 trace, and reports as before")
+        func depthZero() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (path, result) = try Self.record("exit", environment: ["SYNCTRACE_STACK_DEPTH": "0"], in: directory)
+            #expect(result.status == 0)
+            let (events, reader) = try Probe.read(path)
+            #expect(reader.header.formatVersion == 1)
+            #expect(reader.symbols.frames.isEmpty && reader.symbols.stacks.isEmpty && reader.symbols.images.isEmpty)
+            #expect(events.contains { $0.operation == .write && reader.symbols.location($0.location) == "RecorderProbe/StackProbe.swift:16" })
+            let (findings, _) = try Self.races(path)
+            #expect(findings.allSatisfy { $0.events.allSatisfy { $0.stack.isEmpty && $0.threadCreationStack.isEmpty } })
+            #expect(TextReportRenderer.render(try #require(findings.first)).contains("\n  RecorderProbe/StackProbe.swift:16\n"))
+        }
+
+        @Test("a trace a signal ended, or SIGKILL cut, has raw frames that analyze symbolizes from the binary", arguments: ["signal", "kill"])
+        func offlineSymbolization(how: String) throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (path, _) = try Self.record(how, in: directory)
+            let (_, reader) = try Probe.read(path)
+            #expect(!reader.symbols.frames.isEmpty)
+            #expect(reader.symbols.frames.allSatisfy { $0.symbols == nil }, "no symbol records: the process did not end cleanly")
+            let (findings, report) = try Self.races(path)
+            #expect(report.stackNotes.isEmpty, "\(report.stackNotes)")
+            #expect(Self.callers(findings).count >= 2)
+        }
+
+        @Test("with the binary gone, the report shows image+offset frames and says why")
+        func binaryGone() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let copy = directory.appendingPathComponent("ProbeCopy")
+            try FileManager.default.copyItem(at: Probe.executable, to: copy)
+            let (path, _) = try Self.record("kill", probe: "./ProbeCopy", in: directory)
+            try FileManager.default.removeItem(at: copy)
+            let (findings, report) = try Self.races(path)
+            #expect(report.stackNotes.contains { $0.contains("ProbeCopy is gone") }, "\(report.stackNotes)")
+            let rendered = TextReportRenderer.render(report)
+            #expect(rendered.contains("SyncTrace: stacks: ") && rendered.contains("ProbeCopy+0x"))
+            #expect(findings.flatMap(\.events).allSatisfy { !$0.stack.isEmpty })
+        }
+    }
+}
