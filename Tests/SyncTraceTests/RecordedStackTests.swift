@@ -90,6 +90,46 @@ extension RecorderTests {
             #expect(json.contains("\"threadCreationStack\""))
         }
 
+        /// The probe built with `-c release` (-O, whole-module): built the first time into a scratch
+        /// directory beside this build's, since the running `swift test` holds this one's lock.
+        static func releaseProbe() throws -> URL {
+            // …/SCRATCH/<triple>/debug/RecorderProbe
+            let debug = Probe.executable.deletingLastPathComponent()
+            let scratch = debug.deletingLastPathComponent().deletingLastPathComponent()
+            let releaseScratch = scratch.path + "-release-probe"
+            let built = URL(fileURLWithPath: releaseScratch).appendingPathComponent("release/RecorderProbe")
+            if FileManager.default.isExecutableFile(atPath: built.path) { return built }
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let result = try ChildProcess.run(
+                URL(fileURLWithPath: "/bin/sh"),
+                arguments: ["-c", "swift build -c release --product RecorderProbe --scratch-path \"\(releaseScratch)\""],
+                inheritingEnvironment: true,
+                in: root,
+                timeout: 1200
+            )
+            try #require(
+                result.status == 0 && FileManager.default.isExecutableFile(atPath: built.path),
+                "the release build of RecorderProbe failed: \(result.error.suffix(2000))"
+            )
+            return built
+        }
+
+        @Test("a program built with -O still shows the helper's callers", .timeLimit(.minutes(20)))
+        func optimized() throws {
+            let probe = try Self.releaseProbe()
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (path, result) = try Self.record("exit", probe: "\"\(probe.path)\"", in: directory)
+            #expect(result.status == 0, "\(result.error)")
+            let (findings, _) = try Self.races(path)
+            let callers = Self.callers(findings)
+            let all: Set<String> = ["static StackProbe.fromAlpha", "static StackProbe.fromBeta", "static StackProbe.fromGamma"]
+            #expect(callers.count == 2 && callers.isSubset(of: all), "\(findings.map { TextReportRenderer.render($0) })")
+            // `bump` is inlined into its callers at -O: its frame comes from the inline tables, at its own line.
+            let rendered = TextReportRenderer.render(try #require(findings.first))
+            #expect(rendered.contains("StackProbe.bump(_:)\n  \t") && rendered.contains("StackProbe.swift:16\n"), "\(rendered)")
+        }
+
         @Test("depth 0 records no stacks: a version 1 trace, and reports as before")
         func depthZero() throws {
             let directory = try Probe.temporaryDirectory()
@@ -131,6 +171,22 @@ extension RecorderTests {
             let rendered = TextReportRenderer.render(report)
             #expect(rendered.contains("SyncTrace: stacks: ") && rendered.contains("ProbeCopy+0x"))
             #expect(findings.flatMap(\.events).allSatisfy { !$0.stack.isEmpty })
+        }
+
+        @Test("a binary rebuilt since the recording (another build id) is not read: raw frames, and the report says so")
+        func binaryRebuilt() throws {
+            let directory = try Probe.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let copy = directory.appendingPathComponent("ProbeCopy")
+            try FileManager.default.copyItem(at: Probe.executable, to: copy)
+            let (path, _) = try Self.record("kill", probe: "./ProbeCopy", in: directory)
+            // Another executable at the same path: its build id is not the recorded one.
+            try FileManager.default.removeItem(at: copy)
+            try FileManager.default.copyItem(at: ChildProcess.builtProduct("synctrace"), to: copy)
+            let (findings, report) = try Self.races(path)
+            #expect(report.stackNotes.contains { $0.contains("ProbeCopy was rebuilt since the recording") }, "\(report.stackNotes)")
+            let probeFrames = findings.flatMap(\.events).flatMap(\.stack).filter { $0.image?.hasSuffix("ProbeCopy") == true }
+            #expect(!probeFrames.isEmpty && probeFrames.allSatisfy { $0.function == nil })
         }
     }
 }

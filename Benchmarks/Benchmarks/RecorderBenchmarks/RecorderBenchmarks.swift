@@ -159,6 +159,13 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { stopRecording() }
     )
 
+    // Stack capture per event: the same loops recording at stack depths 0 (off), 8 and 32 (the
+    // rows above record at the default, 16). One call site and one stack: the thread's stack cache
+    // hits every time after the first, which is a program's steady state.
+    for depth in [0, 8, 32] {
+        stackDepthBenchmarks(depth: depth)
+    }
+
     // Sustained recording: two threads each lock and unlock their own TracedLock, 5 million events
     // per thread per iteration; the iteration includes stop(), so it ends only when the writer has
     // encoded, compressed and written every event. 10 million events per iteration. Run with the
@@ -196,6 +203,38 @@ let benchmarks: @Sendable () -> Void = {
 
     mutexHeavyRun()
     wholeProgramBenchmarks()
+}
+
+/// `TracedVar` write and `TracedMutex` lock+unlock while recording `depth` frames per event.
+func stackDepthBenchmarks(depth: Int) {
+    Benchmark(
+        "TracedVar write, recording, stack depth \(depth)",
+        closure: { benchmark in
+            let variable = TracedVar(0)
+            measuredBurst(benchmark) {
+                for index in benchmark.scaledIterations {
+                    variable.write(index)
+                }
+            }
+            blackHole(variable.read())
+        },
+        setup: { startRecording(TraceRecorderOptions(stackDepth: depth)) },
+        teardown: { stopRecording() }
+    )
+    Benchmark(
+        "TracedMutex lock+unlock, recording, stack depth \(depth)",
+        closure: { benchmark in
+            let counter = TracedMutex(0)
+            measuredBurst(benchmark) {
+                for _ in benchmark.scaledIterations {
+                    counter.withLock { $0 &+= 1 }
+                }
+            }
+            blackHole(counter.withLock { $0 })
+        },
+        setup: { startRecording(TraceRecorderOptions(stackDepth: depth)) },
+        teardown: { stopRecording() }
+    )
 }
 
 /// The sustained recording benchmark with the given periodic write.
