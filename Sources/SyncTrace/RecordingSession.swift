@@ -278,10 +278,11 @@ final class RecordingSession: @unchecked Sendable {
             recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
             return
         }
+        var status = status
         if status == Int32(SYNCTRACE_TASK_CHANGED) {
             // Another Swift task runs on this OS thread now: switch logical threads, then record.
-            guard let recorder = LogicalThread.synchronize(epoch: epoch) else { return }
-            let status = synctrace_record_switched(
+            guard LogicalThread.synchronize(epoch: epoch) != nil else { return }
+            status = synctrace_record_switched(
                 epoch,
                 operation.rawValue,
                 object,
@@ -291,38 +292,19 @@ final class RecordingSession: @unchecked Sendable {
                 UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
                 UInt32(truncatingIfNeeded: line)
             )
-            if status == Int32(SYNCTRACE_BUFFER_FULL) { recorder.handOverFullBuffer() }
-            if status == Int32(SYNCTRACE_STACK_MISS) {
-                Self.recordWithMissedStack(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
-            }
-            return
         }
         if status == Int32(SYNCTRACE_STACK_MISS) {
-            Self.recordWithMissedStack(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
-            return
+            // The event's stack is not in the thread's cache: intern it (the session's lock, once per
+            // distinct stack and thread), then record the event with it.
+            guard let recorder = ThreadRecorder.current(epoch: epoch),
+                let site = recorder.internMissedStack(
+                    file: UnsafeRawPointer(fileID.utf8Start),
+                    length: UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
+                    line: UInt32(truncatingIfNeeded: line)
+                )
+            else { return }
+            status = synctrace_record_site(epoch, operation.rawValue, object, sequence, argument, site)
         }
         if status == Int32(SYNCTRACE_BUFFER_FULL) { ThreadRecorder.current(epoch: epoch)?.handOverFullBuffer() }
-    }
-
-    /// The event's stack was not in the thread's cache: intern it (the session's lock, once per
-    /// distinct stack and thread), then record the event with it.
-    private static func recordWithMissedStack(
-        epoch: UInt64,
-        _ operation: TraceOperation,
-        object: UInt32,
-        sequence: UInt64,
-        argument: Int64,
-        fileID: StaticString,
-        line: UInt
-    ) {
-        guard let recorder = ThreadRecorder.current(epoch: epoch),
-            let site = recorder.internMissedStack(
-                file: UnsafeRawPointer(fileID.utf8Start),
-                length: UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
-                line: UInt32(truncatingIfNeeded: line)
-            )
-        else { return }
-        let status = synctrace_record_site(epoch, operation.rawValue, object, sequence, argument, site)
-        if status == Int32(SYNCTRACE_BUFFER_FULL) { recorder.handOverFullBuffer() }
     }
 }

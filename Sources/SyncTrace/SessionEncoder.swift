@@ -199,14 +199,44 @@ final class SessionEncoder {
     /// Writes what each recorded frame resolves to, read from the process's own binaries: at a clean
     /// end of recording only, so that the trace is self-contained. A trace a signal ended, or one cut
     /// short, keeps its raw frames (image and offset), which `synctrace analyze` symbolizes offline.
+    ///
+    /// Reading debug information is slow for a big binary (seconds for tens of megabytes of it), so
+    /// it is bounded twice: symbols found are kept for the process's later sessions (a frame's
+    /// address does not change while the process lives), and the reading stops once
+    /// ``symbolizationBudget`` has passed, leaving the rest raw for `synctrace analyze`.
     func writeSymbols() throws(TraceIOError) {
         guard !self.writer.symbols.frames.isEmpty else { return }
         var symbols = self.writer.symbols
-        TraceStackSymbolizer.symbolize(&symbols)
+        let addresses = symbols.frames.map { frame in
+            (frame.image.map { symbols.images[$0].baseAddress } ?? 0) &+ frame.offset
+        }
+        var missing: [Int] = []
+        Self.symbolCache.withLock { cache in
+            for index in symbols.frames.indices {
+                if let known = cache[addresses[index]] { symbols.frames[index].symbols = known } else { missing.append(index) }
+            }
+        }
+        let deadline = synctrace_monotonic_nanoseconds() &+ Self.symbolizationBudget
+        var start = 0
+        while start < missing.count && synctrace_monotonic_nanoseconds() < deadline {
+            let chunk = missing[start..<min(start + Self.symbolizationChunk, missing.count)]
+            TraceStackSymbolizer.symbolize(&symbols, frames: chunk)
+            Self.symbolCache.withLock { cache in
+                for index in chunk { if let found = symbols.frames[index].symbols { cache[addresses[index]] = found } }
+            }
+            start += chunk.count
+        }
         for (index, frame) in symbols.frames.enumerated() where self.writer.symbols.frames[index].symbols == nil {
             if let found = frame.symbols { try self.writer.declareSymbols(frame: index, found) }
         }
     }
+
+    /// Symbols found in this process so far, by address.
+    private static let symbolCache = PlatformLocked<[UInt64: [TraceFrameSymbol]]>([:])
+    /// How long a stop() spends reading symbols at most, in nanoseconds.
+    static let symbolizationBudget: UInt64 = 2_000_000_000
+    /// Frames symbolized per call of the symbolizer, between looks at the clock.
+    private static let symbolizationChunk = 64
 
     /// Declares registry object `id` in the trace (the first time an event names it); returns its trace id.
     private func declareObject(_ id: UInt32) throws(TraceIOError) -> UInt32 {

@@ -23,6 +23,16 @@ extension RecorderTests {
             return (path, try Probe.run(command, environment: variables, in: directory))
         }
 
+        /// Records a copy of the probe (`ProbeCopy` in `directory`) killed by SIGKILL, then removes
+        /// the copy: a trace of raw frames whose binary is gone. The trace's path.
+        static func recordKilledCopy(in directory: URL) throws -> String {
+            let copy = directory.appendingPathComponent("ProbeCopy")
+            try FileManager.default.copyItem(at: Probe.executable, to: copy)
+            let (path, _) = try Self.record("kill", probe: "./ProbeCopy", in: directory)
+            try FileManager.default.removeItem(at: copy)
+            return path
+        }
+
         /// The race findings of a trace, and its report.
         static func races(_ path: String) throws -> (findings: [Finding], report: AnalysisReport) {
             let report = try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
@@ -162,10 +172,7 @@ extension RecorderTests {
         func binaryGone() throws {
             let directory = try Probe.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            let copy = directory.appendingPathComponent("ProbeCopy")
-            try FileManager.default.copyItem(at: Probe.executable, to: copy)
-            let (path, _) = try Self.record("kill", probe: "./ProbeCopy", in: directory)
-            try FileManager.default.removeItem(at: copy)
+            let path = try Self.recordKilledCopy(in: directory)
             let (findings, report) = try Self.races(path)
             #expect(report.stackNotes.contains { $0.contains("ProbeCopy is gone") }, "\(report.stackNotes)")
             let rendered = TextReportRenderer.render(report)
@@ -177,12 +184,9 @@ extension RecorderTests {
         func binaryRebuilt() throws {
             let directory = try Probe.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            let copy = directory.appendingPathComponent("ProbeCopy")
-            try FileManager.default.copyItem(at: Probe.executable, to: copy)
-            let (path, _) = try Self.record("kill", probe: "./ProbeCopy", in: directory)
+            let path = try Self.recordKilledCopy(in: directory)
             // Another executable at the same path: its build id is not the recorded one.
-            try FileManager.default.removeItem(at: copy)
-            try FileManager.default.copyItem(at: ChildProcess.builtProduct("synctrace"), to: copy)
+            try FileManager.default.copyItem(at: ChildProcess.builtProduct("synctrace"), to: directory.appendingPathComponent("ProbeCopy"))
             let (findings, report) = try Self.races(path)
             #expect(report.stackNotes.contains { $0.contains("ProbeCopy was rebuilt since the recording") }, "\(report.stackNotes)")
             let probeFrames = findings.flatMap(\.events).flatMap(\.stack).filter { $0.image?.hasSuffix("ProbeCopy") == true }

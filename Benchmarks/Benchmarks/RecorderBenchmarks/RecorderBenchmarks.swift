@@ -93,20 +93,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(counter.withLock { $0 })
     }
 
-    Benchmark(
-        "TracedMutex lock+unlock, recording",
-        closure: { benchmark in
-            let counter = TracedMutex(0)
-            measuredBurst(benchmark) {
-                for _ in benchmark.scaledIterations {
-                    counter.withLock { $0 &+= 1 }
-                }
-            }
-            blackHole(counter.withLock { $0 })
-        },
-        setup: { startRecording() },
-        teardown: { stopRecording() }
-    )
+    tracedMutexRecording(label: "TracedMutex lock+unlock, recording", options: TraceRecorderOptions())
 
     Benchmark("Plain variable read+write through a class (baseline)") { benchmark in
         let box = PlainBox()
@@ -144,20 +131,7 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { stopRecording() }
     )
 
-    Benchmark(
-        "TracedVar write, recording",
-        closure: { benchmark in
-            let variable = TracedVar(0)
-            measuredBurst(benchmark) {
-                for index in benchmark.scaledIterations {
-                    variable.write(index)
-                }
-            }
-            blackHole(variable.read())
-        },
-        setup: { startRecording() },
-        teardown: { stopRecording() }
-    )
+    tracedVarWriteRecording(label: "TracedVar write, recording", options: TraceRecorderOptions())
 
     // Stack capture per event: the same loops recording at stack depths 0 (off), 8 and 32 (the
     // rows above record at the default, 16). One call site and one stack: the thread's stack cache
@@ -207,8 +181,14 @@ let benchmarks: @Sendable () -> Void = {
 
 /// `TracedVar` write and `TracedMutex` lock+unlock while recording `depth` frames per event.
 func stackDepthBenchmarks(depth: Int) {
+    tracedVarWriteRecording(label: "TracedVar write, recording, stack depth \(depth)", options: TraceRecorderOptions(stackDepth: depth))
+    tracedMutexRecording(label: "TracedMutex lock+unlock, recording, stack depth \(depth)", options: TraceRecorderOptions(stackDepth: depth))
+}
+
+/// A thousand `TracedVar` writes per iteration, recording with `options`.
+func tracedVarWriteRecording(label: String, options: TraceRecorderOptions) {
     Benchmark(
-        "TracedVar write, recording, stack depth \(depth)",
+        label,
         closure: { benchmark in
             let variable = TracedVar(0)
             measuredBurst(benchmark) {
@@ -218,11 +198,15 @@ func stackDepthBenchmarks(depth: Int) {
             }
             blackHole(variable.read())
         },
-        setup: { startRecording(TraceRecorderOptions(stackDepth: depth)) },
+        setup: { startRecording(options) },
         teardown: { stopRecording() }
     )
+}
+
+/// A thousand `TracedMutex` lock+unlock pairs per iteration, recording with `options`.
+func tracedMutexRecording(label: String, options: TraceRecorderOptions) {
     Benchmark(
-        "TracedMutex lock+unlock, recording, stack depth \(depth)",
+        label,
         closure: { benchmark in
             let counter = TracedMutex(0)
             measuredBurst(benchmark) {
@@ -232,7 +216,7 @@ func stackDepthBenchmarks(depth: Int) {
             }
             blackHole(counter.withLock { $0 })
         },
-        setup: { startRecording(TraceRecorderOptions(stackDepth: depth)) },
+        setup: { startRecording(options) },
         teardown: { stopRecording() }
     )
 }

@@ -12,10 +12,18 @@ public enum TraceStackSymbolizer {
     /// sentence per image whose frames stay raw, saying why (empty when every frame has symbols).
     @discardableResult
     public static func symbolize(_ symbols: inout TraceSymbols) -> [String] {
+        Self.symbolize(&symbols, frames: symbols.frames.indices)
+    }
+
+    /// Like ``symbolize(_:)``, for the frames at `indices` only (those without symbols): for a caller
+    /// that symbolizes a few at a time, within a time budget.
+    @discardableResult
+    public static func symbolize(_ symbols: inout TraceSymbols, frames indices: some Sequence<Int>) -> [String] {
         var pending: [Int: [Int]] = [:]
         var notes: [String] = []
         var unplaced = 0
-        for (index, frame) in symbols.frames.enumerated() where frame.symbols == nil {
+        for index in indices where symbols.frames[index].symbols == nil {
+            let frame = symbols.frames[index]
             if let image = frame.image { pending[image, default: []].append(index) } else { unplaced += 1 }
         }
         if unplaced > 0 { notes.append("\(unplaced) frames lie in no image the recorder knew of, and stay raw addresses") }
