@@ -113,14 +113,41 @@ public struct TraceSymbols: Hashable, Sendable {
         if let first = frames.firstIndex(where: { $0.line == line && inFile($0) }) {
             return Array(frames[first...])
         }
-        if let first = frames.firstIndex(where: inFile) {
+        // The file alone, when only the recorder's frames come before it.
+        if let first = frames.firstIndex(where: inFile), frames[..<first].allSatisfy(Self.isRecorderFrame) {
             var shown = Array(frames[first...])
             if shown[0].line == 0 { shown[0].line = line }
             return shown
         }
-        let recorder = frames.prefix { frame in
-            frame.file.map { $0.contains("/Sources/SyncTrace/") || $0.hasSuffix("synctrace_runtime.h") || $0.hasSuffix("synctrace_stacks.h") } ?? false
-        }
+        let recorder = frames.prefix(while: Self.isRecorderFrame)
         return Array(frames[recorder.count...])
+    }
+
+    /// Whether a frame is the recorder's own: in its sources, or (an optimized build's specialized
+    /// copy, without a line) named after one of its functions or types.
+    static func isRecorderFrame(_ frame: StackFrame) -> Bool {
+        if let file = frame.file, file.contains("/Sources/SyncTrace/") || file.contains("CSyncTraceRuntime/") { return true }
+        guard let function = frame.function else { return false }
+        var name = function[...]
+        // What the demangler puts before the function a specialization, thunk or closure is of.
+        let prefixes = ["specialized ", "merged ", "partial apply for ", "static ", "reabstraction thunk helper from ", "implicit "]
+        var changed = true
+        while changed {
+            changed = false
+            for prefix in prefixes where name.hasPrefix(prefix) {
+                name = name.dropFirst(prefix.count)
+                changed = true
+            }
+            if name.hasPrefix("closure #"), let space = name.firstIndex(of: " "), name[space...].hasPrefix(" in ") {
+                name = name[space...].dropFirst(4)
+                changed = true
+            }
+            if name.hasPrefix("generic specialization <"), let of = name.indices.first(where: { name[$0...].hasPrefix("> of ") }) {
+                name = name[of...].dropFirst(5)
+                changed = true
+            }
+        }
+        let recorderNames = ["synctrace_", "recordEvent", "recordNumberedEvent", "Traced", "SpinLock.", "SessionCounter.", "RecordingSession.", "ThreadRecorder.", "LogicalThread."]
+        return recorderNames.contains { name.hasPrefix($0) }
     }
 }

@@ -79,19 +79,40 @@ public enum TraceStackSymbolizer {
         // Inlined frames come before the frame of the function they were inlined into, all with the
         // same captured address: a frame that is not inlined closes one captured frame's group.
         var result: [[TraceFrameSymbol]] = []
-        var group: [TraceFrameSymbol] = []
+        var group: [(name: String, file: String?, line: Int)] = []
         for frame in symbolicated.frames {
             if let symbol = frame.symbol {
                 let location = symbol.sourceLocation
-                group.append(TraceFrameSymbol(function: symbol.name, file: location.map { $0.path }, line: location.map { $0.line } ?? 0))
+                group.append((symbol.name, location.map { $0.path }, location.map { $0.line } ?? 0))
             }
             if !frame.inlined {
-                result.append(group)
+                result.append(Self.innermostFirst(group))
                 group = []
             }
         }
         guard result.count == frames.count else { return nil }
         return result
+    }
+
+    /// One address's symbols, innermost first, each function with the line it was at.
+    ///
+    /// `Runtime` (Swift 6.3) lists an address's inlined functions from the outermost inlined one in,
+    /// then the function they were all inlined into; the first entry carries the address's own line
+    /// (the innermost function's), and each later one the call site of the inlined function one
+    /// place before it. For `leaf` inlined into `middle` inlined into `outer` that reads
+    /// `middle @leaf's line, leaf @middle's call site in outer, outer @leaf's call site in middle`.
+    /// Re-paired here: `leaf @its line, middle @its call of leaf, outer @its call of middle`.
+    static func innermostFirst(_ entries: [(name: String, file: String?, line: Int)]) -> [TraceFrameSymbol] {
+        guard entries.count > 1 else { return entries.map { TraceFrameSymbol(function: $0.name, file: $0.file, line: $0.line) } }
+        let inlined = entries.dropLast().map(\.name)
+        // The call site of inlined[j] (in the function one level out) is entries[j + 1]'s place.
+        let callSites = entries.dropFirst().map { ($0.file, $0.line) }
+        var symbols = [TraceFrameSymbol(function: inlined[inlined.count - 1], file: entries[0].file, line: entries[0].line)]
+        for level in stride(from: inlined.count - 1, through: 1, by: -1) {
+            symbols.append(TraceFrameSymbol(function: inlined[level - 1], file: callSites[level].0, line: callSites[level].1))
+        }
+        symbols.append(TraceFrameSymbol(function: entries[entries.count - 1].name, file: callSites[0].0, line: callSites[0].1))
+        return symbols
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {

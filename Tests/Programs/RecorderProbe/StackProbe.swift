@@ -12,13 +12,15 @@ import Darwin
 /// without symbols), `kill` (it flushes, prints "flushed" and waits for the test's SIGKILL).
 enum StackProbe {
     /// The helper that races: its line is the call site every access records.
-    static func bump(_ value: TracedVar<Int>) {
-        value[] += 1
+    static func bump(_ value: TracedVar<Int>, by step: Int) {
+        value[] += step
     }
 
-    @inline(never) static func fromAlpha(_ value: TracedVar<Int>) { bump(value) }
-    @inline(never) static func fromBeta(_ value: TracedVar<Int>) { bump(value) }
-    @inline(never) static func fromGamma(_ value: TracedVar<Int>) { bump(value) }
+    // Each caller adds its own step: callers with identical bodies would be merged into one function
+    // by an optimized build, and their stacks would be one.
+    @inline(never) static func fromAlpha(_ value: TracedVar<Int>) { bump(value, by: 1) }
+    @inline(never) static func fromBeta(_ value: TracedVar<Int>) { bump(value, by: 2) }
+    @inline(never) static func fromGamma(_ value: TracedVar<Int>) { bump(value, by: 3) }
 
     static func run(how: String) -> Never {
         let value = TracedVar(0, name: "shared")
