@@ -45,6 +45,13 @@ public struct TraceRecorderOptions: Sendable {
     /// operation's own frames included; 0 records none, and the trace is then what it was before
     /// stacks existed. At most ``maximumStackDepth``. Default ``defaultStackDepth``;
     /// `SYNCTRACE_STACK_DEPTH` overrides it for a recording started from the environment.
+    ///
+    /// Memory: each recording thread keeps a cache of 256 stacks (about 4.6 KB), and a session keeps
+    /// at most 65,536 distinct (call site, stack) pairs with their frames; past that, new stacks are
+    /// recorded as their call site only (a diagnostic says so once). Frames need frame pointers,
+    /// which Swift keeps on Linux in optimized builds too; a frame of code built without them ends
+    /// the walk early. A stack stops at the end of the thread's own stack, so an `async` function's
+    /// callers across an `await` are not in it.
     public var stackDepth: Int
 
     /// The default ``stackDepth``: enough for the recorder's own frames of an unoptimized build
