@@ -27,6 +27,9 @@ final class SessionStacks: @unchecked Sendable {
     }
 
     private let table = PlatformLocked(Table())
+    /// The pairs published for lock-free lookups (`synctrace_shared_find_stack`), by a slot of
+    /// their key; written only under the table's lock, read by any thread.
+    private let shared: UnsafeMutablePointer<UnsafePointer<synctrace_stack_site>?>
     /// Frames captured per event (1...SYNCTRACE_MAX_STACK_DEPTH).
     let depth: Int
     /// The most pairs with frames a session keeps.
@@ -35,10 +38,19 @@ final class SessionStacks: @unchecked Sendable {
     init(depth: Int, limit: Int = 1 << 16) {
         self.depth = depth
         self.limit = limit
+        self.shared = .allocate(capacity: Int(SYNCTRACE_SHARED_STACK_SLOTS))
+        self.shared.initialize(repeating: nil, count: Int(SYNCTRACE_SHARED_STACK_SLOTS))
     }
 
     deinit {
         for pair in self.table.withLock({ $0.all }) { pair.deallocate() }
+        self.shared.deallocate()
+    }
+
+    /// The pair of a thread cache's last miss, for call site `file` at `line`, if another thread
+    /// has published it: no lock.
+    func findPublished(_ cache: UnsafePointer<synctrace_stack_cache>, file: UnsafeRawPointer, line: UInt32) -> UnsafePointer<synctrace_stack_site>? {
+        synctrace_shared_find_stack(self.shared, cache, file, line)
     }
 
     /// Pairs interned so far, with their frames and without.
@@ -66,6 +78,7 @@ final class SessionStacks: @unchecked Sendable {
                 for index in 0..<Int(site.depth) { words[index] = frames[index] }
             }
             pair.initialize(to: site)
+            synctrace_shared_publish_stack(self.shared, UnsafePointer(pair))
             table.pairs[key2] = pair
             table.all.append(pair)
             if keepsFrames { table.withFrames += 1 }

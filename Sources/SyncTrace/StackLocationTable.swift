@@ -19,6 +19,14 @@ struct StackLocationTable {
     private static let maximumImageCaptures = 16
     /// The trace's image id of each image of ``images`` declared so far, by path.
     private var declaredImages: [String: Int] = [:]
+    /// The locations declared for a text and frames (threads' creation sites: a thousand threads
+    /// spawned on one line share one location).
+    private var declared: [StackedText: StringID] = [:]
+
+    private struct StackedText: Hashable {
+        var text: String
+        var frames: [UInt]
+    }
 
     init() {}
 
@@ -52,6 +60,8 @@ struct StackLocationTable {
     /// return addresses): the plain interned location when there are none.
     mutating func location(_ text: String, frames addresses: [UInt], writer: TraceWriter) throws(TraceIOError) -> StringID {
         guard !addresses.isEmpty else { return try writer.intern(text) }
+        let key = StackedText(text: text, frames: addresses)
+        if let known = self.declared[key] { return known }
         var ids: [Int] = []
         for (index, address) in addresses.enumerated() {
             if let known = self.frames[address] {
@@ -63,7 +73,9 @@ struct StackLocationTable {
             self.frames[address] = frame
             ids.append(frame)
         }
-        return try writer.declareStackLocation(text, frames: ids)
+        let location = try writer.declareStackLocation(text, frames: ids)
+        self.declared[key] = location
+        return location
     }
 
     /// The image `address` lies in (declared the first time) and its offset there; no image and the

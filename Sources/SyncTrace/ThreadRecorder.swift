@@ -75,6 +75,10 @@ final class ThreadRecorder: @unchecked Sendable {
     /// `file` (`length` bytes) at `line`: interns the stack the cache's miss fields hold and caches it.
     func internMissedStack(file: UnsafeRawPointer, length: UInt32, line: UInt32) -> UnsafePointer<synctrace_stack_site>? {
         guard let stacks = self.session.stacks, let cache = self.buffer.pointee.stacks else { return nil }
+        if let published = stacks.findPublished(cache, file: file, line: line) {
+            synctrace_cache_stack(cache, published)
+            return published
+        }
         let site = withUnsafeBytes(of: &cache.pointee.miss_frames) { raw in
             let frames = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt.self)[0..<Int(cache.pointee.miss_depth)])
             return stacks.intern(file: file, length: length, line: line, frames: frames, key: cache.pointee.miss_key)

@@ -86,4 +86,34 @@ struct StackCaptureTests {
         // Another line is another pair: a miss.
         #expect(synctrace_find_stack(cache, site, 8) == nil)
     }
+
+    @Test("a stack one thread interned is found by another's miss in the session's shared table, without the lock")
+    func publishedStacks() {
+        let stacks = SessionStacks(depth: 6)
+        let file: StaticString = "Module/File.swift"
+        let site = UnsafeRawPointer(file.utf8Start)
+        let caches = (0..<2).map { _ -> UnsafeMutablePointer<synctrace_stack_cache> in
+            let cache = UnsafeMutablePointer<synctrace_stack_cache>.allocate(capacity: 1)
+            UnsafeMutableRawPointer(cache).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<synctrace_stack_cache>.size)
+            cache.pointee.depth = 6
+            cache.pointee.stack_high = synctrace_current_stack_high()
+            return cache
+        }
+        defer { for cache in caches { cache.deallocate() } }
+        var pairs: [UnsafePointer<synctrace_stack_site>?] = []
+        // One call site, two caches (two threads' worth): both miss; the second finds the first's pair published.
+        for cache in caches {
+            #expect(synctrace_find_stack(cache, site, 9) == nil)
+            let published = stacks.findPublished(cache, file: site, line: 9)
+            if published == nil {
+                let depth = Int(cache.pointee.miss_depth)
+                _ = withUnsafeBytes(of: &cache.pointee.miss_frames) { raw in
+                    stacks.intern(file: site, length: UInt32(file.utf8CodeUnitCount), line: 9,
+                                  frames: UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt.self)[0..<depth]), key: cache.pointee.miss_key)
+                }
+            }
+            pairs.append(published)
+        }
+        #expect(pairs[0] == nil && pairs[1] != nil && stacks.counts.total == 1)
+    }
 }

@@ -32,6 +32,16 @@ func startRecording(_ options: TraceRecorderOptions = TraceRecorderOptions()) {
     }
 }
 
+/// `options` with the stack depth `SYNCTRACE_STACK_DEPTH` sets, if it is set: how the whole programs
+/// and the sustained run are measured with stacks off (`SYNCTRACE_STACK_DEPTH=0`) against the default.
+func withEnvironmentStackDepth(_ options: TraceRecorderOptions) -> TraceRecorderOptions {
+    var options = options
+    if let raw = ProcessInfo.processInfo.environment[TraceRecorder.stackDepthEnvironmentVariable], let depth = Int(raw) {
+        options.stackDepth = depth
+    }
+    return options
+}
+
 func stopRecording() {
     TraceRecorder.stop()
     try? FileManager.default.removeItem(atPath: tracePath)
@@ -234,7 +244,7 @@ func sustainedRecording(label: String, flushInterval: Duration?) {
         )
     ) { benchmark in
         let pairsPerThread = 2_500_000
-        startRecording(TraceRecorderOptions(flushInterval: flushInterval))
+        startRecording(withEnvironmentStackDepth(TraceRecorderOptions(flushInterval: flushInterval)))
         let threads = (0..<2).map { index in
             TracedThread.spawn(name: "recorder \(index)") {
                 let lock = TracedLock(name: "lock \(index)")

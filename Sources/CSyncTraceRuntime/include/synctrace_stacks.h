@@ -143,6 +143,37 @@ static inline void synctrace_cache_stack(synctrace_stack_cache *cache, const syn
     slot->site = site;
 }
 
+/// Slots of a session's shared table of published pairs: a power of two. A thread's cache miss
+/// looks there before it takes the session's lock, so that a thousand threads running the same code
+/// find each other's stacks without queueing on the lock.
+#define SYNCTRACE_SHARED_STACK_SLOTS 4096
+
+/// The slot of the shared table `key` is published in (other bits of the key than a thread cache's).
+static inline uint32_t synctrace_shared_stack_slot(uint64_t key) {
+    return (uint32_t)(key >> 20) & (SYNCTRACE_SHARED_STACK_SLOTS - 1);
+}
+
+/// The pair the shared table `slots` holds for the cache's last miss (call site `file`/`line`), if
+/// it holds it: an acquire load (pairs are immutable once published) and a compare, no lock.
+static inline const synctrace_stack_site *synctrace_shared_find_stack(const synctrace_stack_site *const *slots,
+                                                                      const synctrace_stack_cache *cache,
+                                                                      const void *file, uint32_t line) {
+    const synctrace_stack_site *site =
+        __atomic_load_n(&slots[synctrace_shared_stack_slot(cache->miss_key)], __ATOMIC_ACQUIRE);
+    if (site == 0 || site->key != cache->miss_key || site->file != file || site->line != line ||
+        site->depth != cache->miss_depth)
+        return 0;
+    for (uint32_t index = 0; index < cache->miss_depth; index++) {
+        if (site->frames[index] != cache->miss_frames[index]) return 0;
+    }
+    return site;
+}
+
+/// Publishes an interned pair in the shared table (replacing whichever the slot held).
+static inline void synctrace_shared_publish_stack(const synctrace_stack_site **slots, const synctrace_stack_site *site) {
+    __atomic_store_n(&slots[synctrace_shared_stack_slot(site->key)], site, __ATOMIC_RELEASE);
+}
+
 /// One past the highest address of the calling thread's stack (0 when unknown: walks then stop at
 /// frame 0).
 uintptr_t synctrace_current_stack_high(void);
