@@ -130,3 +130,17 @@ int synctrace_rendezvous_close(uint64_t epoch, uint64_t wait_limit) {
 void synctrace_rendezvous_refused(uint64_t epoch) {
     while (synctrace_session_epoch() == epoch) sched_yield();
 }
+
+uintptr_t synctrace_current_stack_high(void) {
+#if defined(__APPLE__)
+    return (uintptr_t)pthread_get_stackaddr_np(pthread_self());
+#else
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
+    void *low = 0;
+    size_t size = 0;
+    int status = pthread_attr_getstack(&attributes, &low, &size);
+    pthread_attr_destroy(&attributes);
+    return status == 0 ? (uintptr_t)low + size : 0;
+#endif
+}

@@ -94,7 +94,7 @@ final class LogicalThread: @unchecked Sendable {
             kind: kind,
             parent: recorder.currentTraceThread,
             parentThread: recorder.logical,
-            site: CallSite(fileID, line),
+            site: CallSite.capturing(fileID, line),
             epoch: epoch
         )
         // The announcement first: it carries what the writer needs to declare the child, which the

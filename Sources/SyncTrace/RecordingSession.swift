@@ -26,6 +26,8 @@ final class RecordingSession: @unchecked Sendable {
     private let droppedEvents = Atomic<UInt64>(0)
     /// The watchdog, when the options or the environment enable it.
     let watchdog: TraceWatchdog?
+    /// The interned call stacks, when the options ask for stacks (``TraceRecorderOptions/stackDepth``).
+    let stacks: SessionStacks?
 
     struct State {
         var recorders: [ObjectIdentifier: ThreadRecorder] = [:]
@@ -56,7 +58,10 @@ final class RecordingSession: @unchecked Sendable {
         self.startNanoseconds = synctrace_monotonic_nanoseconds()
         var wallClock = timespec()
         clock_gettime(CLOCK_REALTIME, &wallClock)
+        self.stacks = options.stackDepth > 0 ? SessionStacks(depth: options.stackDepth) : nil
         let header = TraceHeader(
+            // A trace without stacks stays format version 1, byte for byte what it was before them.
+            formatVersion: options.stackDepth > 0 ? TraceHeader.currentFormatVersion : TraceHeader.formatVersionWithoutStacks,
             program: options.programName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "",
             startTime: UInt64(wallClock.tv_sec) * 1_000_000_000 + UInt64(wallClock.tv_nsec),
             clockResolution: 1000
@@ -273,10 +278,11 @@ final class RecordingSession: @unchecked Sendable {
             recordEvent(epoch: epoch, operation, object: object, sequence: sequence, argument: argument, fileID: fileID, line: line)
             return
         }
+        var status = status
         if status == Int32(SYNCTRACE_TASK_CHANGED) {
             // Another Swift task runs on this OS thread now: switch logical threads, then record.
-            guard let recorder = LogicalThread.synchronize(epoch: epoch) else { return }
-            let status = synctrace_record_switched(
+            guard LogicalThread.synchronize(epoch: epoch) != nil else { return }
+            status = synctrace_record_switched(
                 epoch,
                 operation.rawValue,
                 object,
@@ -286,8 +292,18 @@ final class RecordingSession: @unchecked Sendable {
                 UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
                 UInt32(truncatingIfNeeded: line)
             )
-            if status == Int32(SYNCTRACE_BUFFER_FULL) { recorder.handOverFullBuffer() }
-            return
+        }
+        if status == Int32(SYNCTRACE_STACK_MISS) {
+            // The event's stack is not in the thread's cache: intern it (the session's lock, once per
+            // distinct stack and thread), then record the event with it.
+            guard let recorder = ThreadRecorder.current(epoch: epoch),
+                let site = recorder.internMissedStack(
+                    file: UnsafeRawPointer(fileID.utf8Start),
+                    length: UInt32(truncatingIfNeeded: fileID.utf8CodeUnitCount),
+                    line: UInt32(truncatingIfNeeded: line)
+                )
+            else { return }
+            status = synctrace_record_site(epoch, operation.rawValue, object, sequence, argument, site)
         }
         if status == Int32(SYNCTRACE_BUFFER_FULL) { ThreadRecorder.current(epoch: epoch)?.handOverFullBuffer() }
     }

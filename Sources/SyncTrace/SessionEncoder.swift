@@ -18,6 +18,8 @@ final class SessionEncoder {
     @exclusivity(unchecked) private var objectIDs = DenseIDMap()
     // Also read for every event, by the writer thread only (see `objectIDs`).
     @exclusivity(unchecked) private var sites = CallSiteTable()
+    /// The locations of recorded (call site, stack) pairs (see ``StackLocationTable``).
+    @exclusivity(unchecked) private var stacks = StackLocationTable()
     /// Per OS thread (by its registry id), the logical thread its buffer was running at the end of
     /// its last chunk, if any (by trace id), and that logical thread's next event position.
     private var running: [UInt32: (thread: ThreadID, position: UInt64)] = [:]
@@ -115,7 +117,9 @@ final class SessionEncoder {
             operation,
             thread: thread,
             target: target,
-            location: try self.site(file: raw.file, length: raw.file_length, line: raw.line),
+            location: raw.reserved == UInt8(SYNCTRACE_EVENT_HAS_STACK)
+                ? try self.stacks.location(of: raw.file!.assumingMemoryBound(to: synctrace_stack_site.self), writer: self.writer)
+                : try self.site(file: raw.file, length: raw.file_length, line: raw.line),
             argument: raw.argument,
             sequence: raw.sequence,
             timestamp: timestamp
@@ -167,7 +171,7 @@ final class SessionEncoder {
             }
             site = entry?.site
         }
-        let location = try site.map { (site) throws(TraceIOError) in try self.writer.intern(site.text) }
+        let location = try site.map { (site) throws(TraceIOError) in try self.stacks.location(site.text, frames: site.frames, writer: self.writer) }
         let declared = try self.writer.declareThread(name: name, parent: parent, location: location)
         self.threadIDs.set(declared, for: id)
         return declared
@@ -191,6 +195,48 @@ final class SessionEncoder {
             }
         )
     }
+
+    /// Writes what each recorded frame resolves to, read from the process's own binaries: at a clean
+    /// end of recording only, so that the trace is self-contained. A trace a signal ended, or one cut
+    /// short, keeps its raw frames (image and offset), which `synctrace analyze` symbolizes offline.
+    ///
+    /// Reading debug information is slow for a big binary (seconds for tens of megabytes of it), so
+    /// it is bounded twice: symbols found are kept for the process's later sessions (a frame's
+    /// address does not change while the process lives), and the reading stops once
+    /// ``symbolizationBudget`` has passed, leaving the rest raw for `synctrace analyze`.
+    func writeSymbols() throws(TraceIOError) {
+        guard !self.writer.symbols.frames.isEmpty else { return }
+        var symbols = self.writer.symbols
+        let addresses = symbols.frames.map { frame in
+            (frame.image.map { symbols.images[$0].baseAddress } ?? 0) &+ frame.offset
+        }
+        var missing: [Int] = []
+        Self.symbolCache.withLock { cache in
+            for index in symbols.frames.indices {
+                if let known = cache[addresses[index]] { symbols.frames[index].symbols = known } else { missing.append(index) }
+            }
+        }
+        let deadline = synctrace_monotonic_nanoseconds() &+ Self.symbolizationBudget
+        var start = 0
+        while start < missing.count && synctrace_monotonic_nanoseconds() < deadline {
+            let chunk = missing[start..<min(start + Self.symbolizationChunk, missing.count)]
+            TraceStackSymbolizer.symbolize(&symbols, frames: chunk)
+            Self.symbolCache.withLock { cache in
+                for index in chunk { if let found = symbols.frames[index].symbols { cache[addresses[index]] = found } }
+            }
+            start += chunk.count
+        }
+        for (index, frame) in symbols.frames.enumerated() where self.writer.symbols.frames[index].symbols == nil {
+            if let found = frame.symbols { try self.writer.declareSymbols(frame: index, found) }
+        }
+    }
+
+    /// Symbols found in this process so far, by address.
+    private static let symbolCache = PlatformLocked<[UInt64: [TraceFrameSymbol]]>([:])
+    /// How long a stop() spends reading symbols at most, in nanoseconds.
+    static let symbolizationBudget: UInt64 = 2_000_000_000
+    /// Frames symbolized per call of the symbolizer, between looks at the clock.
+    private static let symbolizationChunk = 64
 
     /// Declares registry object `id` in the trace (the first time an event names it); returns its trace id.
     private func declareObject(_ id: UInt32) throws(TraceIOError) -> UInt32 {

@@ -91,7 +91,10 @@ final class SessionWriter {
         }
         // Before the writer closes it: a fork after the close must not close that number again.
         synctrace_set_trace_descriptor(-1)
-        self.write(for: session) { () throws(TraceIOError) in try self.traceWriter.finish() }
+        self.write(for: session) { () throws(TraceIOError) in
+            try self.encoder.writeSymbols()
+            try self.traceWriter.finish()
+        }
         session.recordSummary(of: self.traceWriter)
     }
 

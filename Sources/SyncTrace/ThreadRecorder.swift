@@ -55,10 +55,36 @@ final class ThreadRecorder: @unchecked Sendable {
                 owner: nil,
                 logical: nil,
                 task: nil,
-                appending: 0
+                appending: 0,
+                stacks: nil
             )
         )
         self.buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        if let stacks = session.stacks {
+            // Made on the thread itself (registerCurrentThread), so the stack bounds are its own.
+            let cache = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<synctrace_stack_cache>.size, alignment: 64)
+            cache.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<synctrace_stack_cache>.size)
+            let typed = cache.bindMemory(to: synctrace_stack_cache.self, capacity: 1)
+            typed.pointee.depth = UInt32(stacks.depth)
+            typed.pointee.stack_high = synctrace_current_stack_high()
+            self.buffer.pointee.stacks = typed
+        }
+    }
+
+    /// Called by the owner after `synctrace_append` returned SYNCTRACE_STACK_MISS for call site
+    /// `file` (`length` bytes) at `line`: interns the stack the cache's miss fields hold and caches it.
+    func internMissedStack(file: UnsafeRawPointer, length: UInt32, line: UInt32) -> UnsafePointer<synctrace_stack_site>? {
+        guard let stacks = self.session.stacks, let cache = self.buffer.pointee.stacks else { return nil }
+        if let published = stacks.findPublished(cache, file: file, line: line) {
+            synctrace_cache_stack(cache, published)
+            return published
+        }
+        let site = withUnsafeBytes(of: &cache.pointee.miss_frames) { raw in
+            let frames = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt.self)[0..<Int(cache.pointee.miss_depth)])
+            return stacks.intern(file: file, length: length, line: line, frames: frames, key: cache.pointee.miss_key)
+        }
+        synctrace_cache_stack(cache, site)
+        return site
     }
 
     deinit {
@@ -67,6 +93,7 @@ final class ThreadRecorder: @unchecked Sendable {
         if let events = self.buffer.pointee.events, self.session.isOwnedByThisProcess {
             self.session.buffers.give(events, capacity: self.capacity)
         }
+        if let stacks = self.buffer.pointee.stacks { UnsafeMutableRawPointer(stacks).deallocate() }
         self.buffer.deallocate()
     }
 

@@ -31,6 +31,9 @@ import Darwin
 public enum TraceRecorder {
     /// The environment variable that switches recording on without code changes.
     public static let outputEnvironmentVariable = "SYNCTRACE_OUTPUT"
+    /// The environment variable that sets ``TraceRecorderOptions/stackDepth`` for a recording started
+    /// from the environment (0 records no stacks).
+    public static let stackDepthEnvironmentVariable = "SYNCTRACE_STACK_DEPTH"
 
     private struct Sessions {
         var current: RecordingSession?
@@ -186,6 +189,13 @@ public enum TraceRecorder {
         }
         var options = TraceRecorderOptions()
         if let raw = getenv("SYNCTRACE_HANDLE_SIGNALS"), String(cString: raw) == "0" { options.handlesSignals = false }
+        if let raw = getenv(TraceRecorder.stackDepthEnvironmentVariable) {
+            if let depth = Int(String(cString: raw)), depth >= 0 {
+                options.stackDepth = min(depth, TraceRecorderOptions.maximumStackDepth)
+            } else {
+                printDiagnostic("\(TraceRecorder.stackDepthEnvironmentVariable)=\(String(cString: raw)) is no depth (0...\(TraceRecorderOptions.maximumStackDepth)); recording \(options.stackDepth) frames")
+            }
+        }
         if let raw = getenv("SYNCTRACE_FLUSH_INTERVAL_MS"), let milliseconds = Int(String(cString: raw)) {
             options.flushInterval = milliseconds > 0 ? .milliseconds(milliseconds) : nil
         }

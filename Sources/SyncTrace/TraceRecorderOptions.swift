@@ -1,3 +1,5 @@
+import CSyncTraceRuntime
+
 /// How a recording session records.
 public struct TraceRecorderOptions: Sendable {
     /// What a recording thread does when the writer has fallen behind and its queue is full.
@@ -38,6 +40,25 @@ public struct TraceRecorderOptions: Sendable {
     /// app's own) or to the default action. Default `true`; `SYNCTRACE_HANDLE_SIGNALS=0` turns it off
     /// for a recording started from the environment.
     public var handlesSignals: Bool
+    /// How many frames of the caller's stack each event a finding can show records (accesses, lock
+    /// acquisitions and requests, atomics, and forks — a thread's creation stack), the traced
+    /// operation's own frames included; 0 records none, and the trace is then what it was before
+    /// stacks existed. At most ``maximumStackDepth``. Default ``defaultStackDepth``;
+    /// `SYNCTRACE_STACK_DEPTH` overrides it for a recording started from the environment.
+    ///
+    /// Memory: each recording thread keeps a cache of 256 stacks (about 4.6 KB), and a session keeps
+    /// at most 65,536 distinct (call site, stack) pairs with their frames; past that, new stacks are
+    /// recorded as their call site only (a diagnostic says so once). Frames need frame pointers,
+    /// which Swift keeps on Linux in optimized builds too; a frame of code built without them ends
+    /// the walk early. A stack stops at the end of the thread's own stack, so an `async` function's
+    /// callers across an `await` are not in it.
+    public var stackDepth: Int
+
+    /// The default ``stackDepth``: enough for the recorder's own frames of an unoptimized build
+    /// (about six) and ten of the program's, at a cost measured in BENCHMARKS.md.
+    public static let defaultStackDepth = 16
+    /// The largest ``stackDepth``.
+    public static let maximumStackDepth = Int(SYNCTRACE_MAX_STACK_DEPTH)
 
     /// Creates options; every parameter has a default suited to leaving recording on in tests.
     public init(
@@ -48,8 +69,10 @@ public struct TraceRecorderOptions: Sendable {
         errorHandler: (@Sendable (TraceRecorderError) -> Void)? = nil,
         watchdog: TraceWatchdogOptions? = nil,
         flushInterval: Duration? = .milliseconds(100),
-        handlesSignals: Bool = true
+        handlesSignals: Bool = true,
+        stackDepth: Int = TraceRecorderOptions.defaultStackDepth
     ) {
+        self.stackDepth = min(max(stackDepth, 0), Self.maximumStackDepth)
         self.flushInterval = flushInterval
         self.handlesSignals = handlesSignals
         self.bufferCapacity = max(bufferCapacity, 16)

@@ -52,7 +52,7 @@ public final class TracedThread: Sendable {
         // Inside a traced task, the parent is the task's thread, not the OS thread running it.
         let epoch = currentRecordingEpoch()
         let parent = (epoch == 0 ? nil : LogicalThread.synchronize(epoch: epoch)?.currentTraceThread) ?? ThreadRegistry.currentThreadID()
-        let child = ThreadRegistry.register(name: name, parent: parent, site: CallSite(fileID, line))
+        let child = ThreadRegistry.register(name: name, parent: parent, site: CallSite.capturing(fileID, line))
         recordEvent(.fork, object: child, sequence: 0, fileID: fileID, line: line)
         guard
             let handle = PlatformThread.spawn({

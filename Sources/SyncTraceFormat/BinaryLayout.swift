@@ -16,6 +16,17 @@
 ///                                        event recorded before the signal, then this record)
 /// dropped     := 0x06 thread:varint count:varint   (the recorder lost `count` events of the thread
 ///                                                  here, under its opt-in drop-on-overflow policy)
+/// image       := 0x08 id:varint path:string buildIDLength:varint buildID:byte* base:varint
+///                     endOfText:varint               (version 2: an image stack frames lie in)
+/// frame       := 0x09 id:varint image:varint(image id + 1, 0 = none) offset:varint(offset << 1 |
+///                     1 for a program counter, 0 for a return address)
+/// stack       := 0x0A location:varint(string id) count:varint(1...maximumStackDepth)
+///                     frame:varint(frame id)*        (the stack of that location's call site;
+///                                                      a location has at most one)
+/// symbol      := 0x0B frame:varint(frame id) count:varint(1...maximumInlineDepth)
+///                     (function:varint(string id) file:varint(string id + 1) line:varint)*
+///                                                  (what a frame resolves to, innermost first;
+///                                                   at most once per frame)
 /// event       := opcode:byte [target:varint] [argument:zigzag] [sequence:zigzag]
 ///                [timestampDelta:zigzag] [location:varint]
 /// switch      := 0x00 thread:varint     (inside a batch: later events belong to that thread)
@@ -42,6 +53,16 @@ enum BinaryLayout {
     static let endTag: UInt8 = 0x05
     static let droppedTag: UInt8 = 0x06
     static let signalEndTag: UInt8 = 0x07
+    static let imageTag: UInt8 = 0x08
+    static let frameTag: UInt8 = 0x09
+    static let stackTag: UInt8 = 0x0A
+    static let symbolTag: UInt8 = 0x0B
+    /// The first format version with stack records (``imageTag`` to ``symbolTag``).
+    static let stacksVersion = 2
+    /// The most frames one stack record holds.
+    static let maximumStackDepth = 256
+    /// The most symbols one frame resolves to (an address inside that many inlined calls).
+    static let maximumInlineDepth = 256
 
     // Computed and inlinable: constants in the encoding loops of other modules (the recorder's).
     @inlinable static var switchOpcode: UInt8 { 0x00 }

@@ -15,6 +15,8 @@ struct RecordDecoder {
     private(set) var droppedEventCount: UInt64 = 0
     private(set) var droppedEventsByThread: [ThreadID: UInt64] = [:]
     private var nextSequence: [UInt64] = []
+    /// The header's format version: stack records need ``BinaryLayout/stacksVersion``.
+    private var formatVersion = TraceHeader.formatVersionWithoutStacks
 
     typealias Malformed = ByteCursor.Malformed
 
@@ -26,12 +28,13 @@ struct RecordDecoder {
         }
         let versionOffset = cursor.position
         let version = try cursor.readVarint()
-        guard version == UInt64(TraceHeader.currentFormatVersion) else {
+        guard (UInt64(TraceHeader.formatVersionWithoutStacks)...UInt64(TraceHeader.currentFormatVersion)).contains(version) else {
             throw Malformed(
                 offset: versionOffset,
-                reason: "format version \(version) is not supported (this build reads version \(TraceHeader.currentFormatVersion))"
+                reason: "format version \(version) is not supported (this build reads versions \(TraceHeader.formatVersionWithoutStacks) to \(TraceHeader.currentFormatVersion))"
             )
         }
+        self.formatVersion = Int(version)
         let program = try cursor.readString()
         let startTime = try cursor.readVarint()
         let resolution = try cursor.readVarint()
@@ -109,6 +112,18 @@ struct RecordDecoder {
             let count = try cursor.readVarint()
             self.droppedEventCount &+= count
             self.droppedEventsByThread[ThreadID(thread), default: 0] &+= count
+            return .declaration
+        case BinaryLayout.imageTag, BinaryLayout.frameTag, BinaryLayout.stackTag, BinaryLayout.symbolTag:
+            guard self.formatVersion >= BinaryLayout.stacksVersion else {
+                throw Malformed(
+                    offset: start,
+                    reason: "stack record (tag 0x\(String(tag, radix: 16))) in a format version \(self.formatVersion) trace: stacks need version \(BinaryLayout.stacksVersion)"
+                )
+            }
+            var stacks = StackRecordDecoder(symbols: self.symbols)
+            self.symbols = TraceSymbols()
+            defer { self.symbols = stacks.symbols }
+            try stacks.decode(tag: tag, &cursor)
             return .declaration
         default:
             throw Malformed(offset: start, reason: "unknown record tag 0x\(String(tag, radix: 16))")

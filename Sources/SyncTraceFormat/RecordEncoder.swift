@@ -44,6 +44,47 @@ struct RecordEncoder {
         sink.writeVarint(UInt64(capacity))
     }
 
+    func encodeImage(_ image: TraceImage, id: Int, into sink: ByteSink) {
+        sink.reserve(40 + image.buildID.count)
+        sink.writeByte(BinaryLayout.imageTag)
+        sink.writeVarint(UInt64(id))
+        sink.writeString(image.path)
+        sink.reserve(30 + image.buildID.count)
+        sink.writeVarint(UInt64(image.buildID.count))
+        for byte in image.buildID { sink.writeByte(byte) }
+        sink.writeVarint(image.baseAddress)
+        sink.writeVarint(image.endOfText)
+    }
+
+    func encodeFrame(_ frame: TraceFrame, id: Int, into sink: ByteSink) {
+        sink.reserve(32)
+        sink.writeByte(BinaryLayout.frameTag)
+        sink.writeVarint(UInt64(id))
+        sink.writeVarint(frame.image.map { UInt64($0) + 1 } ?? 0)
+        sink.writeVarint(frame.offset << 1 | (frame.isProgramCounter ? 1 : 0))
+    }
+
+    func encodeStack(_ stack: TraceStack, into sink: ByteSink) {
+        sink.reserve(12 + 5 * stack.frames.count)
+        sink.writeByte(BinaryLayout.stackTag)
+        sink.writeVarint(UInt64(stack.location.rawValue))
+        sink.writeVarint(UInt64(stack.frames.count))
+        for frame in stack.frames { sink.writeVarint(UInt64(frame)) }
+    }
+
+    /// A symbol record; `names` holds each symbol's function and file string ids.
+    func encodeSymbols(frame: Int, _ symbols: [TraceFrameSymbol], names: [(function: StringID, file: StringID?)], into sink: ByteSink) {
+        sink.reserve(12 + 20 * symbols.count)
+        sink.writeByte(BinaryLayout.symbolTag)
+        sink.writeVarint(UInt64(frame))
+        sink.writeVarint(UInt64(symbols.count))
+        for (symbol, name) in zip(symbols, names) {
+            sink.writeVarint(UInt64(name.function.rawValue))
+            sink.writeVarint(name.file.map { UInt64($0.rawValue) + 1 } ?? 0)
+            sink.writeVarint(UInt64(max(symbol.line, 0)))
+        }
+    }
+
     func encodeDropped(thread: ThreadID, count: UInt64, into sink: ByteSink) {
         sink.reserve(16)
         sink.writeByte(BinaryLayout.droppedTag)

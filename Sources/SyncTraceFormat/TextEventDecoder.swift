@@ -44,6 +44,16 @@ struct TextEventDecoder {
             guard Self.isASCII(line) || String(validating: line, as: UTF8.self) != nil else {
                 throw self.error(at: self.lineNumber, "line is not valid UTF-8")
             }
+            if Self.isDeclaration(line) {
+                let directive: TextStackDirective
+                do {
+                    directive = try TextStackDirective.parse(String(decoding: line, as: UTF8.self))
+                } catch {
+                    throw self.error(at: self.lineNumber, error.reason)
+                }
+                if let reason = self.names.apply(directive) { throw self.error(at: self.lineNumber, reason) }
+                continue
+            }
             let isEvent: Bool
             do {
                 isEvent = try self.parser.parse(line, into: &parsed)
@@ -51,6 +61,7 @@ struct TextEventDecoder {
                 throw self.error(at: self.lineNumber, error.reason)
             }
             guard isEvent else { continue }
+            if let stack = parsed.stack, let reason = self.names.checkStack(stack) { throw self.error(at: self.lineNumber, reason) }
             let event = self.names.resolve(parsed, in: line)
             let kind = event.operation.hasObject ? self.names.kind(of: event.object) : .lock
             if let violation = self.checker.check(event, at: self.lineNumber, kind: kind, symbols: self.names.symbols) {
@@ -63,6 +74,14 @@ struct TextEventDecoder {
 
     private func error(at line: Int, _ reason: String) -> TraceFormatError {
         TraceFormatError(file: self.fileName, position: .line(line), reason: reason)
+    }
+
+    /// Whether the line is a stack declaration: its first character other than a space or tab is `@`
+    /// (no event line starts so: a thread name cannot).
+    @inline(__always)
+    private static func isDeclaration(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in line where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") { return byte == UInt8(ascii: "@") }
+        return false
     }
 
     /// Whether every byte is ASCII, eight at a time: almost every line is, and needs no UTF-8 decoding.

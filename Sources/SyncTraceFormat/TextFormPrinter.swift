@@ -9,6 +9,7 @@ public struct TextFormPrinter: Sendable {
     private var objectNames: [String] = []
     private var usedThreadNames: Set<String> = []
     private var usedObjectNames: Set<String> = []
+    private var stacks = TextStackPrinter()
 
     /// Creates a printer.
     public init() {}
@@ -24,8 +25,10 @@ public struct TextFormPrinter: Sendable {
     /// Appends the text-form line of `event` to `output`, preceded by declaration comments for
     /// threads and objects it is the first to name.
     public mutating func append(_ event: TraceEvent, symbols: TraceSymbols, to output: inout String) {
-        // Resolve names first: a name seen for the first time adds its comment above the line.
+        // Resolve names first: a name seen for the first time adds its comment above the line, and
+        // a stack seen for the first time its declarations.
         let thread = self.threadName(event.thread, symbols: symbols, comments: &output)
+        let stack = symbols.stacks.isEmpty ? nil : self.stacks.stackNumber(of: event.location, symbols: symbols, declaringInto: &output)
         var target = ""
         switch event.operation.target {
         case .none:
@@ -52,8 +55,15 @@ public struct TextFormPrinter: Sendable {
         if let location = symbols.location(event.location), !location.isEmpty {
             output += "|"
             output += Self.oneLine(location)
+            if let stack { output += "|S\(stack)" }
         }
         output += "\n"
+    }
+
+    /// Appends the `@symbol` lines of printed frames whose symbols `symbols` now holds: call it
+    /// after the last event (a recorded trace's symbols come at its end).
+    public mutating func finish(symbols: TraceSymbols, to output: inout String) {
+        if !symbols.frames.isEmpty { self.stacks.newSymbols(symbols, into: &output) }
     }
 
     /// The printed name of a thread; the first time, appends its declaration comment to `comments`.

@@ -12,6 +12,8 @@ struct ParsedLine: Equatable {
     var target: Range<Int>
     var argument: Int64
     var location: Range<Int>?
+    /// The stack the fourth field names (`S12`: 12), if the line has one.
+    var stack: Int?
 
     /// A line of nothing, for a reader to fill in place.
     static let empty = ParsedLine(thread: 0..<0, operation: .begin, target: 0..<0, argument: 0, location: nil)
@@ -118,6 +120,7 @@ struct TextLineParser {
         parsed.target = target
         parsed.argument = 0
         parsed.location = location
+        parsed.stack = nil
         return true
     }
 
@@ -140,22 +143,49 @@ struct TextLineParser {
             index += 1
         }
         let secondBar = index < whole.upperBound ? index : nil
-        if let secondBar, Self.firstIndex(of: UInt8(ascii: "|"), in: line, secondBar + 1..<whole.upperBound) != nil {
+        var stack: Int?
+        var locationEnd = whole.upperBound
+        if let secondBar, let thirdBar = Self.firstIndex(of: UInt8(ascii: "|"), in: line, secondBar + 1..<whole.upperBound) {
             let fields = 1 + line[whole].lazy.filter { $0 == UInt8(ascii: "|") }.count
-            throw ParseFailure(
-                "expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found \(fields) fields "
-                    + "(a location may not contain '|')"
-            )
+            guard fields == 4 else {
+                throw ParseFailure(
+                    "expected THREAD|OPERATION, THREAD|OPERATION|LOCATION or THREAD|OPERATION|LOCATION|STACK, found \(fields) fields "
+                        + "(a location may not contain '|')"
+                )
+            }
+            let field = Self.trimmed(line, thirdBar + 1..<whole.upperBound)
+            guard let number = Self.stackNumber(line, field) else {
+                throw ParseFailure(
+                    "the fourth field, '\(Self.text(line, field))', is no stack name (S and a number, as a @stack line declares it; "
+                        + "a location may not contain '|')"
+                )
+            }
+            stack = number
+            locationEnd = thirdBar
         }
         let thread = Self.trimmed(line, whole.lowerBound..<firstBar)
         try Self.checkName(line, thread, what: "thread name")
         let operationField = Self.trimmed(line, firstBar + 1..<(secondBar ?? whole.upperBound))
         var parsed = try self.parseOperation(line, operationField, open: open, thread: thread)
         if let secondBar {
-            let location = Self.trimmed(line, secondBar + 1..<whole.upperBound)
+            let location = Self.trimmed(line, secondBar + 1..<locationEnd)
             parsed.location = location.isEmpty ? nil : location
         }
+        parsed.stack = stack
+        if stack != nil && parsed.location == nil { throw ParseFailure("a line with a stack needs a location (the stack's call site)") }
         return parsed
+    }
+
+    /// The number of a stack name (`S` and at most nine digits) in `range`, if it is one.
+    static func stackNumber(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard range.count >= 2, range.count <= 10, line[range.lowerBound] == UInt8(ascii: "S") else { return nil }
+        var number = 0
+        for index in range.lowerBound + 1..<range.upperBound {
+            let digit = line[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            number = number * 10 + Int(digit)
+        }
+        return number
     }
 
     /// Whether `name` is a valid thread or object name: `[A-Za-z_][A-Za-z0-9_.\[\]]*`.

@@ -4,8 +4,14 @@
 /// new. Threads and objects are numbered in order of first appearance; an object's kind comes from
 /// the first operation that names it other than `req`. Every per-object table is a flat array.
 struct TextNameResolver {
-    /// Every name and location so far.
-    private(set) var symbols = TraceSymbols()
+    /// Every name and location so far (the stack declarations change it too: `+Stacks`).
+    var symbols = TraceSymbols()
+    /// The frames of each `@stack` declared so far, by its number.
+    var textStacks: [[Int]] = []
+    /// The location string of each (call site, stack) pair met so far.
+    var stackedLocations: [StackedLocation: StringID] = [:]
+    /// The frame the previous line gave a symbol to, if it was a `@symbol` line.
+    var lastSymbolFrame: Int?
     private var threads = ByteNameTable<WordMixingHash>()
     private var objects = ByteNameTable<WordMixingHash>()
     private var strings = ByteNameTable<WordMixingHash>()
@@ -61,8 +67,30 @@ struct TextNameResolver {
                 self.objectStates[object.index].nextSequence += 1
             }
         }
-        if let location = line.location { event.location = self.intern(bytes[location]) }
+        if let location = line.location {
+            let site = self.intern(bytes[location])
+            event.location = line.stack.map { self.stackLocation(site, stack: $0) } ?? site
+        }
+        if self.lastSymbolFrame != nil { self.lastSymbolFrame = nil }
         return event
+    }
+
+    /// Interns `text` as the string table's own: a symbol's function and file are strings of the
+    /// trace, as in a binary one, so that copying the trace keeps its string numbering.
+    mutating func intern(text: String) {
+        var copy = text
+        copy.withUTF8 { bytes in _ = self.intern(bytes[...]) }
+    }
+
+    /// Appends `text` as a string of its own even when the table holds it already (a stacked
+    /// location repeats its call site's text), keeping the byte table's numbering the strings': the
+    /// table gets a key no line can hold (it starts with 0xFF, which is never UTF-8).
+    mutating func appendUninterned(_ text: String) -> StringID {
+        let id = StringID(UInt32(self.symbols.strings.count))
+        let key = [0xFF] + Array(String(id.rawValue).utf8)
+        key.withUnsafeBufferPointer { _ = self.strings.insert($0) }
+        self.symbols.strings.append(text)
+        return id
     }
 
     private mutating func intern(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> StringID {

@@ -45,6 +45,7 @@ public enum TraceConversion {
             try Self.output { () throws(TraceIOError) in try emit(text) }
             text.removeAll(keepingCapacity: true)
         }
+        printer.finish(symbols: source.symbols, to: &text)
         if !text.isEmpty { try Self.output { () throws(TraceIOError) in try emit(text) } }
         return source.ending
     }

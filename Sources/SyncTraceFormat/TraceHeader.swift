@@ -1,7 +1,10 @@
 /// What a binary trace says about itself before its first record.
 public struct TraceHeader: Hashable, Sendable {
-    /// The version of the binary format this library writes.
-    public static let currentFormatVersion = 1
+    /// The newest version of the binary format this library reads and writes: 2 adds call stacks.
+    public static let currentFormatVersion = 2
+    /// The version of a trace without call stacks: what a recording with stack capture off writes,
+    /// byte for byte what the recorder wrote before stacks existed.
+    public static let formatVersionWithoutStacks = 1
 
     /// The binary format version of the trace.
     public var formatVersion: Int
@@ -14,7 +17,7 @@ public struct TraceHeader: Hashable, Sendable {
 
     /// Creates a header.
     public init(
-        formatVersion: Int = TraceHeader.currentFormatVersion,
+        formatVersion: Int = TraceHeader.formatVersionWithoutStacks,
         program: String,
         startTime: UInt64 = 0,
         clockResolution: UInt64 = 1

@@ -31,6 +31,9 @@ public final class TraceWriter {
     private var interned: [String: StringID] = [:]
     private var memoryOutput: [UInt8] = []
     private var finished = false
+    /// The header's format version, raised to ``BinaryLayout/stacksVersion`` by the first stack
+    /// record while the header is still unwritten.
+    private var formatVersion: Int
 
     /// The names declared so far, in the same numbering the trace uses.
     public private(set) var symbols = TraceSymbols()
@@ -54,6 +57,7 @@ public final class TraceWriter {
     /// what error messages call it. For a caller that opens the file its own way (the recorder locks it).
     public init(fileDescriptor: Int32, path: String, header: TraceHeader, frameContent: Int = 1 << 20) {
         self.destination = .file(descriptor: fileDescriptor, path: path)
+        self.formatVersion = header.formatVersion
         self.frameContent = max(frameContent, 1024)
         self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
         self.encoder.encodeHeader(header, into: self.sink)
@@ -62,6 +66,7 @@ public final class TraceWriter {
     /// Creates a writer that keeps the trace in memory; read it from ``bytes`` after ``finish(signal:)``.
     public init(header: TraceHeader, frameContent: Int = 1 << 20) {
         self.destination = .memory
+        self.formatVersion = header.formatVersion
         self.frameContent = max(frameContent, 1024)
         self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
         self.encoder.encodeHeader(header, into: self.sink)
@@ -145,6 +150,7 @@ public final class TraceWriter {
             let id = try self.declareThread(name: thread.name, parent: thread.parent, location: thread.location)
             precondition(id == thread.id, "source thread ids must be dense")
         }
+        try self.declareStacks(from: source)
         for object in source.objects[self.symbols.objects.count...] {
             let id = try self.declareObject(
                 kind: object.kind,
@@ -289,6 +295,100 @@ public final class TraceWriter {
                 throw .system("cannot write \(path)")
             }
         }
+    }
+
+    // MARK: Stacks (format version 2)
+
+    /// Declares the next image stack frames lie in; returns its index.
+    public func declareImage(_ image: TraceImage) throws(TraceIOError) -> Int {
+        try self.requireStacksVersion()
+        let id = self.symbols.images.count
+        self.symbols.images.append(image)
+        self.encoder.encodeImage(image, id: id, into: self.sink)
+        try self.flushIfFull()
+        return id
+    }
+
+    /// Declares the next frame (without symbols: see ``declareSymbols(frame:_:)``); returns its index.
+    public func declareFrame(image: Int?, offset: UInt64, isProgramCounter: Bool) throws(TraceIOError) -> Int {
+        try self.requireStacksVersion()
+        if let image, image >= self.symbols.images.count { throw TraceIOError(reason: "a frame names an undeclared image (\(image))") }
+        guard offset <= UInt64.max >> 1 else { throw TraceIOError(reason: "frame offset 0x\(String(offset, radix: 16)) is out of range") }
+        let frame = TraceFrame(image: image, offset: offset, isProgramCounter: isProgramCounter)
+        let id = self.symbols.frames.count
+        self.symbols.frames.append(frame)
+        self.encoder.encodeFrame(frame, id: id, into: self.sink)
+        try self.flushIfFull()
+        return id
+    }
+
+    /// Declares a new location string with text `site` (a call site) and the stack `frames` (frame
+    /// indices, innermost first): the location events of that (call site, stack) pair name.
+    public func declareStackLocation(_ site: String, frames: [Int]) throws(TraceIOError) -> StringID {
+        try self.requireStacksVersion()
+        let location = StringID(UInt32(self.symbols.strings.count))
+        // Not interned: a plain event at the same call site keeps the location without a stack.
+        self.symbols.strings.append(site)
+        self.batchContext.stringCount += 1
+        self.encoder.encodeString(site, id: location, into: self.sink)
+        try self.attachStack(TraceStack(location: location, frames: frames))
+        return location
+    }
+
+    /// Writes what frame `frame` resolves to (once per frame), interning the names.
+    public func declareSymbols(frame: Int, _ symbols: [TraceFrameSymbol]) throws(TraceIOError) {
+        try self.requireStacksVersion()
+        guard frame < self.symbols.frames.count else { throw TraceIOError(reason: "symbols name an undeclared frame (\(frame))") }
+        guard self.symbols.frames[frame].symbols == nil else { throw TraceIOError(reason: "frame \(frame) already has symbols") }
+        guard (1...BinaryLayout.maximumInlineDepth).contains(symbols.count) else {
+            throw TraceIOError(reason: "frame \(frame) is given \(symbols.count) symbols (1...\(BinaryLayout.maximumInlineDepth))")
+        }
+        var names: [(function: StringID, file: StringID?)] = []
+        for symbol in symbols {
+            names.append((try self.intern(symbol.function), try symbol.file.map { (file) throws(TraceIOError) in try self.intern(file) }))
+        }
+        self.symbols.frames[frame].symbols = symbols
+        self.encoder.encodeSymbols(frame: frame, symbols, names: names, into: self.sink)
+        try self.flushIfFull()
+    }
+
+    private func attachStack(_ stack: TraceStack) throws(TraceIOError) {
+        guard (1...BinaryLayout.maximumStackDepth).contains(stack.frames.count) else {
+            throw TraceIOError(reason: "a stack of \(stack.frames.count) frames (1...\(BinaryLayout.maximumStackDepth))")
+        }
+        guard stack.frames.allSatisfy({ $0 >= 0 && $0 < self.symbols.frames.count }) else {
+            throw TraceIOError(reason: "a stack names an undeclared frame")
+        }
+        guard self.symbols.stackIndex[stack.location] == nil else { throw TraceIOError(reason: "location \(stack.location) already has a stack") }
+        self.symbols.stackIndex[stack.location] = self.symbols.stacks.count
+        self.symbols.stacks.append(stack)
+        self.encoder.encodeStack(stack, into: self.sink)
+        try self.flushIfFull()
+    }
+
+    /// Copies the images, frames, stacks and symbols `source` holds beyond this writer's (its strings
+    /// are declared already).
+    private func declareStacks(from source: TraceSymbols) throws(TraceIOError) {
+        guard !source.frames.isEmpty || !source.images.isEmpty else { return }
+        for image in source.images[self.symbols.images.count...] { _ = try self.declareImage(image) }
+        for frame in source.frames[self.symbols.frames.count...] {
+            _ = try self.declareFrame(image: frame.image, offset: frame.offset, isProgramCounter: frame.isProgramCounter)
+        }
+        for stack in source.stacks[self.symbols.stacks.count...] { try self.attachStack(stack) }
+        for (index, frame) in source.frames.enumerated() where frame.symbols != nil && self.symbols.frames[index].symbols == nil {
+            try self.declareSymbols(frame: index, frame.symbols!)
+        }
+    }
+
+    /// Stack records need format version 2: a writer whose header said 1 raises it while the header
+    /// is still unwritten (its version varint is the one byte after the magic), and refuses after.
+    private func requireStacksVersion() throws(TraceIOError) {
+        guard self.formatVersion < BinaryLayout.stacksVersion else { return }
+        guard self.rawByteCount == 0, self.sink.count > BinaryLayout.magic.count else {
+            throw TraceIOError(reason: "stack records need format version \(BinaryLayout.stacksVersion), and this trace's header, already written, says \(self.formatVersion)")
+        }
+        self.sink.base[BinaryLayout.magic.count] = UInt8(BinaryLayout.stacksVersion)
+        self.formatVersion = BinaryLayout.stacksVersion
     }
 
     private func flushIfFull() throws(TraceIOError) {

@@ -25,7 +25,9 @@ import SyncTraceFormat
 /// plugins; `unanalysedEvents` were read from a trace cut short but wait behind its first gap.
 ///
 /// An event is `{"role", "thread", "threadId", "threadCreation", "operation", "object", "objectId",
-/// "otherThreadId", "location", "index"}` (absent values are `null`); an object is `{"id", "name",
+/// "otherThreadId", "location", "index"}` (absent values are `null`), with `"stack"` and
+/// `"threadCreationStack"` (arrays of `{"function", "file", "line", "image", "offset"}`, innermost
+/// first) when the trace recorded them; an object is `{"id", "name",
 /// "kind", "location"}`. Ids are the trace's own (a thread's and an object's index in its
 /// declarations): stable for a trace, and what tells apart two objects of one name. A finding about
 /// a variable has `"variable"` (its name) and `"variableId"`. Every finding has `"plugin"`; plugins
@@ -97,7 +99,7 @@ public enum JSONReportRenderer {
     }
 
     static func json(_ event: FindingEvent, symbols: TraceSymbols) -> JSON {
-        .object([
+        var fields: [String: JSON] = [
             "role": .string(event.role.resolved(in: symbols)),
             "thread": .string(symbols.thread(event.threadID).name),
             "threadCreation": symbols.threadCreation(event.threadID).map(JSON.string) ?? .null,
@@ -108,6 +110,23 @@ public enum JSONReportRenderer {
             "threadId": .number(Int(event.threadID.rawValue)),
             "objectId": event.objectID.map { .number(Int($0.rawValue)) } ?? .null,
             "otherThreadId": event.otherThreadID.map { .number(Int($0.rawValue)) } ?? .null,
+        ]
+        // Only when recorded: a trace without stacks gives the document it gave before them.
+        let stack = symbols.stack(event.location)
+        if !stack.isEmpty { fields["stack"] = .array(stack.map(Self.json)) }
+        let creationStack = symbols.stack(symbols.thread(event.threadID).location)
+        if !creationStack.isEmpty { fields["threadCreationStack"] = .array(creationStack.map(Self.json)) }
+        return .object(fields)
+    }
+
+    /// A frame: `{"function", "file", "line", "image", "offset"}` (a raw frame has a null function and file).
+    static func json(_ frame: StackFrame) -> JSON {
+        .object([
+            "function": frame.function.map(JSON.string) ?? .null,
+            "file": frame.file.map(JSON.string) ?? .null,
+            "line": .number(frame.line),
+            "image": frame.image.map(JSON.string) ?? .null,
+            "offset": .number(Int(truncatingIfNeeded: frame.offset)),
         ])
     }
 

@@ -43,6 +43,7 @@ public enum TextReportRenderer {
         }
         let name = trace.path.isEmpty ? "the trace" : trace.path
         text += "SyncTrace: analysed \(name): \(counts) (\(ending))\n"
+        for note in report.stackNotes { text += "SyncTrace: stacks: \(note)\n" }
         if !trace.reachesProgramEnd {
             text += "SyncTrace: the trace was \(trace.ending.summary): only the events before its first gap are analysed, "
                 + "and the program went on past them\n"
@@ -70,6 +71,20 @@ public enum TextReportRenderer {
             digits.insert(",", at: index)
         }
         return digits
+    }
+
+    /// A stack, Go-style: each frame's function on a line of its own, then its file and line
+    /// indented by a tab; a frame without symbols as `image+0xoffset`.
+    static func render(_ stack: [StackFrame], into text: inout String) {
+        for frame in stack {
+            text += "  "
+            if let function = frame.function {
+                text += function
+                text += "\n  \t"
+            }
+            text += frame.place
+            text += "\n"
+        }
     }
 
     /// One finding's block, its threads, objects and locations named from `symbols` (the report's
@@ -127,18 +142,34 @@ public enum TextReportRenderer {
             }
             text += " by thread "
             text += symbols.thread(event.threadID).name
-            text += ":\n  "
-            text += symbols.location(event.location) ?? "(no call site recorded)"
-            text += "\n"
+            text += ":\n"
+            let stack = symbols.stack(event.location)
+            if stack.isEmpty {
+                text += "  "
+                text += symbols.location(event.location) ?? "(no call site recorded)"
+                text += "\n"
+            } else {
+                Self.render(stack, into: &text)
+            }
             line("")
         }
         var described: Set<ThreadID> = []
         for event in finding.events where described.insert(event.threadID).inserted {
             begin()
             text += "Thread "
-            text += symbols.thread(event.threadID).name
+            let thread = symbols.thread(event.threadID)
+            text += thread.name
             let creation = symbols.threadCreation(event.threadID)
-            if let creation, creation.hasPrefix("by ") {
+            let creationStack = symbols.stack(thread.location)
+            if !creationStack.isEmpty {
+                text += " created"
+                if let creator = thread.parent {
+                    text += " by "
+                    text += symbols.thread(creator).name
+                }
+                text += " at:\n"
+                Self.render(creationStack, into: &text)
+            } else if let creation, creation.hasPrefix("by ") {
                 text += " created "
                 text += creation
             } else if let creation {
@@ -147,7 +178,7 @@ public enum TextReportRenderer {
             } else {
                 text += " (not started by a TracedThread: no creation site)"
             }
-            text += "\n"
+            if creationStack.isEmpty { text += "\n" }
             line("")
         }
         for detail in finding.details { line(detail.resolved(in: symbols)) }

@@ -104,7 +104,12 @@ public enum TraceAnalysis {
         }
         // The dispatch calls its plugins through unmanaged references: it must live up to here.
         withExtendedLifetime(dispatch) {}
-        context.symbols = source.symbols
+        // A trace whose recorder did not symbolize its frames (a signal ended it, or it was cut
+        // short) is symbolized here, from the recorded binaries when they are still there. The
+        // report keeps these final symbols: the renderers read each event's stack from them.
+        var symbols = source.symbols
+        let stackNotes = symbols.hasUnsymbolizedFrames ? TraceStackSymbolizer.symbolize(&symbols) : []
+        context.symbols = symbols
         context.position = index
         context.ending = source.ending
 
@@ -120,7 +125,6 @@ public enum TraceAnalysis {
             summaries[name] = plugin.summaryLines(in: context)
         }
         findings = FindingCrossReference.link(findings)
-        let symbols = source.symbols
         return AnalysisReport(
             trace: AnalysisReport.TraceSummary(
                 path: path,
@@ -137,7 +141,8 @@ public enum TraceAnalysis {
             plugins: plugins.map(\.name),
             findings: findings,
             summaries: summaries,
-            symbols: symbols
+            symbols: symbols,
+            stackNotes: stackNotes
         )
     }
 }

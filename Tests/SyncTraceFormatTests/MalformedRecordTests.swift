@@ -85,8 +85,8 @@ struct MalformedRecordTests {
     func header() {
         #expect(Self.error(Raw().magic("SYTX").varint(1)) == Self.at(0, "the record stream does not start with the SyncTrace magic \"SYTR\""))
         #expect(
-            Self.error(Raw().magic("SYTR").varint(2).string("p").varint(0).varint(1))
-                == Self.at(4, "format version 2 is not supported (this build reads version 1)")
+            Self.error(Raw().magic("SYTR").varint(3).string("p").varint(0).varint(1))
+                == Self.at(4, "format version 3 is not supported (this build reads versions 1 to 2)")
         )
         #expect(Self.error(Raw().magic("SY")) == Self.at(2, "record cut short"))
     }
@@ -150,7 +150,7 @@ struct MalformedRecordTests {
     func unknownCodes() {
         let h = Self.headerLength
         let t = Self.threadLength
-        #expect(Self.error(Raw.header.byte(0x09)) == Self.at(h, "unknown record tag 0x9"))
+        #expect(Self.error(Raw.header.byte(0x0C)) == Self.at(h, "unknown record tag 0xc"))
         #expect(Self.error(Raw.header.byte(0xFF)) == Self.at(h, "unknown record tag 0xff"))
         #expect(Self.error(Raw.header.withThread.byte(0x03).varint(0).byte(9).varint(0)) == Self.at(h + t + 2, "unknown object kind 9"))
         #expect(Self.error(Raw.header.withThread.batch(count: 1, [50])) == Self.at(h + t + 8, "unknown operation code 50"))
@@ -178,7 +178,7 @@ struct MalformedRecordTests {
     @Test("a stream split across frames reports offsets in the whole record stream")
     func offsetsAcrossFrames() {
         let first = Raw.header.withThread.bytes
-        let second = Raw().byte(0x09).bytes
+        let second = Raw().byte(0x0C).bytes
         let firstFrame = Self.frame(first)
         let file = firstFrame + Self.frame(second)
         do {
@@ -187,7 +187,7 @@ struct MalformedRecordTests {
         } catch {
             #expect(
                 error.description
-                    == "m.synctrace: in the LZ4 frame at byte offset \(firstFrame.count), record byte \(first.count): unknown record tag 0x9"
+                    == "m.synctrace: in the LZ4 frame at byte offset \(firstFrame.count), record byte \(first.count): unknown record tag 0xc"
             )
         }
     }

@@ -16,7 +16,7 @@ struct TextFormErrorTests {
         ("T0 acq(L)", "t.trace:1: expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found no '|'"),
         (
             "T0|w(x)\nT0|acq(L)|Main.swift|12",
-            "t.trace:2: expected THREAD|OPERATION or THREAD|OPERATION|LOCATION, found 4 fields (a location may not contain '|')"
+            "t.trace:2: the fourth field, '12', is no stack name (S and a number, as a @stack line declares it; a location may not contain '|')"
         ),
         ("worker 1|acq(L)", "t.trace:1: invalid thread name 'worker 1': \(nameRule)"),
         ("1T|acq(L)", "t.trace:1: invalid thread name '1T': \(nameRule)"),

@@ -32,6 +32,16 @@ func startRecording(_ options: TraceRecorderOptions = TraceRecorderOptions()) {
     }
 }
 
+/// `options` with the stack depth `SYNCTRACE_STACK_DEPTH` sets, if it is set: how the whole programs
+/// and the sustained run are measured with stacks off (`SYNCTRACE_STACK_DEPTH=0`) against the default.
+func withEnvironmentStackDepth(_ options: TraceRecorderOptions) -> TraceRecorderOptions {
+    var options = options
+    if let raw = ProcessInfo.processInfo.environment[TraceRecorder.stackDepthEnvironmentVariable], let depth = Int(raw) {
+        options.stackDepth = depth
+    }
+    return options
+}
+
 func stopRecording() {
     TraceRecorder.stop()
     try? FileManager.default.removeItem(atPath: tracePath)
@@ -93,20 +103,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(counter.withLock { $0 })
     }
 
-    Benchmark(
-        "TracedMutex lock+unlock, recording",
-        closure: { benchmark in
-            let counter = TracedMutex(0)
-            measuredBurst(benchmark) {
-                for _ in benchmark.scaledIterations {
-                    counter.withLock { $0 &+= 1 }
-                }
-            }
-            blackHole(counter.withLock { $0 })
-        },
-        setup: { startRecording() },
-        teardown: { stopRecording() }
-    )
+    tracedMutexRecording(label: "TracedMutex lock+unlock, recording", options: TraceRecorderOptions())
 
     Benchmark("Plain variable read+write through a class (baseline)") { benchmark in
         let box = PlainBox()
@@ -144,20 +141,14 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { stopRecording() }
     )
 
-    Benchmark(
-        "TracedVar write, recording",
-        closure: { benchmark in
-            let variable = TracedVar(0)
-            measuredBurst(benchmark) {
-                for index in benchmark.scaledIterations {
-                    variable.write(index)
-                }
-            }
-            blackHole(variable.read())
-        },
-        setup: { startRecording() },
-        teardown: { stopRecording() }
-    )
+    tracedVarWriteRecording(label: "TracedVar write, recording", options: TraceRecorderOptions())
+
+    // Stack capture per event: the same loops recording at stack depths 0 (off), 8 and 32 (the
+    // rows above record at the default, 16). One call site and one stack: the thread's stack cache
+    // hits every time after the first, which is a program's steady state.
+    for depth in [0, 8, 32] {
+        stackDepthBenchmarks(depth: depth)
+    }
 
     // Sustained recording: two threads each lock and unlock their own TracedLock, 5 million events
     // per thread per iteration; the iteration includes stop(), so it ends only when the writer has
@@ -198,6 +189,48 @@ let benchmarks: @Sendable () -> Void = {
     wholeProgramBenchmarks()
 }
 
+/// `TracedVar` write and `TracedMutex` lock+unlock while recording `depth` frames per event.
+func stackDepthBenchmarks(depth: Int) {
+    tracedVarWriteRecording(label: "TracedVar write, recording, stack depth \(depth)", options: TraceRecorderOptions(stackDepth: depth))
+    tracedMutexRecording(label: "TracedMutex lock+unlock, recording, stack depth \(depth)", options: TraceRecorderOptions(stackDepth: depth))
+}
+
+/// A thousand `TracedVar` writes per iteration, recording with `options`.
+func tracedVarWriteRecording(label: String, options: TraceRecorderOptions) {
+    Benchmark(
+        label,
+        closure: { benchmark in
+            let variable = TracedVar(0)
+            measuredBurst(benchmark) {
+                for index in benchmark.scaledIterations {
+                    variable.write(index)
+                }
+            }
+            blackHole(variable.read())
+        },
+        setup: { startRecording(options) },
+        teardown: { stopRecording() }
+    )
+}
+
+/// A thousand `TracedMutex` lock+unlock pairs per iteration, recording with `options`.
+func tracedMutexRecording(label: String, options: TraceRecorderOptions) {
+    Benchmark(
+        label,
+        closure: { benchmark in
+            let counter = TracedMutex(0)
+            measuredBurst(benchmark) {
+                for _ in benchmark.scaledIterations {
+                    counter.withLock { $0 &+= 1 }
+                }
+            }
+            blackHole(counter.withLock { $0 })
+        },
+        setup: { startRecording(options) },
+        teardown: { stopRecording() }
+    )
+}
+
 /// The sustained recording benchmark with the given periodic write.
 func sustainedRecording(label: String, flushInterval: Duration?) {
     Benchmark(
@@ -211,7 +244,7 @@ func sustainedRecording(label: String, flushInterval: Duration?) {
         )
     ) { benchmark in
         let pairsPerThread = 2_500_000
-        startRecording(TraceRecorderOptions(flushInterval: flushInterval))
+        startRecording(withEnvironmentStackDepth(TraceRecorderOptions(flushInterval: flushInterval)))
         let threads = (0..<2).map { index in
             TracedThread.spawn(name: "recorder \(index)") {
                 let lock = TracedLock(name: "lock \(index)")

@@ -177,7 +177,7 @@ func wholeProgramBenchmarks() {
 /// Records one run of `program` to ``wholeProgramTracePath`` and checks that nothing was lost.
 func recordWholeProgram(_ program: WholeProgram) {
     do {
-        try TraceRecorder.start(path: wholeProgramTracePath)
+        try TraceRecorder.start(path: wholeProgramTracePath, options: withEnvironmentStackDepth(TraceRecorderOptions()))
     } catch {
         fatalError("cannot start recording: \(error)")
     }

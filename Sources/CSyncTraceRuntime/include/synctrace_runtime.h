@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "synctrace_stacks.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -193,6 +195,8 @@ typedef struct {
     synctrace_logical_thread *logical;
     const void *task;
     uint64_t appending;
+    /// The thread's stack capture (NULL: the session records no stacks); the owner's alone.
+    synctrace_stack_cache *stacks;
 } synctrace_thread_buffer;
 
 enum {
@@ -209,6 +213,9 @@ enum {
     /// The event is a `req` and the session's requests are withheld: nothing was recorded, and the
     /// thread's other events still are.
     SYNCTRACE_WITHHELD = 5,
+    /// The event's stack is not in the thread's stack cache: nothing was recorded; the caller interns
+    /// the stack the cache's miss fields hold and records the event with it (synctrace_record_site).
+    SYNCTRACE_STACK_MISS = 6,
 };
 
 /// Orders the owner's store of `appending` before its load of the session epoch, as far as stop()
@@ -266,9 +273,14 @@ static inline const void *synctrace_current_task(void) {
 /// process's writer has withheld them, made every thread pass a barrier and waited out the appends
 /// under way, no new wait is recorded, and the waits recorded before can end (their `acq` still is)
 /// before the snapshot. An unnumbered event left out leaves no hole in any object's numbering.
+///
+/// With stacks on (`buffer->stacks`), an operation a finding can show carries its stack: `site`
+/// when the caller has it (a retry after SYNCTRACE_STACK_MISS), else the one the walk from here
+/// finds in the thread's cache; the event's `file` then points at the interned pair, flagged in
+/// `reserved`.
 static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epoch, uint8_t operation, uint32_t object,
                                    uint64_t sequence, int64_t argument, const void *file, uint32_t file_length,
-                                   uint32_t line) {
+                                   uint32_t line, const synctrace_stack_site *site) {
     synctrace_logical_thread *logical = buffer->logical;
     if (logical && __builtin_expect(logical->buffer != buffer, 0)) return SYNCTRACE_TASK_CHANGED;
     __atomic_store_n(&buffer->appending, epoch, __ATOMIC_RELAXED);
@@ -282,6 +294,17 @@ static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epo
         __atomic_store_n(&buffer->appending, 0, __ATOMIC_RELAXED);
         return SYNCTRACE_WITHHELD;
     }
+    uint8_t reserved = 0;
+    synctrace_stack_cache *stacks = buffer->stacks;
+    if (__builtin_expect(stacks != 0, 0) && synctrace_operation_has_stack(operation) && file_length > 0) {
+        if (site == 0) site = synctrace_find_stack(stacks, file, line);
+        if (__builtin_expect(site == 0, 0)) {
+            __atomic_store_n(&buffer->appending, 0, __ATOMIC_RELAXED);
+            return SYNCTRACE_STACK_MISS;
+        }
+        file = site;
+        reserved = SYNCTRACE_EVENT_HAS_STACK;
+    }
     if (logical) logical->events += 1;
     uint64_t count = buffer->count;
     synctrace_event *event = buffer->events + count;
@@ -293,7 +316,7 @@ static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epo
     event->line = line;
     event->file_length = (uint16_t)file_length;
     event->operation = operation;
-    event->reserved = 0;
+    event->reserved = reserved;
     // Claim the buffer's next lines ahead of time: they were last read by the writer thread on
     // another core, and a store that has to fetch its line stalls the next locked instruction.
     __builtin_prefetch(event + 8, 1, 3);
@@ -315,7 +338,7 @@ static inline int synctrace_record(uint64_t epoch, uint8_t operation, uint32_t o
     if (__builtin_expect(synctrace_task_tracing() != 0, 0)) {
         if (synctrace_current_task() != buffer->task) return SYNCTRACE_TASK_CHANGED;
     }
-    return synctrace_append(buffer, epoch, operation, object, sequence, argument, file, file_length, line);
+    return synctrace_append(buffer, epoch, operation, object, sequence, argument, file, file_length, line, 0);
 }
 
 /// Like synctrace_record, right after the caller made the buffer's logical thread the one running
@@ -324,7 +347,17 @@ static inline int synctrace_record_switched(uint64_t epoch, uint8_t operation, u
                                             int64_t argument, const void *file, uint32_t file_length, uint32_t line) {
     synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
     if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
-    return synctrace_append(buffer, epoch, operation, object, sequence, argument, file, file_length, line);
+    return synctrace_append(buffer, epoch, operation, object, sequence, argument, file, file_length, line, 0);
+}
+
+/// Records an event with the stack `site` the caller interned after SYNCTRACE_STACK_MISS, on this
+/// thread's buffer for session `epoch` (which the caller's first attempt found).
+static inline int synctrace_record_site(uint64_t epoch, uint8_t operation, uint32_t object, uint64_t sequence,
+                                        int64_t argument, const synctrace_stack_site *site) {
+    synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
+    if (__builtin_expect(buffer == 0, 0)) return SYNCTRACE_NO_BUFFER;
+    return synctrace_append(buffer, epoch, operation, object, sequence, argument, site->file, site->file_length,
+                            site->line, site);
 }
 
 /// Appends a switch or announcement record (`operation` SYNCTRACE_SWITCH_OPERATION or

@@ -23,6 +23,8 @@
 //   RecorderProbe bank N               N accounts, transfers both ways between each pair, locked in
 //                                      argument order, one at a time (FindingsProbe)
 //   RecorderProbe wallets 0            two `balance`s of one type: one races, one loses an update
+//   RecorderProbe stacks HOW           a racy helper called from three threads' three callers, ending
+//                                      HOW: exit, signal (SIGABRT) or kill (waits for SIGKILL)
 //   RecorderProbe scale SHAPE T N      T threads, N iterations each: `locked` (a counter under one
 //                                      lock), `lockloop` (`m.withLock {}` then a write and a read) or
 //                                      `contended` (lock and unlock of one shared lock)
@@ -44,6 +46,9 @@ sigprocmask(SIG_SETMASK, &nothingBlocked, nil)
 let arguments = CommandLine.arguments
 if arguments.count == 4 && arguments[1] == "crash" {
     CrashProbe.run(how: arguments[2], phase: arguments[3])
+}
+if arguments.count == 3 && arguments[1] == "stacks" {
+    StackProbe.run(how: arguments[2])
 }
 if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[3]), let iterations = Int(arguments[4]) {
     ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
