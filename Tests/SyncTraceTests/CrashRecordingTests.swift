@@ -161,6 +161,10 @@ extension RecorderTests {
                     in: directory,
                     timeout: 20
                 ) { child in
+                    // Mid-run: once the recording has begun (on two loaded cores the process can
+                    // take longer than the delay just to start), then after the delay.
+                    let trace = directory.appendingPathComponent("killed.synctrace").path
+                    for _ in 0..<1000 where !FileManager.default.fileExists(atPath: trace) { usleep(10_000) }
                     usleep(delay)
                     kill(child, signal)
                 }
