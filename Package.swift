@@ -242,8 +242,12 @@ let package = Package(
         .testTarget(
             name: "SyncTraceCLITests",
             // Depends on the executables so that they are built before the tests run them (RacyCounter
-            // records the traces that the tests cut short).
-            dependencies: ["SyncTraceTestSupport", "SyncTraceFormat", "SyncTraceReplay", "PluginAPIDigestTool", "synctrace", "synctrace-lockset", "RacyCounter"],
+            // records the traces that the tests cut short, RecorderProbe the programs whose findings
+            // the report groups).
+            dependencies: [
+                "SyncTraceTestSupport", "SyncTraceFormat", "SyncTraceReplay", "PluginAPIDigestTool", "synctrace", "synctrace-lockset", "RacyCounter",
+                "RecorderProbe",
+            ],
             swiftSettings: strictSwift
         ),
     ]

@@ -88,23 +88,18 @@ struct BlockedThreads {
             }
         }
         var events: [FindingEvent] = []
-        var locks: [String] = []
-        var named: Set<String> = []
+        var named: Set<ObjectID> = []
         var objects: [FindingObject] = []
-        var clauses: [String] = []
+        var clauses: [FindingText] = []
         for thread in cycle {
-            let name = context.threadName(ThreadID(UInt32(thread)))
+            let name = ThreadID(UInt32(thread))
             for request in self.threads[thread].requests {
                 let lock = request.event.object
                 guard let holders = self.holders[lock]?.filter({ members.contains($0.thread) && $0.thread != thread }),
                     !holders.isEmpty
                 else { continue }
-                let lockName = context.objectName(lock)
-                let holderNames = holders.map { context.threadName(ThreadID(UInt32($0.thread))) }
-                if named.insert(lockName).inserted {
-                    locks.append(lockName)
-                    objects.append(context.object(lock))
-                }
+                let holderNames = FindingText.joined(holders.map { "\(thread: ThreadID(UInt32($0.thread)))" }, separator: ", ")
+                if named.insert(lock).inserted { objects.append(context.object(lock)) }
                 // Every acquisition (re-entries too) of a lock another member asks for, in the order taken.
                 let heldHere = self.threads[thread].held.entries.filter { entry in
                     requesters[entry.lock].map { $0.several || $0.thread != thread } ?? false
@@ -113,25 +108,25 @@ struct BlockedThreads {
                 .sorted { $0.acquisition.index < $1.acquisition.index }
                 for held in heldHere {
                     events.append(
-                        context.describe(held.acquisition.event, role: "Holds \(context.objectName(held.lock))", index: held.acquisition.index)
+                        context.describe(held.acquisition.event, role: "Holds \(object: held.lock)", index: held.acquisition.index)
                     )
                 }
                 let never = context.ending.signal == nil ? "never acquired" : "not acquired when the process got the signal"
                 events.append(
                     context.describe(
                         request.event,
-                        role: "Waits for \(lockName) (held by \(holderNames.joined(separator: ", "))), \(never)",
+                        role: "Waits for \(object: lock) (held by \(holderNames)), \(never)",
                         index: request.index
                     )
                 )
-                let holding = heldHere.map { context.objectName($0.lock) }.joined(separator: ", ")
-                clauses.append("\(name) holds \(holding.isEmpty ? "nothing the others wait for" : holding) and waits for \(lockName)")
+                let holding = FindingText.joined(heldHere.map { "\(object: $0.lock)" }, separator: ", ")
+                clauses.append("\(thread: name) holds \(holding.isEmpty ? "nothing the others wait for" : holding) and waits for \(object: lock)")
             }
         }
         return Finding(
             kind: .actualDeadlock,
             title: "DEADLOCK",
-            message: "deadlock: " + clauses.joined(separator: "; "),
+            message: "deadlock: \(FindingText.joined(clauses, separator: "; "))",
             objects: objects,
             events: events,
             details: [
@@ -139,8 +134,8 @@ struct BlockedThreads {
                     ?? "These threads wait for one another's locks at the end of the trace: none of them can go on."
             ],
             fields: [
-                "locks": .strings(locks),
-                "threads": .strings(cycle.map { context.threadName(ThreadID(UInt32($0))) }),
+                "locks": .texts(objects.map { "\(object: $0.id)" }),
+                "threads": .texts(cycle.map { "\(thread: ThreadID(UInt32($0)))" }),
             ]
         )
     }
@@ -148,41 +143,38 @@ struct BlockedThreads {
     func blockedFinding(_ blocked: [Int], deadlocked: Set<Int>, in context: AnalysisContext) -> Finding {
         let signal = context.ending.signal
         var events: [FindingEvent] = []
-        var waitedFor: [String] = []
-        var named: Set<String> = []
+        var named: Set<ObjectID> = []
         var objects: [FindingObject] = []
-        var clauses: [String] = []
+        var clauses: [FindingText] = []
         for thread in blocked {
-            let name = context.threadName(ThreadID(UInt32(thread)))
-            var what: [String] = []
+            let name = ThreadID(UInt32(thread))
+            var what: [FindingText] = []
             for request in self.threads[thread].requests {
                 let object = request.event.object
-                let objectName = context.objectName(object)
                 let kind = context.symbols.object(object).kind.description
-                if named.insert(objectName).inserted {
-                    waitedFor.append(objectName)
-                    objects.append(context.object(object))
-                }
-                var role = "Waits for \(kind) \(objectName)"
-                var clause = "\(kind) \(objectName)"
+                if named.insert(object).inserted { objects.append(context.object(object)) }
+                var role: FindingText = "Waits for \(kind) \(object: object)"
+                var clause: FindingText = "\(kind) \(object: object)"
                 let holders = (self.holders[object] ?? []).filter { $0.thread != thread }
                 if !holders.isEmpty {
-                    let names = holders.map { holder in
-                        context.threadName(ThreadID(UInt32(holder.thread)))
-                            + (deadlocked.contains(holder.thread) ? " (deadlocked)" : "")
-                    }
-                    role += ", held by \(names.joined(separator: ", "))"
-                    clause += " held by \(names.joined(separator: ", "))"
+                    let names = FindingText.joined(
+                        holders.map { holder in
+                            "\(thread: ThreadID(UInt32(holder.thread)))\(deadlocked.contains(holder.thread) ? " (deadlocked)" : "")"
+                        },
+                        separator: ", "
+                    )
+                    role = role + ", held by \(names)"
+                    clause = clause + " held by \(names)"
                 }
-                events.append(context.describe(request.event, role: role + (signal == nil ? ", forever" : ", until the signal"), index: request.index))
+                events.append(context.describe(request.event, role: role + FindingText(signal == nil ? ", forever" : ", until the signal"), index: request.index))
                 for holder in holders where !deadlocked.contains(holder.thread) {
                     events.append(
-                        context.describe(holder.acquisition.event, role: "\(objectName) acquired", index: holder.acquisition.index)
+                        context.describe(holder.acquisition.event, role: "\(object: object) acquired", index: holder.acquisition.index)
                     )
                 }
                 what.append(clause)
             }
-            clauses.append("\(name) waits for \(what.joined(separator: " or "))")
+            clauses.append("\(thread: name) waits for \(FindingText.joined(what, separator: " or "))")
         }
         let count = blocked.count
         let threads = "\(count) thread\(count == 1 ? "" : "s")"
@@ -199,13 +191,13 @@ struct BlockedThreads {
         return Finding(
             kind: .actualDeadlock,
             title: title,
-            message: message + clauses.joined(separator: "; "),
+            message: FindingText(message) + FindingText.joined(clauses, separator: "; "),
             objects: objects,
             events: events,
-            details: [detail],
+            details: [FindingText(detail)],
             fields: [
-                "locks": .strings(waitedFor),
-                "threads": .strings(blocked.map { context.threadName(ThreadID(UInt32($0))) }),
+                "locks": .texts(objects.map { "\(object: $0.id)" }),
+                "threads": .texts(blocked.map { "\(thread: ThreadID(UInt32($0)))" }),
             ]
         )
     }

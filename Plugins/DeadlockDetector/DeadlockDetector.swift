@@ -49,12 +49,35 @@ public final class DeadlockDetector: AnalysisPlugin {
     /// Happens-before without lock edges, to clear cycles whose requests are ordered otherwise.
     public let requirements = AnalysisRequirements.happensBeforeWithoutLocks
 
-    /// Cycles searched at most.
+    /// Cycles searched at most (option `max-cycles`, which overrides it when given).
     public var maximumCycles = 10_000
-    /// How much searching for a feasible way to take each cycle found may cost, over all of them.
+    /// How much searching for a feasible way to take each cycle found may cost, over all of them
+    /// (option `assignment-budget`).
     public var assignmentBudget = 1_000_000
-    /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all found).
+    /// Edge visits the search for cycles longer than two may spend (two-lock cycles are always all
+    /// found; option `search-steps`).
     public var searchSteps = 5_000_000
+
+    /// The search's three limits, for a user whose lock-order graph is too large for them ("search
+    /// stopped at its limit" in the summary) or who wants a bounded run; a value given overrides
+    /// the property of the same meaning.
+    public var options: [PluginOption] {
+        [
+            .integer("max-cycles", default: self.maximumCycles, in: 1...Int.max, help: "lock-order cycles examined at most"),
+            .integer(
+                "search-steps",
+                default: self.searchSteps,
+                in: 0...Int.max,
+                help: "edge visits the search for cycles of three or more locks may spend (two-lock cycles are always all examined)"
+            ),
+            .integer(
+                "assignment-budget",
+                default: self.assignmentBudget,
+                in: 0...Int.max,
+                help: "work spent finding, for the cycles found, a way to take each edge by a thread of its own"
+            ),
+        ]
+    }
 
     struct ThreadState {
         var held = HeldLocks()
@@ -75,6 +98,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     private var cyclesSearched = 0
     private var searchStopped = false
     private var potentialCount = 0
+    /// Lock-order cycles behind the potential deadlocks: more than their count when call sites repeat.
+    private var potentialCycles = 0
     private var actualCount = 0
     private var blockedCount = 0
     /// The most entries one thread's held locks had at once, and the gate sets the last cycle search spelled out.
@@ -199,20 +224,20 @@ public final class DeadlockDetector: AnalysisPlugin {
     private func reportSelf(held: HeldLocks.Entry, again: IndexedEvent, in context: AnalysisContext) {
         let key = UInt64(held.lock.rawValue) << 32 | UInt64(again.event.location?.rawValue ?? .max)
         guard self.selfReported.insert(key).inserted else { return }
-        let lock = context.objectName(held.lock)
-        let thread = context.threadName(again.event.thread)
+        let lock = held.lock
+        let thread = again.event.thread
         let mode = held.reading ? " for reading" : ""
         self.selfDeadlocks.append(
             Finding(
                 kind: .selfDeadlock,
                 title: "SELF DEADLOCK",
-                message: "self deadlock: \(thread) asks for \(lock) while it holds it\(mode); a non-recursive lock never gives it",
+                message: "self deadlock: \(thread: thread) asks for \(object: lock) while it holds it\(mode); a non-recursive lock never gives it",
                 objects: [context.object(held.lock)],
                 events: [
-                    context.describe(held.latest.event, role: "Acquired \(lock)", index: held.latest.index),
-                    context.describe(again.event, role: "Requested \(lock) again while holding it", index: again.index),
+                    context.describe(held.latest.event, role: "Acquired \(object: lock)", index: held.latest.index),
+                    context.describe(again.event, role: "Requested \(object: lock) again while holding it", index: again.index),
                 ],
-                fields: ["locks": .strings([lock]), "threads": .strings([thread])]
+                fields: ["locks": .texts(["\(object: lock)"]), "threads": .texts(["\(thread: thread)"])]
             )
         )
     }
@@ -229,59 +254,92 @@ public final class DeadlockDetector: AnalysisPlugin {
 
     private func potentialDeadlocks(in context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
+        // Cycles taken at the same call sites are one bug: the first found is the finding, the rest
+        // are counted into it (`CycleSites`).
+        var findingOfSites: [CycleSites: Int] = [:]
+        var repeats: [Int: (cycles: Int, locks: [ObjectID], threads: [ThreadID])] = [:]
+        func found(_ edges: [LockOrderEdge]) {
+            let sites = CycleSites(edges)
+            if let index = findingOfSites[sites] {
+                var known = repeats[index] ?? (0, [], [])
+                known.cycles += 1
+                for edge in edges where !known.locks.contains(edge.from) { known.locks.append(edge.from) }
+                for edge in edges where !known.threads.contains(edge.thread) { known.threads.append(edge.thread) }
+                repeats[index] = known
+            } else {
+                findingOfSites[sites] = findings.count
+                findings.append(self.potentialFinding(edges, in: context))
+            }
+        }
         // One copy, read from here on: `self.graph` read inside the loop and the closure below would
         // be copied (its arrays retained) on every cycle, and checked for exclusive access.
         let graph = self.graph
-        var search = AssignmentSearch(budget: self.assignmentBudget)
+        // Given options win over the properties (which tests and custom builds set directly).
+        let options = context.optionValues(for: self)
+        let maximumCycles = options.isGiven("max-cycles") ? options.integer("max-cycles") : self.maximumCycles
+        let assignmentBudget = options.isGiven("assignment-budget") ? options.integer("assignment-budget") : self.assignmentBudget
+        var search = AssignmentSearch(budget: assignmentBudget)
         // Two-lock inversions first, all of them, straight from the pairs: the deadlocks programs have.
         var inversions = 0
         for inversion in graph.inversions() {
             inversions += 1
-            if let edges = graph.feasibleAssignment(of: inversion, search: &search) {
-                findings.append(self.potentialFinding(edges, in: context))
-            }
+            if let edges = graph.feasibleAssignment(of: inversion, search: &search) { found(edges) }
         }
         // Then longer cycles, with Johnson's search, as far as its budgets go.
         let (locks, successors) = graph.nodes()
-        var steps = self.searchSteps
+        var steps = options.isGiven("search-steps") ? options.integer("search-steps") : self.searchSteps
         // Each edge of a reportable cycle comes from a thread of its own.
         let threadCount = graph.threadCount()
-        let found = ElementaryCycles(successors: successors).forEach(limit: self.maximumCycles, steps: &steps) { cycle in
+        let found = ElementaryCycles(successors: successors).forEach(limit: maximumCycles, steps: &steps) { cycle in
             guard cycle.count > 2, cycle.count <= threadCount else { return true }
-            if let edges = graph.feasibleAssignment(of: cycle.map { locks[$0] }, search: &search) {
-                findings.append(self.potentialFinding(edges, in: context))
-            }
+            if let edges = graph.feasibleAssignment(of: cycle.map { locks[$0] }, search: &search) { found(edges) }
             return search.budget > 0
         }
         self.cyclesSearched = max(found, inversions)
-        self.searchStopped = found >= self.maximumCycles || search.budget <= 0 || steps < 0
+        self.searchStopped = found >= maximumCycles || search.budget <= 0 || steps < 0
         self.gateSetsSpelledOut = search.gates.spelledOut
+        self.potentialCycles = findings.count
+        for (index, known) in repeats {
+            self.potentialCycles += known.cycles
+            let others = known.locks.filter { lock in !findings[index].objects.contains { $0.id == lock } }
+            var line: FindingText = "The same call sites take \(known.cycles) more lock-order cycle\(known.cycles == 1 ? "" : "s")"
+            if !others.isEmpty {
+                let shown = others.prefix(8).map { "\(object: $0)" as FindingText }
+                line = line + " through \(FindingText.joined(shown, separator: ", "))\(others.count > 8 ? " and \(others.count - 8) more locks" : "")"
+            }
+            findings[index].details.append(line + ": one fix for all.")
+            findings[index].fields["cycles"] = .integer(known.cycles + 1)
+            findings[index].fields["cycleThreads"] = .integer(Set(known.threads).union(self.threadsOf(findings[index])).count)
+        }
         return findings
     }
 
+    /// The threads a potential-deadlock finding's events belong to.
+    private func threadsOf(_ finding: Finding) -> Set<ThreadID> {
+        Set(finding.events.map(\.threadID))
+    }
+
     private func potentialFinding(_ edges: [LockOrderEdge], in context: AnalysisContext) -> Finding {
-        let names = edges.map { context.objectName($0.from) }
-        let threadNames = edges.map { context.threadName($0.thread) }
+        let names: [FindingText] = edges.map { "\(object: $0.from)" }
+        let threadNames: [FindingText] = edges.map { "\(thread: $0.thread)" }
+        let order = FindingText.joined(names + [names[0]], separator: " → ")
         var events: [FindingEvent] = []
-        var details = ["Lock order: " + (names + [names[0]]).joined(separator: " → ")]
+        var details: [FindingText] = ["Lock order: \(order)"]
         for edge in edges {
-            let from = context.objectName(edge.from)
-            let to = context.objectName(edge.to)
-            let held = edge.heldForReading ? "\(from) (read)" : from
-            let wanted = edge.requestedForReading ? "\(to) (read)" : to
+            let held: FindingText = edge.heldForReading ? "\(object: edge.from) (read)" : "\(object: edge.from)"
+            let wanted: FindingText = edge.requestedForReading ? "\(object: edge.to) (read)" : "\(object: edge.to)"
             events.append(context.describe(edge.held.event, role: "Acquired \(held)", index: edge.held.index))
-            events.append(context.describe(edge.request.event, role: "Requested \(wanted) while holding \(from)", index: edge.request.index))
-            details.append("\(context.threadName(edge.thread)) holds \(held) and asks for \(wanted).")
+            events.append(context.describe(edge.request.event, role: "Requested \(wanted) while holding \(object: edge.from)", index: edge.request.index))
+            details.append("\(thread: edge.thread) holds \(held) and asks for \(wanted).")
         }
         return Finding(
             kind: .potentialDeadlock,
             title: "POTENTIAL DEADLOCK",
-            message: "potential deadlock: lock-order cycle \((names + [names[0]]).joined(separator: " → ")) "
-                + "taken by \(threadNames.joined(separator: ", "))",
+            message: "potential deadlock: lock-order cycle \(order) taken by \(FindingText.joined(threadNames, separator: ", "))",
             objects: edges.map { context.object($0.from) },
             events: events,
             details: details,
-            fields: ["locks": .strings(names), "threads": .strings(threadNames)]
+            fields: ["locks": .texts(names), "threads": .texts(threadNames)]
         )
     }
 
@@ -311,7 +369,10 @@ public final class DeadlockDetector: AnalysisPlugin {
             let when = context.ending.signal.map { "blocked at \(TraceEnding.describe(signal: $0))" } ?? "blocked forever"
             parts.append("\(counted(self.blockedCount, "thread")) \(when)")
         }
-        if self.potentialCount > 0 { parts.append(counted(self.potentialCount, "potential deadlock")) }
+        if self.potentialCount > 0 {
+            let cycles = self.potentialCycles > self.potentialCount ? " (\(counted(self.potentialCycles, "lock-order cycle")))" : ""
+            parts.append(counted(self.potentialCount, "potential deadlock") + cycles)
+        }
         if !self.selfDeadlocks.isEmpty { parts.append(counted(self.selfDeadlocks.count, "self deadlock")) }
         var lines = [parts.isEmpty ? "no deadlocks" : parts.joined(separator: ", ")]
         if !context.reachesProgramEnd {

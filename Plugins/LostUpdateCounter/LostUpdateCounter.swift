@@ -147,11 +147,8 @@ public final class LostUpdateCounter: AnalysisPlugin {
             }
             events.append(context.describe(first.staleRead, role: "Overwritten by an update that read", index: first.staleReadIndex))
             events.append(context.describe(first.overwritingWrite, role: "and wrote", index: first.overwritingIndex))
-            let details = groups.map { group in
-                let lostSite = group.lostWrite.flatMap { context.location($0.location) } ?? "(no call site)"
-                let readSite = context.location(group.staleRead.location) ?? "(no call site)"
-                let writeSite = context.location(group.overwritingWrite.location) ?? "(no call site)"
-                return "\(group.count) lost: updates written at \(lostSite), overwritten by updates that read at \(readSite) and wrote at \(writeSite)"
+            let details = groups.map { group -> FindingText in
+                "\(group.count) lost: updates written at \(location: group.lostWrite?.location), overwritten by updates that read at \(location: group.staleRead.location) and wrote at \(location: group.overwritingWrite.location)"
             }
             let (lost, line) = self.lossLine(object, in: context)
             findings.append(
@@ -166,7 +163,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
                     fields: [
                         "lost": .integer(Int(lost)),
                         "updates": .integer(Int(history.updates)),
-                        "sites": .strings(details),
+                        "sites": .texts(details),
                     ]
                 )
             )
@@ -181,18 +178,18 @@ public final class LostUpdateCounter: AnalysisPlugin {
             let part = context.reachesProgramEnd ? "" : " in the analysed part"
             return ["no lost updates\(part) (\(updates) update\(updates == 1 ? "" : "s"))"]
         }
-        return lossy.map { self.lossLine($0, in: context).line }
+        return lossy.map { self.lossLine($0, in: context).line.resolved(in: context.symbols) }
     }
 
     /// The updates of variable `object` lost, and the line that says so: "counter: 1000 updates, 71
     /// lost (7.1%)". For a trace cut short, only the updates lost whatever the program did after the
     /// analysed events, the count ``VariableHistory/certainlyLost(reachableDepth:)`` gives.
-    private func lossLine(_ object: Int, in context: AnalysisContext) -> (lost: UInt64, line: String) {
+    private func lossLine(_ object: Int, in context: AnalysisContext) -> (lost: UInt64, line: FindingText) {
         let history = self.variables[object]
-        let name = context.objectName(ObjectID(UInt32(object)))
+        let name = ObjectID(UInt32(object))
         guard !context.reachesProgramEnd else {
             let percent = Double(history.lost) * 100 / Double(max(history.updates, 1))
-            return (history.lost, "\(name): \(history.updates) updates, \(history.lost) lost (\(Self.format(percent))%)")
+            return (history.lost, "\(object: name): \(history.updates) updates, \(history.lost) lost (\(Self.format(percent))%)")
         }
         // A write after the cut descends from the latest write, or from the write an open read saw.
         var deepest = history.depth
@@ -201,7 +198,7 @@ public final class LostUpdateCounter: AnalysisPlugin {
         }
         let lost = history.certainlyLost(reachableDepth: deepest)
         let percent = Double(lost) * 100 / Double(max(history.updates, 1))
-        return (lost, "\(name): \(history.updates) updates in the analysed part, at least \(lost) lost (\(Self.format(percent))%)")
+        return (lost, "\(object: name): \(history.updates) updates in the analysed part, at least \(lost) lost (\(Self.format(percent))%)")
     }
 
     private static func format(_ value: Double) -> String {

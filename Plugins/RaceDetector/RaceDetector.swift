@@ -9,13 +9,17 @@ public import SyncTraceReplay
 /// ordered, the epoch of its last read; only when reads by several threads are concurrent does it
 /// keep one entry per reading thread. So the common case costs a comparison, not a vector clock.
 ///
-/// Each racing variable is reported once, with its first racing pair (both accesses: thread,
-/// read or write, source location, and where each thread was created); the summary counts every
-/// racing pair and the distinct pairs of source locations that race.
+/// Races are reported once per pair of places (source locations, or stacks where the trace has them:
+/// ``RaceGroups``), with the first racing pair found there (both accesses: thread, read or write,
+/// location, and where each thread was created), the variables that race there and how many racing
+/// pairs did; the summary counts every racing variable, racing pair and pair of places.
 public final class RaceDetector: AnalysisPlugin {
     public let name = "race"
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"
-    public let operations = TraceOperationSet([.read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite])
+    /// Accesses, and the lock operations that say which locks each side of a race held.
+    public let operations = TraceOperationSet([
+        .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite, .acquire, .release, .readAcquire, .readRelease,
+    ])
 
     // The replay calls `handle` once per access, on one thread, and nothing here is reachable from
     // anywhere else: no two accesses to these properties can overlap, so the runtime's exclusivity
@@ -36,11 +40,11 @@ public final class RaceDetector: AnalysisPlugin {
     /// indexes them); freed slots are reused.
     @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
     @exclusivity(unchecked) private var freeReadVectors: [Int32] = []
-    /// Variables already reported.
-    private var reported: Set<Int> = []
     private var racingPairs = 0
-    private var locationPairs: Set<LocationPair> = []
-    private var findings: [Finding] = []
+    /// The locks each thread holds, as numbers its remembered accesses keep.
+    @exclusivity(unchecked) private var locksets = HeldLocksets()
+    /// The races found, one group per pair of places.
+    private var groups = RaceGroups()
     /// Per variable that has had atomic accesses (``hasAtomicAccesses``), their state.
     @exclusivity(unchecked) private var atomicAccesses: [Int: AtomicAccesses] = [:]
 
@@ -48,6 +52,15 @@ public final class RaceDetector: AnalysisPlugin {
     public init() {}
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
+        switch event.operation {
+        case .acquire, .readAcquire:
+            self.locksets.acquire(event.object, reading: event.operation == .readAcquire, by: event.thread)
+            return
+        case .release, .readRelease:
+            self.locksets.release(event.object, by: event.thread)
+            return
+        default: break
+        }
         let object = event.object.index
         if object >= self.variables.count { self.growVariables(to: object + 1) }
         switch event.operation {
@@ -66,7 +79,7 @@ public final class RaceDetector: AnalysisPlugin {
     private func atomic(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         let hb = context.happensBefore
         let thread = event.thread
-        let access = Access(event: event, index: index)
+        let access = Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
             self.race(previous: self.writeAccess(object), current: access, context: context, variable: object)
@@ -101,7 +114,7 @@ public final class RaceDetector: AnalysisPlugin {
     private func checkAgainstAtomics(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         guard let atomics = self.atomicAccesses[object] else { return }
         let hb = context.happensBefore
-        let access = Access(event: event, index: index)
+        let access = Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))
         if let write = atomics.lastWrite, !hb.happensBefore(write.epoch, event.thread) {
             self.race(previous: write, current: access, context: context, variable: object)
         }
@@ -139,10 +152,10 @@ public final class RaceDetector: AnalysisPlugin {
         }
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
         }
         if shared >= 0 {
-            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index))
+            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)))
             return
         }
         let last = self.variables[object].lastRead
@@ -150,7 +163,7 @@ public final class RaceDetector: AnalysisPlugin {
             // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
             let vector = [
                 last.thread: self.readAccess(object),
-                thread: TimedAccess(epoch: now, access: Access(event: event, index: index)),
+                thread: TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))),
             ]
             // From now on the variable has a read vector and no last read (one word holds either).
             if let slot = self.freeReadVectors.popLast() {
@@ -164,6 +177,7 @@ public final class RaceDetector: AnalysisPlugin {
             self.variables[object].lastRead = now
             self.sites[object].readIndex = index
             self.sites[object].readLocation = event.location?.rawValue ?? AccessSites.noLocation
+            self.sites[object].readLockset = self.locksets.lockset(of: thread)
         }
     }
 
@@ -174,13 +188,13 @@ public final class RaceDetector: AnalysisPlugin {
         let write = self.variables[object].lastWrite
         if write != now {
             if !write.isNone, !hb.happensBefore(write, thread) {
-                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
             }
             let shared = self.variables[object].sharedReads
             if shared >= 0 {
                 for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
                 where !hb.happensBefore(read.epoch, thread) {
-                    self.race(previous: read, current: Access(event: event, index: index), context: context, variable: object)
+                    self.race(previous: read, current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
                 }
                 self.readVectors[Int(shared)] = [:]
                 self.freeReadVectors.append(shared)
@@ -188,7 +202,7 @@ public final class RaceDetector: AnalysisPlugin {
             } else {
                 let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index), context: context, variable: object)
+                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
                 }
             }
             self.variables[object].lastRead = .none
@@ -197,47 +211,77 @@ public final class RaceDetector: AnalysisPlugin {
         self.variables[object].lastWrite = now
         self.sites[object].writeIndex = index
         self.sites[object].writeLocation = event.location?.rawValue ?? AccessSites.noLocation
+        self.sites[object].writeLockset = self.locksets.lockset(of: thread)
     }
 
     /// The variable's last write as a race names it.
     private func writeAccess(_ object: Int) -> TimedAccess {
-        AccessSites.access(.write, at: self.variables[object].lastWrite, index: self.sites[object].writeIndex, location: self.sites[object].writeLocation, object: object)
+        AccessSites.access(
+            .write, at: self.variables[object].lastWrite, index: self.sites[object].writeIndex, location: self.sites[object].writeLocation,
+            lockset: self.sites[object].writeLockset, object: object
+        )
     }
 
     /// The variable's last read (while its reads are ordered) as a race names it.
     private func readAccess(_ object: Int) -> TimedAccess {
-        AccessSites.access(.read, at: self.variables[object].lastRead, index: self.sites[object].readIndex, location: self.sites[object].readLocation, object: object)
+        AccessSites.access(
+            .read, at: self.variables[object].lastRead, index: self.sites[object].readIndex, location: self.sites[object].readLocation,
+            lockset: self.sites[object].readLockset, object: object
+        )
     }
 
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
         self.racingPairs += 1
-        let pair = LocationPair(
-            variable: object,
-            first: min(previous.access.event.location?.rawValue ?? .max, current.event.location?.rawValue ?? .max),
-            second: max(previous.access.event.location?.rawValue ?? .max, current.event.location?.rawValue ?? .max)
+        let variable = current.event.object
+        let symbols = context.symbols
+        let places = RaceGroups.Places(
+            self.groups.site(of: previous.access.event.location, symbols: symbols),
+            self.groups.site(of: current.event.location, symbols: symbols),
+            variable: variable
         )
-        self.locationPairs.insert(pair)
-        guard self.reported.insert(object).inserted else { return }
-
-        let name = context.objectName(current.event.object)
-        let currentEvent = context.describe(current.event, role: Self.noun(current.event), index: current.index)
-        let previousEvent = context.describe(
-            previous.access.event,
-            role: "Previous " + Self.noun(previous.access.event).lowercased(),
-            index: previous.access.index
-        )
-        let what = "\(Self.noun(current.event).lowercased()) by \(currentEvent.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(previousEvent.thread)"
-        self.findings.append(
-            Finding(
+        self.groups.add(places, variable: variable, locations: (previous.access.event.location, current.event.location)) {
+            // Only when the group may show another stack: no description per racing pair otherwise.
+            [
+                context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index),
+                context.describe(previous.access.event, role: FindingText("Previous " + Self.noun(previous.access.event).lowercased()), index: previous.access.index),
+            ]
+        } finding: {
+            let currentEvent = context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index)
+            let previousEvent = context.describe(
+                previous.access.event,
+                role: FindingText("Previous " + Self.noun(previous.access.event).lowercased()),
+                index: previous.access.index
+            )
+            let what: FindingText = "\(Self.noun(current.event).lowercased()) by \(thread: current.event.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(thread: previous.access.event.thread)"
+            return Finding(
                 kind: .dataRace,
                 title: "DATA RACE",
-                message: "data race on \(name): \(what)",
-                variable: current.event.object,
-                objects: [context.object(current.event.object)],
+                message: "data race on \(object: variable): \(what)",
+                variable: variable,
+                objects: [context.object(variable)],
                 events: [currentEvent, previousEvent],
-                fields: ["first": .event(previousEvent), "second": .event(currentEvent)]
+                details: [
+                    "Locks held: by \(thread: current.event.thread) at the \(Self.noun(current.event).lowercased()), \(self.heldText(current.lockset)); "
+                        + "by \(thread: previous.access.event.thread) at the \(Self.noun(previous.access.event).lowercased()), \(self.heldText(previous.access.lockset))."
+                ],
+                fields: [
+                    "first": .event(previousEvent), "second": .event(currentEvent),
+                    "firstHeld": .texts(self.heldLocks(previous.access.lockset)), "secondHeld": .texts(self.heldLocks(current.lockset)),
+                ]
             )
-        )
+        }
+    }
+
+    /// The locks of a lockset as JSON lists them ("m", "rw (read)"); empty when unknown.
+    private func heldLocks(_ lockset: Int32) -> [FindingText] {
+        (self.locksets.locks(of: lockset) ?? []).map { held in held.reading ? "\(object: held.lock) (read)" : "\(object: held.lock)" }
+    }
+
+    /// The locks of a lockset as a sentence says them: "m and rw (read)", "no lock", or that they are not known.
+    private func heldText(_ lockset: Int32) -> FindingText {
+        guard self.locksets.locks(of: lockset) != nil else { return "locks not known (too many distinct lock sets)" }
+        let held = self.heldLocks(lockset)
+        return held.isEmpty ? "no lock" : FindingText.joined(held, separator: ", ")
     }
 
     private static func noun(_ event: TraceEvent) -> String {
@@ -251,53 +295,64 @@ public final class RaceDetector: AnalysisPlugin {
     }
 
     public func finish(in context: AnalysisContext) -> [Finding] {
-        // How many distinct location pairs race on each reported variable (by object: two variables
-        // of one name are two variables), for people.
-        var pairsByVariable: [Int: Int] = [:]
-        for pair in self.locationPairs { pairsByVariable[pair.variable, default: 0] += 1 }
-        return self.findings.map { finding in
-            var finding = finding
-            let variable = finding.variableID.map { $0.index } ?? -1
-            let pairs = pairsByVariable[variable] ?? 1
-            finding.fields["locationPairs"] = .integer(pairs)
-            if pairs > 1 {
-                let name = finding.variableID.map { context.objectName($0) } ?? "it"
-                finding.details.append("\(pairs - 1) more pairs of source locations race on \(name).")
+        self.groups.groups.map { group in
+            var finding = group.finding
+            finding.fields["racingPairs"] = .integer(group.pairs)
+            finding.fields["variables"] = .texts(group.variables.map { "\(object: $0)" })
+            let count = group.variables.count
+            guard count > 1 else {
+                if group.pairs > 1 { finding.details.append("\(group.pairs) racing pairs of accesses at these places.") }
+                return finding
             }
+            finding.objects = group.variables.map { context.object($0) }
+            let shown = group.variables.prefix(Self.variablesNamed).map { "\(object: $0)" as FindingText }
+            let more = count > Self.variablesNamed ? ", and \(count - Self.variablesNamed) more" : ""
+            finding.message = "data race on \(count) variables at the same two places (\(FindingText.joined(shown.prefix(3), separator: ", "))\(count > 3 ? ", …" : "")): "
+                + Self.firstRace(finding)
+            finding.details.append(
+                "\(count) variables race at these two places, \(group.pairs) racing pairs in all: \(FindingText.joined(shown, separator: ", "))\(more)."
+            )
             return finding
         }
+    }
+
+    /// Variables a finding names in its text (all of them are in its objects and JSON).
+    static let variablesNamed = 20
+
+    /// What a grouped finding says of its first race: "write of v3 by T1 races with read by T0".
+    private static func firstRace(_ finding: Finding) -> FindingText {
+        guard finding.events.count == 2, let variable = finding.variableID else { return "" }
+        let current = finding.events[0].event
+        let previous = finding.events[1].event
+        return "first, a \(Self.noun(current).lowercased()) of \(object: variable) by \(thread: current.thread) races with a \(Self.noun(previous).lowercased()) by \(thread: previous.thread)"
     }
 
     /// The counts; for a trace cut short, of its analysed part (its consistent cut, where every race
     /// found is a race of the whole run too, but the run went on and may have raced more).
     public func summaryLines(in context: AnalysisContext) -> [String] {
         let part = context.reachesProgramEnd ? "" : " in the analysed part"
-        guard !self.findings.isEmpty else { return ["no data races" + part] }
-        let variables = self.findings.count
+        guard !self.groups.groups.isEmpty else { return ["no data races" + part] }
+        let variables = self.groups.racingVariables.count
+        let places = self.groups.groups.count
         return [
             "\(variables) racing variable\(variables == 1 ? "" : "s"), \(self.racingPairs) racing pair\(self.racingPairs == 1 ? "" : "s") "
-                + "at \(self.locationPairs.count) distinct pair\(self.locationPairs.count == 1 ? "" : "s") of source locations" + part
+                + "at \(places) distinct pair\(places == 1 ? "" : "s") of source locations" + part
         ]
     }
 }
 
-/// An access as the detector remembers it: the event and its position in the replay.
+/// An access as the detector remembers it: the event, its position in the replay, and the locks its
+/// thread held (a ``HeldLocksets`` number; 0 for none).
 struct Access {
     var event: TraceEvent
     var index: UInt64
+    var lockset: Int32 = 0
 }
 
 /// An access with the epoch it happened at.
 struct TimedAccess {
     var epoch: Epoch
     var access: Access
-}
-
-/// Two source locations that race on a variable (in either order).
-struct LocationPair: Hashable {
-    var variable: Int
-    var first: UInt32
-    var second: UInt32
 }
 
 extension FindingKind {

@@ -42,8 +42,9 @@ struct VariableState {
     }
 }
 
-/// Where and when a variable's remembered accesses (its ``VariableState``'s epochs) were: 24 bytes,
-/// written with each remembered access, read only to explain a race.
+/// Where and when a variable's remembered accesses (its ``VariableState``'s epochs) were, and the
+/// locks their threads held (``HeldLocksets`` numbers): 32 bytes, written with each remembered
+/// access, read only to explain a race.
 struct AccessSites {
     static let noLocation = UInt32.max
 
@@ -51,15 +52,17 @@ struct AccessSites {
     var readIndex: UInt64 = 0
     var writeLocation = Self.noLocation
     var readLocation = Self.noLocation
+    var writeLockset: Int32 = 0
+    var readLockset: Int32 = 0
 
     /// An access of `object` rebuilt for a finding.
-    static func access(_ operation: TraceOperation, at epoch: Epoch, index: UInt64, location: UInt32, object: Int) -> TimedAccess {
+    static func access(_ operation: TraceOperation, at epoch: Epoch, index: UInt64, location: UInt32, lockset: Int32, object: Int) -> TimedAccess {
         let event = TraceEvent(
             operation: operation,
             thread: epoch.thread,
             target: UInt32(object),
             location: location == Self.noLocation ? nil : StringID(location)
         )
-        return TimedAccess(epoch: epoch, access: Access(event: event, index: index))
+        return TimedAccess(epoch: epoch, access: Access(event: event, index: index, lockset: lockset))
     }
 }

@@ -15,6 +15,8 @@ enum BuiltinPlugins {
         /// Where the plugin comes from, for a clash of names: "built in", "compiled in" (a custom
         /// build's), or the path of the library it was loaded from.
         var origin: String
+        /// The options the plugin declares (``AnalysisPlugin/options``), as its first instance did.
+        var options: [PluginOption]
         var make: @Sendable () -> any AnalysisPlugin
     }
 
@@ -34,6 +36,10 @@ enum BuiltinPlugins {
     /// Adds the plugins that `factories` make after the shipped ones.
     static func add(_ factories: [@Sendable () -> any AnalysisPlugin]) {
         let entries = factories.map { Self.entry(origin: "compiled in", $0) }
+        for entry in entries {
+            // A bug of the custom build's own plugin, found at its first run.
+            if let problem = PluginOption.problem(in: entry.options) { preconditionFailure("plugin '\(entry.name)' \(problem)") }
+        }
         Self.extra.withLock { $0.append(contentsOf: entries) }
     }
 
@@ -41,6 +47,9 @@ enum BuiltinPlugins {
     /// `--plugin NAME` must select one plugin, and findings are told apart by their plugin's name.
     static func add(_ factories: [@Sendable () -> any AnalysisPlugin], loadedFrom path: String) throws(CommandFailure) {
         for entry in factories.map({ Self.entry(origin: path, $0) }) {
+            if let problem = PluginOption.problem(in: entry.options) {
+                throw CommandFailure("\(path) offers a plugin named '\(entry.name)' that \(problem)")
+            }
             if let existing = Self.all.first(where: { $0.name == entry.name }) {
                 throw CommandFailure(
                     "\(path) offers a plugin named '\(entry.name)', but synctrace already has one (\(existing.origin)): rename one of them"
@@ -52,7 +61,7 @@ enum BuiltinPlugins {
 
     private static func entry(origin: String, _ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
         let sample = make()
-        return Entry(name: sample.name, summary: sample.summary, origin: origin, make: make)
+        return Entry(name: sample.name, summary: sample.summary, origin: origin, options: sample.options, make: make)
     }
 
     /// Fresh plugins for `names` (all of them when empty), or the reason a name is unknown.

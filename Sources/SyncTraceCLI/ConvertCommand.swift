@@ -16,17 +16,27 @@ struct ConvertCommand: ParsableCommand {
             The input's form is read from its content (a binary trace starts with the LZ4 frame \
             magic number), whatever its extension; the output gets the other form unless --to says \
             otherwise. The output is written to a temporary file and renamed into place, so a failed \
-            conversion never leaves a half-written OUT. OUT may be `-` for text on stdout.
+            conversion never leaves a half-written OUT. OUT may be `-` for text on stdout, IN `-` for \
+            standard input (streamed; its form is told from its first bytes).
+
+            convert never overwrites its input: an OUT that is IN — the same path, a symbolic link to \
+            it or from it, a hard link to it (the same device and inode) — is refused with exit \
+            status 2 before anything is written, and IN stays as it was.
 
             A binary trace cut short converts up to its consistent cut, and a binary output of it is \
             cut short too (no end record), so that it never reads as a clean run; one that ended by a \
             signal keeps its signal. The text form has no end record: a warning on stderr says how the \
             input ended. The exit status is 0 either way.
 
+            Exit status: 0 converted; 2 bad usage (OUT would replace IN, a binary OUT on stdout) or no \
+            usable trace; 4 OUT could not be written (its directory missing or read-only, a \
+            directory, a full disk), with no OUT left behind.
+
             Examples:
               synctrace convert racy-counter.std racy-counter.synctrace
               synctrace convert app.synctrace app.trace
               synctrace convert app.synctrace - --to text | grep acq
+              ssh build-host cat app.trace | synctrace convert - app.synctrace
             """
     )
 
@@ -35,7 +45,7 @@ struct ConvertCommand: ParsableCommand {
         case binary, text
     }
 
-    @Argument(help: "The trace to read (binary or text).")
+    @Argument(help: "The trace to read (binary or text; `-` for standard input).")
     var input: String
 
     @Argument(help: "Where to write the converted trace (`-` for stdout, text only).")
@@ -45,70 +55,46 @@ struct ConvertCommand: ParsableCommand {
     var to: OutputForm?
 
     func run() throws {
-        let inputForm: TraceFile.Form
-        do {
-            inputForm = try TraceFile.form(ofFileAt: self.input)
-        } catch {
-            throw CommandFailure(error)
+        if self.output == "-" && self.to == .binary {
+            throw CommandFailure("refusing to write a binary trace to stdout; give a file name")
         }
-        let outputForm = self.to ?? (inputForm == .binary ? .text : .binary)
+        try OutputFile.refuseOverwriting(input: self.input, with: self.output, role: "the converted trace")
+        // The form is the source's: reading standard input's first bytes twice is not possible.
+        let source = try TraceOpening.open(self.input, ordered: true)
+        let outputForm = self.to ?? (source.form == .binary ? .text : .binary)
         if self.output == "-" && outputForm == .binary {
             throw CommandFailure("refusing to write a binary trace to stdout; give a file name")
         }
-        let source = try TraceOpening.open(self.input, ordered: true)
         switch outputForm {
         case .binary: try self.writeBinary(from: source)
         case .text: try self.writeText(from: source)
         }
-        TraceOpening.warnAboutEnding(source, path: self.input, used: "converted")
+        TraceOpening.warnAboutEnding(source, path: TraceOpening.name(self.input), used: "converted")
     }
 
     private func writeBinary(from source: any TraceEventSource) throws(CommandFailure) {
-        let temporary = try OutputFile.temporaryPath(for: self.output)
+        let destination = try OutputFile.destination(self.output)
+        // A device or FIFO is written in place; a file is replaced whole.
+        let file = destination.isReplacedWhole ? try OutputFile.temporaryPath(for: destination) : destination.target
         let writer: TraceWriter
         do {
-            writer = try TraceWriter(path: temporary, header: source.header)
+            writer = try TraceWriter(path: file, header: source.header)
         } catch {
-            unlink(temporary)
-            throw CommandFailure(error)
+            if destination.isReplacedWhole { unlink(file) }
+            throw .cannotWrite(self.output, error.reason)
         }
         do {
             try TraceConversion.copy(source, to: writer)
         } catch {
-            unlink(temporary)
-            throw CommandFailure(error)
+            if destination.isReplacedWhole { unlink(file) }
+            throw CommandFailure(conversion: error)
         }
-        try OutputFile.moveIntoPlace(temporary, self.output)
+        if destination.isReplacedWhole { try OutputFile.moveIntoPlace(file, destination) }
     }
 
     private func writeText(from source: any TraceEventSource) throws(CommandFailure) {
-        if self.output == "-" {
-            do {
-                try TraceConversion.printText(source) { text in StandardStream.output.write(text) }
-            } catch {
-                throw CommandFailure(error)
-            }
-            return
-        }
-        let temporary = try OutputFile.temporaryPath(for: self.output)
-        guard let file = fopen(temporary, "w") else {
-            throw CommandFailure(TraceIOError.system(path: temporary, "cannot create"))
-        }
-        do {
-            try TraceConversion.printText(source) { (text) throws(TraceIOError) in
-                var text = text
-                let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
-                guard written == text.utf8.count else { throw .system(path: temporary, "cannot write") }
-            }
-        } catch {
-            fclose(file)
-            unlink(temporary)
-            throw CommandFailure(error)
-        }
-        guard fclose(file) == 0 else {
-            unlink(temporary)
-            throw CommandFailure(TraceIOError.system(path: temporary, "cannot write"))
-        }
-        try OutputFile.moveIntoPlace(temporary, self.output)
+        let output = try TextOutput(self.output)
+        try output.printText(of: source)
+        try output.finish()
     }
 }

@@ -22,7 +22,9 @@ struct GenerateCommand: ParsableCommand {
             numbers interleave across threads as contention makes them, and each worker's events are \
             written in batches of about 4096 when its buffer fills, out of step with the other \
             threads, as the recorder writes them. The trace is written streaming (memory stays small \
-            whatever --events is); the same arguments always give the same file.
+            whatever --events is); the same arguments always give the same file. It is written to a \
+            temporary file and renamed, so OUT is whole or absent; an OUT that cannot be written \
+            exits with status 4.
 
             Examples:
               synctrace generate replay-10m.synctrace --events 10000000
@@ -66,15 +68,16 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let generator = SyntheticTraceGenerator(configuration: self.generatorConfiguration)
-        let temporary = try OutputFile.temporaryPath(for: self.output)
+        let destination = try OutputFile.destination(self.output)
+        let file = destination.isReplacedWhole ? try OutputFile.temporaryPath(for: destination) : destination.target
         let summary: SyntheticTraceGenerator.Summary
-        do {
-            summary = try generator.write(toPath: temporary)
+        do throws(TraceIOError) {
+            summary = try generator.write(toPath: file)
         } catch {
-            unlink(temporary)
-            throw CommandFailure(error)
+            if destination.isReplacedWhole { unlink(file) }
+            throw CommandFailure.cannotWrite(self.output, error.reason)
         }
-        try OutputFile.moveIntoPlace(temporary, self.output)
+        if destination.isReplacedWhole { try OutputFile.moveIntoPlace(file, destination) }
         StandardStream.output.write(
             "wrote \(self.output): \(summary.events) events in \(summary.batches) batches, "
                 + "\(summary.accesses) accesses of which \(summary.racyAccesses) without their lock\n"

@@ -14,11 +14,17 @@ struct StatsCommand: ParsableCommand {
             (no end record: it reports how many events its complete frames held). The exit status is \
             0 whatever the ending (stats is no verdict; `synctrace analyze` exits 3 for a trace cut \
             short); JSON has `complete` (a clean ending only), `ending` ("complete", "signal" or \
-            "cut short"), `signal` (its number, or null) and `ended` (the text line's wording).
+            "cut short"), `signal` (its number, or null) and `ended` (the text line's wording). TRACE \
+            `-` reads standard input, streamed (its bytes on disk are then the bytes read).
+
+            \(OutputOptions.discussion)
+
+            Exit status: 0 summarized; 2 bad usage or no usable trace; 4 the output could not be written.
 
             Examples:
               synctrace stats app.synctrace
-              synctrace stats app.synctrace --format json
+              synctrace stats app.synctrace --format json --output stats.json
+              cat app.synctrace | synctrace stats -
             """
     )
 
@@ -27,13 +33,17 @@ struct StatsCommand: ParsableCommand {
         case text, json
     }
 
-    @Argument(help: "The trace to summarize (binary or text).")
+    @Argument(help: "The trace to summarize (binary or text; `-` for standard input).")
     var trace: String
 
     @Option(help: "Output format: text for people, json for tools.")
     var format: Format = .text
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
+        let output = try self.output.open(refusingToOverwrite: self.trace)
+        let name = TraceOpening.name(self.trace)
         let source = try TraceOpening.open(self.trace)
         let form = source.form
         let statistics: TraceStatistics
@@ -43,10 +53,11 @@ struct StatsCommand: ParsableCommand {
             throw CommandFailure(error)
         }
         switch self.format {
-        case .text: StandardStream.output.write(Self.text(statistics, path: self.trace, form: form))
-        case .json: StandardStream.output.write(try Self.json(statistics, path: self.trace, form: form) + "\n")
+        case .text: try output.write(Self.text(statistics, path: name, form: form))
+        case .json: try output.write(try Self.json(statistics, path: name, form: form) + "\n")
         }
-        TraceOpening.warnAboutEnding(source, path: self.trace)
+        try output.finish()
+        TraceOpening.warnAboutEnding(source, path: name)
     }
 
     static func ending(_ statistics: TraceStatistics) -> String {

@@ -17,9 +17,10 @@ public import SyncTraceReplay
 /// name they declare.
 public enum SyncTraceCLI {
     /// Runs the tool with `arguments` (without the program name) and exits with its status: 0
-    /// success (for `analyze`: no findings in a whole trace), 1 findings, 2 bad usage or an unusable
-    /// input (unreadable, malformed, or holding no trace), 3 `analyze` of a trace cut short whose
-    /// analysed part has no findings.
+    /// success (for `analyze`: no findings in a whole trace), 1 findings (or the status
+    /// `analyze --exit-code` chose), 2 bad usage or an unusable input (unreadable, malformed, or
+    /// holding no trace), 3 `analyze` of a trace cut short whose analysed part has no findings, 4 an
+    /// output that could not be written.
     ///
     /// - Parameter extraPlugins: factories of plugins to offer besides the shipped ones; each is
     ///   called once up front (for its name and summary) and once per analysis that runs it.

@@ -3,12 +3,18 @@ import SyncTraceReplay
 
 /// Opening inputs and reporting how they ended, shared by the verbs.
 enum TraceOpening {
-    /// Opens a trace of either form, or fails with the reason. With `ordered`, a binary trace's
-    /// per-thread batches come out merged in happens-before order (a text trace is in order already).
+    /// What messages and reports call the trace argument `path`: `-` is "(standard input)".
+    static func name(_ path: String) -> String {
+        path == "-" ? TraceFile.standardInputName : path
+    }
+
+    /// Opens a trace of either form, or fails with the reason; `-` is standard input, streamed like a
+    /// file (``TraceFile/open(fileDescriptor:name:)``). With `ordered`, a binary trace's per-thread
+    /// batches come out merged in happens-before order (a text trace is in order already).
     static func open(_ path: String, ordered: Bool = false) throws(CommandFailure) -> any TraceEventSource {
         let source: any TraceEventSource
         do {
-            source = try TraceFile.open(path: path)
+            source = path == "-" ? try TraceFile.open(fileDescriptor: 0) : try TraceFile.open(path: path)
         } catch {
             throw CommandFailure(error)
         }

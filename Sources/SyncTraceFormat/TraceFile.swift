@@ -43,7 +43,7 @@ public enum TraceFile {
         }
     }
 
-    private static func form(ofPrefix bytes: [UInt8]) -> Form {
+    static func form(ofPrefix bytes: [UInt8]) -> Form {
         // A file of one to three bytes that start the frame magic is a binary trace cut inside its
         // first frame (its reader says so), not text.
         let cutMagic = !bytes.isEmpty && bytes.count < 4 && bytes.elementsEqual(BinaryLayout.lz4FrameMagic.prefix(bytes.count))
@@ -53,18 +53,22 @@ public enum TraceFile {
     /// The file's first four bytes, or all of them if it is shorter.
     private static func prefix(ofFileAt path: String) throws(TraceFormatError) -> [UInt8] {
         do throws(TraceIOError) {
-            let input = try FileByteInput(path: path)
-            let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
-            defer { prefix.deallocate() }
-            var count = 0
-            while count < 4 {
-                let read = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: prefix[count...]))
-                if read == 0 { break }
-                count += read
-            }
-            return Array(prefix[..<count])
+            return try Self.prefix(of: try FileByteInput(path: path))
         } catch {
             throw TraceFormatError(file: path, position: .input, reason: error.reason)
         }
+    }
+
+    /// The first four bytes `input` gives, or all of them if it ends sooner: what tells the form.
+    static func prefix(of input: any TraceByteInput) throws(TraceIOError) -> [UInt8] {
+        let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+        defer { prefix.deallocate() }
+        var count = 0
+        while count < 4 {
+            let read = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: prefix[count...]))
+            if read == 0 { break }
+            count += read
+        }
+        return Array(prefix[..<count])
     }
 }

@@ -42,6 +42,8 @@ public final class AnalysisContext {
     /// lock, an update not written yet) says nothing about how the program ended. Settled before
     /// ``AnalysisPlugin/finish(in:)``; `false` while events are handed over.
     public var reachesProgramEnd: Bool { self.ending != .open && self.ending.holdsEveryEvent }
+    /// Each plugin's option values given to this replay, by plugin name (``optionValues(for:)``).
+    var pluginOptions: [String: PluginOptionValues] = [:]
 
     init(engine: HappensBeforeEngine, symbols: TraceSymbols) {
         self.happensBefore = HappensBefore(engine.order)
@@ -59,59 +61,14 @@ public final class AnalysisContext {
     public func location(_ location: StringID?) -> String? { self.symbols.location(location) }
 
     /// Where and by whom a thread was created, if the trace knows: "main.swift:9 by main".
-    public func threadCreation(_ thread: ThreadID) -> String? {
-        let declaration = self.symbols.thread(thread)
-        let creator = declaration.parent.map { self.symbols.thread($0).name }
-        switch (self.symbols.location(declaration.location), creator) {
-        case (let location?, let creator?): return "\(location) by \(creator)"
-        case (let location?, nil): return location
-        case (nil, let creator?): return "by \(creator)"
-        case (nil, nil): return nil
-        }
-    }
+    public func threadCreation(_ thread: ThreadID) -> String? { self.symbols.threadCreation(thread) }
 
-    /// An object as a finding names it.
-    public func object(_ object: ObjectID) -> FindingObject {
-        let declaration = self.symbols.object(object)
-        return FindingObject(
-            id: object,
-            name: declaration.name,
-            kind: declaration.kind,
-            location: self.symbols.location(declaration.location)
-        )
-    }
+    /// An object as a finding names it: by identity, for the renderers to name.
+    public func object(_ object: ObjectID) -> FindingObject { FindingObject(id: object) }
 
     /// An event as a finding shows it; `index` is the event's ``eventIndex`` when it was handled.
-    public func describe(_ event: TraceEvent, role: String, index: UInt64) -> FindingEvent {
-        let object: String?
-        var objectID: ObjectID?
-        var otherThreadID: ThreadID?
-        switch event.operation.target {
-        case .none: object = nil
-        case .thread:
-            object = self.threadName(event.otherThread)
-            otherThreadID = event.otherThread
-        case .object:
-            object = self.objectName(event.object)
-            objectID = event.object
-        }
-        var described = FindingEvent(
-            role: role,
-            thread: self.threadName(event.thread),
-            threadCreation: self.threadCreation(event.thread),
-            operation: event.operation,
-            object: object,
-            location: self.location(event.location),
-            index: index,
-            threadID: event.thread,
-            objectID: objectID,
-            otherThreadID: otherThreadID
-        )
-        let thread = self.symbols.thread(event.thread)
-        described.stackLocation = event.location
-        described.creationLocation = thread.location
-        described.threadCreator = thread.parent.map { self.symbols.thread($0).name }
-        described.refreshStacks(from: self.symbols)
-        return described
+    /// The renderers name its thread, object and location (``FindingEvent``).
+    public func describe(_ event: TraceEvent, role: FindingText, index: UInt64) -> FindingEvent {
+        FindingEvent(role: role, event: event, index: index)
     }
 }

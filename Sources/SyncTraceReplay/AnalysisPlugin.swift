@@ -63,7 +63,7 @@ public import SyncTraceFormat
 ///             Finding(
 ///                 kind: .sharedLock,
 ///                 title: "SHARED LOCK",
-///                 message: "\(context.objectName(lock)) is taken by \(threads.count) threads",
+///                 message: "\(object: lock) is taken by \(threads.count) threads",
 ///                 objects: [context.object(lock)]
 ///             )
 ///         }
@@ -75,8 +75,8 @@ public import SyncTraceFormat
 /// }
 /// ```
 ///
-/// The replay stamps each finding with the plugin's ``name`` (and the name of its variable, given by
-/// `ObjectID`): a plugin never repeats them.
+/// The replay stamps each finding with the plugin's ``name``: a plugin never repeats it. A finding
+/// names threads and objects by identity (``FindingText``), and the renderers name them.
 ///
 /// Plugins run on one thread, one replay at a time: no locking is needed inside. A plugin instance
 /// serves one replay; make a new one for the next.
@@ -95,6 +95,11 @@ public protocol AnalysisPlugin: AnyObject {
     /// What the plugin needs computed besides happens-before (``AnalysisRequirements``): read once,
     /// before the first event. The default needs nothing more.
     var requirements: AnalysisRequirements { get }
+
+    /// The options the plugin takes (``PluginOption``): what `synctrace plugins` lists and
+    /// `synctrace analyze --option NAME.KEY=VALUE` sets, each with its type, default and help. Read
+    /// their values for a replay with ``AnalysisContext/optionValues(for:)``. The default declares none.
+    var options: [PluginOption] { get }
 
     /// Called for each event of a subscribed operation, in happens-before order.
     func handle(_ event: TraceEvent, in context: AnalysisContext)
@@ -119,6 +124,9 @@ public protocol AnalysisPlugin: AnyObject {
 extension AnalysisPlugin {
     /// Nothing beyond happens-before.
     public var requirements: AnalysisRequirements { [] }
+
+    /// No options.
+    public var options: [PluginOption] { [] }
 
     /// No summary lines.
     public func summaryLines(in context: AnalysisContext) -> [String] { [] }

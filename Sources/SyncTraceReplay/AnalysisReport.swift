@@ -50,4 +50,65 @@ public struct AnalysisReport: Sendable {
     /// had no symbols for them and the binary they lie in is gone or was rebuilt. Empty when every
     /// frame has symbols (or the trace has no stacks).
     public var stackNotes: [String] = []
+    /// The trace's names: what the renderers turn the findings' identities into.
+    public var symbols: TraceSymbols
+    /// Findings taken out after the replay (suppressed, in a baseline), which the summary counts.
+    public var omitted = Omitted()
+
+    /// Creates a report; `stackNotes` says why frames stay raw (``stackNotes``).
+    public init(
+        trace: TraceSummary,
+        plugins: [String],
+        findings: [Finding],
+        summaries: [String: [String]],
+        symbols: TraceSymbols,
+        stackNotes: [String] = []
+    ) {
+        self.trace = trace
+        self.plugins = plugins
+        self.findings = findings
+        self.summaries = summaries
+        self.symbols = symbols
+        self.stackNotes = stackNotes
+    }
+
+    /// `text` with the threads, objects and locations it names given their names in this trace.
+    public func text(_ text: FindingText) -> String { text.resolved(in: self.symbols) }
+
+    /// The strings a plugin field shows (JSON's value): a `.strings` field's as they are, a `.texts`
+    /// field's with their names; empty for any other field, or none.
+    public func strings(_ value: FindingValue?) -> [String] {
+        switch value {
+        case .strings(let strings)?: return strings
+        case .texts(let texts)?: return texts.map(self.text)
+        default: return []
+        }
+    }
+
+    /// The name of the thread that did `event`.
+    public func threadName(of event: FindingEvent) -> String { self.symbols.thread(event.threadID).name }
+
+    /// The name of what `event` operates on: its object, or the thread a `fork` or `join` names.
+    public func targetName(of event: FindingEvent) -> String? { TextReportRenderer.target(of: event, symbols: self.symbols) }
+
+    /// The text of `event`'s source location, if it recorded one.
+    public func location(of event: FindingEvent) -> String? { self.symbols.location(event.location) }
+
+    /// The names of the objects `finding` names (a race's variables, a deadlock's locks), in order.
+    public func objectNames(of finding: Finding) -> [String] { finding.objects.map { self.symbols.object($0.id).name } }
+
+    /// The name of the variable `finding` is about, if it is about one (JSON's `"variable"`).
+    public func variable(of finding: Finding) -> String? {
+        finding.variableID.map { self.symbols.object($0).name }
+    }
+
+    /// The caller's stack at `event`, innermost first, when the trace recorded one (empty otherwise):
+    /// JSON's `"stack"`.
+    public func stack(of event: FindingEvent) -> [StackFrame] { self.symbols.stack(event.location) }
+
+    /// The stack that created `event`'s thread, innermost first, when the trace recorded one:
+    /// JSON's `"threadCreationStack"`.
+    public func creationStack(of event: FindingEvent) -> [StackFrame] {
+        self.symbols.stack(self.symbols.thread(event.threadID).location)
+    }
 }

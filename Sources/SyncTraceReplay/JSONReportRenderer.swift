@@ -10,8 +10,13 @@ import SyncTraceFormat
 ///  "plugins": ["race", …],
 ///  "findings": [{"plugin": "race", "kind": "data race", "variable": "x", "message": …,
 ///                "first": {event}, "second": {event}, "objects": [{object}], "events": [{event}], …}],
-///  "summary": {"race": ["…"]}}
+///  "summary": {"race": ["…"]},
+///  "omitted": {"suppressed": [{"rule": "race:Cache.swift", "line": 3, "count": 2}], "inBaseline": 0, "notShown": 0}}
 /// ```
+///
+/// Every finding has a `"fingerprint"` (``FindingFingerprint``, 16 hex digits), the same for the
+/// same bug in another run: what `--baseline` compares. `"omitted"` counts what the report leaves
+/// out: findings suppressed (per rule), in the baseline, or past `--max-findings`.
 ///
 /// `complete` is true only for a trace that ended cleanly. `ending` is "complete", "signal" (the
 /// recorded process died of signal `signal` and its handler wrote every event: the trace is analysed
@@ -28,8 +33,9 @@ import SyncTraceFormat
 /// a variable has `"variable"` (its name) and `"variableId"`. Every finding has `"plugin"`; plugins
 /// add their own fields. Keys are sorted, so output is stable.
 public enum JSONReportRenderer {
-    /// The report as pretty-printed JSON.
-    public static func render(_ report: AnalysisReport) -> String {
+    /// The report as pretty-printed JSON; at most `maxFindings` findings (nil: all), the rest counted
+    /// in `"omitted"`.
+    public static func render(_ report: AnalysisReport, maxFindings: Int? = nil) -> String {
         let trace = report.trace
         let traceValue: JSON = .object([
             "path": .string(trace.path),
@@ -49,7 +55,14 @@ public enum JSONReportRenderer {
         let root: JSON = .object([
             "trace": traceValue,
             "plugins": .array(report.plugins.map(JSON.string)),
-            "findings": .array(report.findings.map(Self.json)),
+            "findings": .array(report.findings.prefix(maxFindings ?? Int.max).map { Self.json($0, symbols: report.symbols) }),
+            "omitted": .object([
+                "suppressed": .array(report.omitted.suppressed.map { suppressed in
+                    .object(["rule": .string(suppressed.rule.description), "line": .number(suppressed.rule.line), "count": .number(suppressed.count)])
+                }),
+                "inBaseline": .number(report.omitted.inBaseline),
+                "notShown": .number(max(0, report.findings.count - (maxFindings ?? Int.max))),
+            ]),
             "summary": .object(report.summaries.mapValues { .array($0.map(JSON.string)) }),
         ])
         var output = ""
@@ -57,45 +70,52 @@ public enum JSONReportRenderer {
         return output + "\n"
     }
 
-    static func json(_ finding: Finding) -> JSON {
+    static func json(_ finding: Finding, symbols: TraceSymbols) -> JSON {
         var fields: [String: JSON] = [
             "plugin": .string(finding.plugin),
             "kind": .string(finding.kind.rawValue),
-            "message": .string(finding.message),
-            "objects": .array(finding.objects.map(Self.json)),
-            "events": .array(finding.events.map(Self.json)),
+            "fingerprint": .string(FindingFingerprint(finding, symbols: symbols).description),
+            "message": .string(finding.message.resolved(in: symbols)),
+            "objects": .array(finding.objects.map { Self.json($0, symbols: symbols) }),
+            "events": .array(finding.events.map { Self.json($0, symbols: symbols) }),
         ]
-        if let variable = finding.variable { fields["variable"] = .string(variable) }
-        if let variable = finding.variableID { fields["variableId"] = .number(Int(variable.rawValue)) }
-        if !finding.details.isEmpty { fields["details"] = .array(finding.details.map(JSON.string)) }
+        if let variable = finding.variableID {
+            fields["variable"] = .string(symbols.object(variable).name)
+            fields["variableId"] = .number(Int(variable.rawValue))
+        }
+        if !finding.details.isEmpty { fields["details"] = .array(finding.details.map { .string($0.resolved(in: symbols)) }) }
         for (key, value) in finding.fields {
             switch value {
             case .string(let string): fields[key] = .string(string)
             case .integer(let number): fields[key] = .number(number)
             case .boolean(let bool): fields[key] = .bool(bool)
             case .strings(let strings): fields[key] = .array(strings.map(JSON.string))
-            case .event(let event): fields[key] = Self.json(event)
+            case .event(let event): fields[key] = Self.json(event, symbols: symbols)
+            case .text(let text): fields[key] = .string(text.resolved(in: symbols))
+            case .texts(let texts): fields[key] = .array(texts.map { .string($0.resolved(in: symbols)) })
             }
         }
         return .object(fields)
     }
 
-    static func json(_ event: FindingEvent) -> JSON {
+    static func json(_ event: FindingEvent, symbols: TraceSymbols) -> JSON {
         var fields: [String: JSON] = [
-            "role": .string(event.role),
-            "thread": .string(event.thread),
-            "threadCreation": event.threadCreation.map(JSON.string) ?? .null,
+            "role": .string(event.role.resolved(in: symbols)),
+            "thread": .string(symbols.thread(event.threadID).name),
+            "threadCreation": symbols.threadCreation(event.threadID).map(JSON.string) ?? .null,
             "operation": .string(event.operation.textName),
-            "object": event.object.map(JSON.string) ?? .null,
-            "location": event.location.map(JSON.string) ?? .null,
+            "object": TextReportRenderer.target(of: event, symbols: symbols).map(JSON.string) ?? .null,
+            "location": symbols.location(event.location).map(JSON.string) ?? .null,
             "index": .number(Int(event.index)),
-            "threadId": event.threadID.map { .number(Int($0.rawValue)) } ?? .null,
+            "threadId": .number(Int(event.threadID.rawValue)),
             "objectId": event.objectID.map { .number(Int($0.rawValue)) } ?? .null,
             "otherThreadId": event.otherThreadID.map { .number(Int($0.rawValue)) } ?? .null,
         ]
         // Only when recorded: a trace without stacks gives the document it gave before them.
-        if !event.stack.isEmpty { fields["stack"] = .array(event.stack.map(Self.json)) }
-        if !event.threadCreationStack.isEmpty { fields["threadCreationStack"] = .array(event.threadCreationStack.map(Self.json)) }
+        let stack = symbols.stack(event.location)
+        if !stack.isEmpty { fields["stack"] = .array(stack.map(Self.json)) }
+        let creationStack = symbols.stack(symbols.thread(event.threadID).location)
+        if !creationStack.isEmpty { fields["threadCreationStack"] = .array(creationStack.map(Self.json)) }
         return .object(fields)
     }
 
@@ -110,12 +130,13 @@ public enum JSONReportRenderer {
         ])
     }
 
-    static func json(_ object: FindingObject) -> JSON {
-        .object([
-            "id": object.id.map { .number(Int($0.rawValue)) } ?? .null,
-            "name": .string(object.name),
-            "kind": .string(object.kind.description),
-            "location": object.location.map(JSON.string) ?? .null,
+    static func json(_ object: FindingObject, symbols: TraceSymbols) -> JSON {
+        let declaration = symbols.object(object.id)
+        return .object([
+            "id": .number(Int(object.id.rawValue)),
+            "name": .string(declaration.name),
+            "kind": .string(declaration.kind.description),
+            "location": symbols.location(declaration.location).map(JSON.string) ?? .null,
         ])
     }
 }

@@ -55,8 +55,14 @@ public enum SyncTracePluginAPI {
     /// are read by ``ClockSlot``, ``AnalysisPlugin/requirements`` joined the protocol, operations and
     /// object kinds are structs, findings carry ids (and a ``FindingEvent``'s operation and a
     /// ``FindingObject``'s kind are those types, not strings), and a library exports
-    /// `synctrace_plugin_api_digest`.
-    @_alwaysEmitIntoClient public static var version: Int32 { 3 }
+    /// `synctrace_plugin_api_digest`. Version 4: findings name threads and objects only by identity —
+    /// a ``Finding``'s message and details and a ``FindingEvent``'s role are ``FindingText``s, a
+    /// ``FindingEvent`` is the traced event itself and a ``FindingObject`` its id, the renderers name
+    /// them from ``AnalysisReport/symbols`` — and the initializer taking names is gone. Version 5:
+    /// ``AnalysisPlugin/options`` joined the protocol (a plugin declares its options,
+    /// ``PluginOption``) and a plugin reads their values with ``AnalysisContext/optionValues(for:)``;
+    /// a plugin that takes no options compiles unchanged.
+    @_alwaysEmitIntoClient public static var version: Int32 { 5 }
 
     /// The ``version`` of the SyncTraceReplay that runs: a call into it, never inlined, for the tool
     /// to check libraries against. (``version`` itself is compiled into its caller, and an incremental

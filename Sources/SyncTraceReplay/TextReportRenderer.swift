@@ -1,26 +1,28 @@
-import SyncTraceFormat
+public import SyncTraceFormat
 
 /// Renders a report for people: one block per finding, modelled on Go's `WARNING: DATA RACE`, then
 /// a summary.
 public enum TextReportRenderer {
     /// The whole report. Its summary says how the trace ended and, for a trace cut short, how many
     /// of the events read were analysed ("cut short: 3,912,004 events analysed, 88,000 after the first
-    /// gap not analysed"), and that its findings are of the analysed part.
-    public static func render(_ report: AnalysisReport) -> String {
+    /// gap not analysed"), and that its findings are of the analysed part; and what was left out:
+    /// suppressed findings, findings in a baseline, and those past `maxFindings` (nil: all are shown).
+    public static func render(_ report: AnalysisReport, maxFindings: Int? = nil) -> String {
         var text = ""
         // Variables of one name that are different objects (two wallets' `balance`, three unnamed
         // variables made on one line): their blocks say which object each is.
+        let symbols = report.symbols
         var objectsByName: [String: Set<ObjectID>] = [:]
         for finding in report.findings {
-            if let name = finding.variable, let id = finding.variableID { objectsByName[name, default: []].insert(id) }
+            if let id = finding.variableID { objectsByName[symbols.object(id).name, default: []].insert(id) }
         }
-        for finding in report.findings {
+        for finding in report.findings.prefix(maxFindings ?? Int.max) {
             var note: String?
-            if let name = finding.variable, let id = finding.variableID, let count = objectsByName[name]?.count, count > 1 {
-                let declared = finding.objects.first { $0.id == id }?.location.map { ", declared at \($0)" } ?? ""
+            if let id = finding.variableID, case let name = symbols.object(id).name, let count = objectsByName[name]?.count, count > 1 {
+                let declared = symbols.location(symbols.object(id).location).map { ", declared at \($0)" } ?? ""
                 note = "This \(name) is object #\(id.rawValue)\(declared): the report names \(count) different variables \(name)."
             }
-            Self.render(finding, note: note, into: &text)
+            Self.render(finding, symbols: symbols, note: note, into: &text)
         }
         let trace = report.trace
         let shape = "\(Self.counted(trace.threads, "thread")), \(Self.counted(trace.objects, "object"))"
@@ -49,6 +51,7 @@ public enum TextReportRenderer {
         for plugin in report.plugins {
             for line in report.summaries[plugin] ?? [] { text += "\(plugin): \(line)\n" }
         }
+        for line in report.omissionLines(shown: maxFindings) { text += "SyncTrace: \(line)\n" }
         let count = report.findings.count
         let part = trace.reachesProgramEnd ? "" : " in the analysed part (the trace was cut short)"
         text += count == 0 ? "No findings\(part).\n" : "Found \(Self.counted(count, "finding"))\(part).\n"
@@ -84,10 +87,11 @@ public enum TextReportRenderer {
         }
     }
 
-    /// One finding's block.
-    public static func render(_ finding: Finding) -> String {
+    /// One finding's block, its threads, objects and locations named from `symbols` (the report's
+    /// ``AnalysisReport/symbols``).
+    public static func render(_ finding: Finding, symbols: TraceSymbols) -> String {
         var text = ""
-        Self.render(finding, note: nil, into: &text)
+        Self.render(finding, symbols: symbols, note: nil, into: &text)
         return text
     }
 
@@ -95,7 +99,7 @@ public enum TextReportRenderer {
     /// piece (a report of ten thousand findings is two hundred thousand lines, and an interpolated
     /// line is a string of its own first), the blank line before the closing rule left out.
     /// `note`, if any, is a last line that the report adds (which object a variable of a shared name is).
-    static func render(_ finding: Finding, note: String?, into text: inout String) {
+    static func render(_ finding: Finding, symbols: TraceSymbols, note: String?, into text: inout String) {
         var blankPending = false
         /// Starts a line that is not blank: the blank line before it, if one is pending, first.
         func begin() {
@@ -117,63 +121,77 @@ public enum TextReportRenderer {
         text += "WARNING: "
         text += finding.title
         text += "\n"
-        if finding.events.isEmpty { line(finding.message) }
+        // The message always: with events it is the one line that says what they add up to.
+        line(finding.message.resolved(in: symbols))
+        if !finding.events.isEmpty { line("") }
         for event in finding.events {
             begin()
-            text += event.role
+            text += event.role.resolved(in: symbols)
+            let object = Self.target(of: event, symbols: symbols)
             if event.operation == .read || event.operation == .write {
                 text += " at "
-                text += event.object ?? ""
+                text += object ?? ""
             } else {
                 text += ": "
                 text += event.operation.textName
-                if let object = event.object {
+                if let object {
                     text += "("
                     text += object
                     text += ")"
                 }
             }
             text += " by thread "
-            text += event.thread
+            text += symbols.thread(event.threadID).name
             text += ":\n"
-            if event.stack.isEmpty {
+            let stack = symbols.stack(event.location)
+            if stack.isEmpty {
                 text += "  "
-                text += event.location ?? "(no call site recorded)"
+                text += symbols.location(event.location) ?? "(no call site recorded)"
                 text += "\n"
             } else {
-                Self.render(event.stack, into: &text)
+                Self.render(stack, into: &text)
             }
             line("")
         }
-        var described: Set<String> = []
-        for event in finding.events where described.insert(event.thread).inserted {
+        var described: Set<ThreadID> = []
+        for event in finding.events where described.insert(event.threadID).inserted {
             begin()
             text += "Thread "
-            text += event.thread
-            if !event.threadCreationStack.isEmpty {
+            text += symbols.thread(event.threadID).name
+            let declaration = symbols.thread(event.threadID)
+            let creationStack = symbols.stack(declaration.location)
+            let creation = symbols.threadCreation(event.threadID)
+            if !creationStack.isEmpty {
                 text += " created"
-                if let creator = event.threadCreator {
+                if let parent = declaration.parent {
                     text += " by "
-                    text += creator
+                    text += symbols.thread(parent).name
                 }
                 text += " at:\n"
-                Self.render(event.threadCreationStack, into: &text)
-            } else if let creation = event.threadCreation, creation.hasPrefix("by ") {
+                Self.render(creationStack, into: &text)
+            } else if let creation, creation.hasPrefix("by ") {
                 text += " created "
                 text += creation
-            } else if let creation = event.threadCreation {
+            } else if let creation {
                 text += " created at:\n  "
                 text += creation
             } else {
                 text += " (not started by a TracedThread: no creation site)"
             }
-            if event.threadCreationStack.isEmpty { text += "\n" }
+            if creationStack.isEmpty { text += "\n" }
             line("")
         }
-        for detail in finding.details { line(detail) }
+        for detail in finding.details { line(detail.resolved(in: symbols)) }
         if let note { line(note) }
         // The last blank line, if the block ends with one, is not written.
         blankPending = false
         line("==================")
+    }
+
+    /// The name of what an event operates on: its object, or the thread a `fork` or `join` names.
+    static func target(of event: FindingEvent, symbols: TraceSymbols) -> String? {
+        if let object = event.objectID { return symbols.object(object).name }
+        if let thread = event.otherThreadID { return symbols.thread(thread).name }
+        return nil
     }
 }

@@ -11,9 +11,21 @@ public enum TraceAnalysis {
     ///
     /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
     public static func run(path: String, plugins: [any AnalysisPlugin]) throws(TraceFormatError) -> AnalysisReport {
+        try Self.run(path: path, plugins: plugins, options: [])
+    }
+
+    /// Analyses the trace file at `path` (binary or text, told apart by content); `options` are the
+    /// option values of the plugins that take some (the others get their declared defaults).
+    ///
+    /// - Throws: `TraceFormatError` for an unreadable or malformed trace.
+    public static func run(
+        path: String,
+        plugins: [any AnalysisPlugin],
+        options: [PluginOptionValues]
+    ) throws(TraceFormatError) -> AnalysisReport {
         let source = try TraceFile.open(path: path)
         do {
-            return try Self.run(source: source, plugins: plugins, path: path)
+            return try Self.run(source: source, plugins: plugins, options: options, path: path)
         } catch {
             var located = error
             if located.file.isEmpty { located.file = path }
@@ -21,13 +33,26 @@ public enum TraceAnalysis {
         }
     }
 
+    /// Analyses the events of `source`, each plugin with its declared option defaults (see
+    /// ``run(source:plugins:options:path:)``).
+    public static func run(
+        source: any TraceEventSource,
+        plugins: [any AnalysisPlugin],
+        path: String = ""
+    ) throws(TraceFormatError) -> AnalysisReport {
+        try Self.run(source: source, plugins: plugins, options: [], path: path)
+    }
+
     /// Analyses the events of `source`: a binary trace's events are put in order first; a text
     /// trace's are in order already. A binary trace cut short is analysed up to its consistent cut
     /// (``TraceOrdering``); the report counts the events left out, and the plugins learn from
     /// ``AnalysisContext/reachesProgramEnd`` that the end of what they saw is not the program's.
+    /// Each plugin reads its values of `options` (one per plugin; the others get their declared
+    /// defaults) with ``AnalysisContext/optionValues(for:)``.
     public static func run(
         source: any TraceEventSource,
         plugins: [any AnalysisPlugin],
+        options: [PluginOptionValues],
         path: String = ""
     ) throws(TraceFormatError) -> AnalysisReport {
         let form = source.form
@@ -35,6 +60,7 @@ public enum TraceAnalysis {
         let requirements = plugins.reduce(into: AnalysisRequirements()) { $0.formUnion($1.requirements) }
         let happensBefore = HappensBeforeEngine(requirements: requirements)
         let context = AnalysisContext(engine: happensBefore, symbols: source.symbols)
+        context.pluginOptions = Dictionary(options.map { ($0.plugin, $0) }, uniquingKeysWith: { $1 })
 
         let dispatch = PluginDispatch(plugins: plugins)
 
@@ -90,22 +116,16 @@ public enum TraceAnalysis {
         var summaries: [String: [String]] = [:]
         for plugin in plugins {
             let name = plugin.name
-            // Stamped here, so that no plugin repeats (or misspells) its own name or a variable's; in
-            // place, not through a copy of the plugin's findings (a report's findings can be megabytes).
+            // Stamped here, so that no plugin repeats (or misspells) its own name; in place, not
+            // through a copy of the plugin's findings (a report's findings can be megabytes).
             let first = findings.count
             findings.append(contentsOf: plugin.finish(in: context))
-            for index in first..<findings.count {
-                findings[index].plugin = name
-                if let variable = findings[index].variableID { findings[index].variable = context.objectName(variable) }
-            }
+            for index in first..<findings.count { findings[index].plugin = name }
             summaries[name] = plugin.summaryLines(in: context)
         }
-        // Events described while the trace was read saw its symbols so far: read their stacks again.
-        if !finalSymbols.stacks.isEmpty {
-            for index in findings.indices { findings[index].refreshStacks(from: finalSymbols) }
-        }
         findings = FindingCrossReference.link(findings)
-        let symbols = source.symbols
+        // The final symbols, with what offline symbolization found: the renderers read stacks there.
+        let symbols = finalSymbols
         return AnalysisReport(
             trace: AnalysisReport.TraceSummary(
                 path: path,
@@ -122,6 +142,7 @@ public enum TraceAnalysis {
             plugins: plugins.map(\.name),
             findings: findings,
             summaries: summaries,
+            symbols: symbols,
             stackNotes: stackNotes
         )
     }

@@ -38,6 +38,8 @@ struct AnalyzeCommandTests {
         let expected = """
             ==================
             WARNING: DATA RACE
+            data race on counter: write by T1 races with read by T2
+
             Write at counter by thread T1:
               main.swift:12
 
@@ -47,6 +49,9 @@ struct AnalyzeCommandTests {
             Thread T1 created by T0
 
             Thread T2 created by T0
+
+            Locks held: by T1 at the write, no lock; by T2 at the read, no lock.
+            2 racing pairs of accesses at these places.
             ==================
             SyncTrace: analysed \(path): 6 events, 3 threads, 1 object (complete)
             race: 1 racing variable, 2 racing pairs at 1 distinct pair of source locations

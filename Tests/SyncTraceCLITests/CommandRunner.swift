@@ -34,10 +34,29 @@ enum CommandRunner {
         try Self.run(Self.executable, arguments)
     }
 
-    /// Runs `executable` with `arguments`, and `environment` added to this process's, and waits for it.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-        let result = try ChildProcess.run(executable, arguments: arguments, environment: environment, inheritingEnvironment: true)
+    /// Runs `executable` with `arguments`, and `environment` added to this process's, and waits for it;
+    /// `input` is its standard input (a file holding it; nothing when nil).
+    static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        input: Data? = nil
+    ) throws -> CommandResult {
+        let result = try ChildProcess.run(
+            executable,
+            arguments: arguments,
+            environment: environment,
+            inheritingEnvironment: true,
+            input: input
+        )
         return CommandResult(status: result.status, standardOutput: result.output, standardError: result.error)
+    }
+
+    /// Runs `script` with `/bin/sh -c`, `$SYNCTRACE` set to the `synctrace` executable: for pipes
+    /// (`cat trace | "$SYNCTRACE" analyze -`) and redirections (`> /dev/full`) that only a shell makes.
+    /// The status is the pipeline's last command's.
+    static func shell(_ script: String) throws -> CommandResult {
+        try Self.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: ["SYNCTRACE": Self.executable.path])
     }
 }
 

@@ -74,12 +74,12 @@ struct ConvertCommandTests {
         #expect(leftovers == ["bad.trace"])
     }
 
-    @Test("an unwritable output path fails with exit status 2 and a reason")
+    @Test("an unwritable output path fails with exit status 4 (output not written) and a reason")
     func unwritableOutput() throws {
         let directory = try TemporaryDirectory()
         let text = try directory.write("in.trace", "T0|w(x)\n")
         let result = try CommandRunner.run("convert", text, "/nonexistent-dir/out.synctrace")
-        #expect(result.status == 2)
+        #expect(result.status == 4)
         #expect(result.standardError.hasPrefix("synctrace: cannot write /nonexistent-dir/out.synctrace:"))
     }
 

@@ -45,7 +45,8 @@ struct CustomPluginTests {
     func listed() throws {
         let result = try Self.run("plugins")
         #expect(result.status == 0)
-        let names = result.standardOutput.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        // A plugin's line starts with its name; its options' lines are indented below it.
+        let names = result.standardOutput.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != " " }) }
         #expect(names == ["race", "deadlock", "lost-update", "lockset"])
     }
 
@@ -61,6 +62,19 @@ struct CustomPluginTests {
         let races = findings.filter { $0["plugin"] as? String == "race" }.compactMap { $0["variable"] as? String }
         #expect(Set(lockset) == ["z", "y"])
         #expect(Set(races) == ["y"])
+    }
+
+    @Test("the compiled-in plugin's option is listed and reaches it: read-shared adds config, read by two threads without a lock")
+    func option() throws {
+        let listed = try Self.run("plugins")
+        #expect(listed.standardOutput.contains("\n    --option lockset.read-shared=BOOLEAN  "))
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("t.trace", Self.trace)
+        let result = try Self.run("analyze", path, "--plugin", "lockset", "--option", "lockset.read-shared=yes", "--format", "json")
+        #expect(result.status == 1, "\(result.standardError)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let findings = try #require(root["findings"] as? [[String: Any]])
+        #expect(Set(findings.compactMap { $0["variable"] as? String }) == ["z", "y", "config"])
     }
 
     @Test("every other verb works as in synctrace, and an unknown plugin names the custom one among the known")

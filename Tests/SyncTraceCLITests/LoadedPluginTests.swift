@@ -13,7 +13,7 @@ import Testing
 struct LoadedPluginTests {
     /// The plugin API version of this SyncTrace (`SyncTracePluginAPI.version`), written out: raising
     /// it is a decision this test makes visible.
-    static let apiVersion = 3
+    static let apiVersion = 5
 
     @Test("the version written here is the one synctrace speaks")
     func versionIsThisBuilds() {
@@ -57,8 +57,38 @@ struct LoadedPluginTests {
         let library = try Self.library()
         let result = try CommandRunner.run("plugins", "--load", library, "--load", library)
         #expect(result.status == 0, "\(result.standardError)")
-        let names = result.standardOutput.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        // A plugin's line starts with its name; its options' lines are indented below it.
+        let names = result.standardOutput.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != " " }) }
         #expect(names == ["race", "deadlock", "lost-update", "lockset"])
+    }
+
+    @Test("the loaded plugin's option: listed by plugins --load, set with --option, seen by the plugin through its context")
+    func option() throws {
+        let library = try Self.library()
+        let listed = try CommandRunner.run("plugins", "--load", library)
+        #expect(listed.status == 0, "\(listed.standardError)")
+        #expect(
+            listed.standardOutput.hasSuffix(
+                "\n    --option lockset.read-shared=BOOLEAN  also report variables that several threads only read without a common lock (Eraser exempts them) (default: false; true or false)\n"
+            )
+        )
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("t.trace", CustomPluginTests.trace)
+        func variables(_ extra: [String]) throws -> Set<String> {
+            let result = try CommandRunner.run(["analyze", path, "--load", library, "--plugin", "lockset", "--format", "json"] + extra)
+            #expect(result.status == 1, "\(result.standardError)")
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            let findings = try #require(root["findings"] as? [[String: Any]])
+            return Set(findings.compactMap { $0["variable"] as? String })
+        }
+        // config is written by T0 alone, then only read by T1 and T2: exempt unless read-shared is set.
+        #expect(try variables([]) == ["z", "y"])
+        #expect(try variables(["--option", "lockset.read-shared=false"]) == ["z", "y"])
+        #expect(try variables(["--option", "lockset.read-shared=true"]) == ["z", "y", "config"])
+        let bad = try Self.refused("analyze", path, "--load", library, "--option", "lockset.read-shared=maybe")
+        #expect(bad == "invalid value 'maybe' for option 'read-shared' of plugin 'lockset': expected true or false")
+        let unknown = try Self.refused("analyze", path, "--option", "lockset.read-shared=true")
+        #expect(unknown == "--option 'lockset.read-shared=true': unknown plugin 'lockset' (known plugins: race, deadlock, lost-update)")
     }
 
     @Test("a second library offering a plugin of the same name is refused")

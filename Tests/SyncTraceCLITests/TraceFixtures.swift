@@ -65,10 +65,7 @@ enum TraceFixtures {
     /// forever in a complete trace, one blocked when the process got the signal in a signal-ended
     /// trace — and in a trace cut short, nothing anyone can tell (its `acq` may be what the cut lost).
     static func waitingForLock(path: String, ending: Ending) throws {
-        let writer = try TraceWriter(path: path, header: TraceHeader(program: "waiting"))
-        let main = try writer.declareThread(name: "main")
-        let worker = try writer.declareThread(name: "worker", parent: main)
-        let lock = try writer.declareObject(kind: .lock, name: "m")
+        let (writer, main, worker, lock) = try Self.mainAndWorker(path: path, program: "waiting", object: .lock, named: "m")
         try writer.write([
             TraceEvent(operation: .fork, thread: main, target: worker.rawValue),
             TraceEvent(.acquire, thread: main, object: lock, sequence: 0, location: try writer.intern("Main.swift:3")),
@@ -98,6 +95,32 @@ enum TraceFixtures {
             TraceEvent(.release, thread: worker, object: lock, sequence: 3),
         ])
         try Self.end(writer, .cutShort)
+    }
+
+    /// Main forks a worker and both write x with nothing ordering the writes (a data race), ended as
+    /// `ending` says; every event is in the file, so a trace cut short after them still shows the race.
+    static func racyWrites(path: String, ending: Ending) throws {
+        let (writer, main, worker, x) = try Self.mainAndWorker(path: path, program: "racy", object: .variable, named: "x")
+        try writer.write([
+            TraceEvent(operation: .fork, thread: main, target: worker.rawValue),
+            TraceEvent(.write, thread: main, object: x, sequence: 0, location: try writer.intern("Main.swift:4")),
+        ])
+        try writer.write([TraceEvent(.write, thread: worker, object: x, sequence: 1, location: try writer.intern("Worker.swift:9"))])
+        try Self.end(writer, ending)
+    }
+
+    /// A writer of a trace of `program` that declares a main thread, a worker it created, and one
+    /// object of `kind` named `name`.
+    private static func mainAndWorker(
+        path: String,
+        program: String,
+        object kind: ObjectKind,
+        named name: String
+    ) throws -> (writer: TraceWriter, main: ThreadID, worker: ThreadID, object: ObjectID) {
+        let writer = try TraceWriter(path: path, header: TraceHeader(program: program))
+        let main = try writer.declareThread(name: "main")
+        let worker = try writer.declareThread(name: "worker", parent: main)
+        return (writer, main, worker, try writer.declareObject(kind: kind, name: name))
     }
 
     private static func end(_ writer: TraceWriter, _ ending: Ending) throws {

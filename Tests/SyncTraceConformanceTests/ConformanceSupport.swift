@@ -15,9 +15,10 @@ struct GoConformance {}
 
 /// The one place that knows the analysis API: runs the race detector and reads its verdict.
 enum Conformance {
-    /// The variables the race detector names in `report`.
+    /// The variables the race detector names in `report` (a finding lists every variable that
+    /// races at its two places among its objects).
     static func racyVariables(_ report: AnalysisReport) -> Set<String> {
-        Set(report.findings.filter { $0.plugin == "race" }.compactMap(\.variable))
+        Set(report.findings.filter { $0.plugin == "race" }.flatMap { $0.objects.map { report.symbols.object($0.id).name } })
     }
 
     /// Analyses the trace file at `path` (binary or text) with the race detector.

@@ -2,6 +2,7 @@ import DeadlockDetector
 import Foundation
 import SyncTraceFormat
 import SyncTraceReplay
+import SyncTraceTestSupport
 import Testing
 
 /// Analyses a text trace with the deadlock detector alone.
@@ -9,18 +10,12 @@ func analyzeDeadlocks(_ text: String) throws -> AnalysisReport {
     try TraceAnalysis.run(source: TextTraceReader(text: text, fileName: "t.trace"), plugins: [DeadlockDetector()], path: "t.trace")
 }
 
-extension Finding {
-    /// The `"locks"` field's names.
-    var locks: [String] {
-        if case .strings(let names)? = self.fields["locks"] { return names }
-        return []
-    }
+extension AnalysisReport {
+    /// The names in a finding's `"locks"` field.
+    func locks(_ finding: Finding) -> [String] { self.strings(finding.fields["locks"]) }
 
-    /// The `"threads"` field's names.
-    var threads: [String] {
-        if case .strings(let names)? = self.fields["threads"] { return names }
-        return []
-    }
+    /// The names in a finding's `"threads"` field.
+    func threads(_ finding: Finding) -> [String] { self.strings(finding.fields["threads"]) }
 }
 
 @Suite("Deadlock rules on text traces")
@@ -46,12 +41,12 @@ struct DeadlockRuleTests {
         #expect(finding.plugin == "deadlock")
         #expect(finding.kind == "potential")
         #expect(finding.title == "POTENTIAL DEADLOCK")
-        #expect(finding.locks == ["A", "B"])
-        #expect(finding.threads == ["T1", "T2"])
+        #expect(report.locks(finding) == ["A", "B"])
+        #expect(report.threads(finding) == ["T1", "T2"])
         // For each edge: where the held lock was taken, and where the next one was requested.
-        let shown = finding.events.map { "\($0.thread) \($0.operation)(\($0.object ?? "")) \($0.location ?? "")" }
+        let shown = finding.events.map { "\(report.threadName(of: $0)) \($0.operation)(\(report.targetName(of: $0) ?? "")) \(report.location(of: $0) ?? "")" }
         #expect(shown == ["T1 acq(A) one.swift:10", "T1 acq(B) one.swift:11", "T2 acq(B) two.swift:20", "T2 req(A) two.swift:21"])
-        #expect(finding.events[1].role == "Requested B while holding A")
+        #expect(report.text(finding.events[1].role) == "Requested B while holding A")
         #expect(report.summaries["deadlock"]?.first == "1 potential deadlock")
     }
 
@@ -84,10 +79,10 @@ struct DeadlockRuleTests {
             T1|rel(B)
             T1|rel(A)
             """
-        let findings = try analyzeDeadlocks(trace).findings
-        let finding = try #require(findings.only)
-        #expect(finding.locks == ["A", "B", "C"])
-        #expect(finding.threads == ["T1", "T2", "T3"])
+        let report = try analyzeDeadlocks(trace)
+        let finding = try #require(report.findings.only)
+        #expect(report.locks(finding) == ["A", "B", "C"])
+        #expect(report.threads(finding) == ["T1", "T2", "T3"])
         #expect(finding.events.count == 6)
     }
 
@@ -128,8 +123,8 @@ struct DeadlockRuleTests {
     @Test("A gate lock held across every edge of the cycle clears it; a gate held only for reading does not")
     func gateLock() throws {
         #expect(try analyzeDeadlocks(Self.gated("acq", "rel")).findings.isEmpty)
-        let readGate = try analyzeDeadlocks(Self.gated("racq", "rrel")).findings
-        #expect(readGate.map(\.locks) == [["A", "B"]])
+        let readGate = try analyzeDeadlocks(Self.gated("racq", "rrel"))
+        #expect(readGate.findings.map(readGate.locks) == [["A", "B"]])
     }
 
     @Test("Critical sections ordered by fork are not a potential deadlock")
@@ -240,9 +235,10 @@ struct DeadlockRuleTests {
             """
         }
         #expect(try analyzeDeadlocks(trace("racq", "rrel")).findings.isEmpty)
-        let writer = try #require(try analyzeDeadlocks(trace("acq", "rel")).findings.only)
+        let writerReport = try analyzeDeadlocks(trace("acq", "rel"))
+        let writer = try #require(writerReport.findings.only)
         #expect(writer.kind == "potential")
-        #expect(Set(writer.locks) == ["A", "R"])
+        #expect(Set(writerReport.locks(writer)) == ["A", "R"])
     }
 
     @Test("Taking a lock again while holding it is a self deadlock")
@@ -253,10 +249,11 @@ struct DeadlockRuleTests {
             T1|rel(L)
             T1|rel(L)
             """
-        let finding = try #require(try analyzeDeadlocks(nested).findings.only)
+        let nestedReport = try analyzeDeadlocks(nested)
+        let finding = try #require(nestedReport.findings.only)
         #expect(finding.kind == "self")
-        #expect(finding.locks == ["L"])
-        #expect(finding.events.map(\.location) == ["a.swift:1", "a.swift:2"])
+        #expect(nestedReport.locks(finding) == ["L"])
+        #expect(finding.events.map(nestedReport.location(of:)) == ["a.swift:1", "a.swift:2"])
 
         // As the recorder writes it: the second lock() records req and never returns.
         let hung = """
@@ -284,9 +281,9 @@ struct DeadlockRuleTests {
         let finding = try #require(report.findings.only)
         #expect(finding.kind == "actual")
         #expect(finding.title == "DEADLOCK")
-        #expect(Set(finding.locks) == ["A", "B"])
-        #expect(finding.threads == ["T1", "T2"])
-        let shown = finding.events.map { "\($0.thread) \($0.operation)(\($0.object ?? ""))" }
+        #expect(Set(report.locks(finding)) == ["A", "B"])
+        #expect(report.threads(finding) == ["T1", "T2"])
+        let shown = finding.events.map { "\(report.threadName(of: $0)) \($0.operation)(\(report.targetName(of: $0) ?? ""))" }
         #expect(shown == ["T1 acq(A)", "T1 req(B)", "T2 acq(B)", "T2 req(A)"])
         #expect(report.summaries["deadlock"]?.first == "1 deadlock")
     }
@@ -298,13 +295,14 @@ struct DeadlockRuleTests {
             T0|fork(T1)
             T1|req(C)|worker.swift:7
             """
-        let finding = try #require(try analyzeDeadlocks(trace).findings.only)
+        let report = try analyzeDeadlocks(trace)
+        let finding = try #require(report.findings.only)
         #expect(finding.kind == "actual")
         #expect(finding.title == "BLOCKED FOREVER")
-        #expect(finding.locks == ["C"])
-        #expect(finding.threads == ["T1"])
-        #expect(finding.events.first?.location == "worker.swift:7")
-        #expect(finding.message.contains("T1 waits for channel C"))
+        #expect(report.locks(finding) == ["C"])
+        #expect(report.threads(finding) == ["T1"])
+        #expect(finding.events.first.flatMap(report.location(of:)) == "worker.swift:7")
+        #expect(report.text(finding.message).contains("T1 waits for channel C"))
     }
 
     @Test("A thread waiting for a lock held by a deadlocked thread is reported blocked, beside the deadlock")
@@ -319,9 +317,9 @@ struct DeadlockRuleTests {
             T2|req(A)
             T3|req(A)
             """
-        let findings = try analyzeDeadlocks(trace).findings
-        #expect(findings.map(\.title) == ["DEADLOCK", "BLOCKED FOREVER"])
-        #expect(findings.last?.message.contains("held by T1 (deadlocked)") == true)
+        let report = try analyzeDeadlocks(trace)
+        #expect(report.findings.map(\.title) == ["DEADLOCK", "BLOCKED FOREVER"])
+        #expect(report.findings.last.map { report.text($0.message).contains("held by T1 (deadlocked)") } == true)
     }
 
     @Test("A request followed by its acquisition is not a hang")
@@ -345,10 +343,6 @@ struct DeadlockRuleTests {
     }
 }
 
-extension Array {
-    /// The single element, or `nil` when there are none or several.
-    var only: Element? { self.count == 1 ? self.first : nil }
-}
 
 @Suite("Elementary cycle search")
 struct ElementaryCycleTests {

@@ -48,14 +48,14 @@ struct TraceEndingDeadlockTests {
     func waitingThread() throws {
         let complete = try Self.analyse(Self.waiting, .complete)
         #expect(complete.findings.map(\.title) == ["BLOCKED FOREVER"])
-        #expect(complete.findings.first?.message == "1 thread blocked forever at the end of the trace: T1 waits for lock m held by T0")
+        #expect(complete.findings.first.map { complete.text($0.message) } == "1 thread blocked forever at the end of the trace: T1 waits for lock m held by T0")
 
         let signalled = try Self.analyse(Self.waiting, .signal(SIGTERM))
         let blocked = try #require(signalled.findings.only)
         #expect(blocked.title == "BLOCKED AT SIGNAL")
         #expect(blocked.kind == "actual")
-        #expect(blocked.message == "1 thread blocked when the process got signal 15 (SIGTERM): T1 waits for lock m held by T0")
-        #expect(blocked.events.first?.role == "Waits for lock m, held by T0, until the signal")
+        #expect(signalled.text(blocked.message) == "1 thread blocked when the process got signal 15 (SIGTERM): T1 waits for lock m held by T0")
+        #expect(blocked.events.first.map { signalled.text($0.role) } == "Waits for lock m, held by T0, until the signal")
         #expect(signalled.summaries["deadlock"]?.first == "1 thread blocked at signal 15 (SIGTERM)")
 
         let cut = try Self.analyse(Self.waiting, .cutShort)
@@ -79,7 +79,7 @@ struct TraceEndingDeadlockTests {
         let deadlock = try #require(signalled.findings.only)
         #expect(deadlock.title == "DEADLOCK")
         #expect(deadlock.details == ["These threads were waiting for one another's locks when the process got signal 2 (SIGINT): none of them could go on."])
-        #expect(deadlock.events.contains { $0.role == "Waits for B (held by T2), not acquired when the process got the signal" })
+        #expect(deadlock.events.contains { signalled.text($0.role) == "Waits for B (held by T2), not acquired when the process got the signal" })
 
         #expect(try Self.analyse(DeadlockRuleTests.actualCycle, .cutShort).findings.isEmpty)
     }

@@ -10,9 +10,11 @@ enum Replay {
         try TestAnalysis.analyze(text: text, plugins: plugins)
     }
 
-    /// The variables the race detector reports on a text trace.
+    /// The variables the race detector reports on a text trace (each finding lists the variables
+    /// that race at its two places among its objects).
     static func racyVariables(_ text: String) throws -> Set<String> {
-        Set(try Self.analyze(text: text).findings.compactMap(\.variable))
+        let report = try Self.analyze(text: text)
+        return Set(report.findings.flatMap { $0.objects.map { report.symbols.object($0.id).name } })
     }
 
     /// Analyses binary trace bytes.

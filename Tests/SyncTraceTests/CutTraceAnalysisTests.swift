@@ -78,8 +78,9 @@ extension RecorderTests {
             /// What each finding is about: its plugin and kind, and the variable or the locks it names.
             static func keys(_ report: AnalysisReport) -> Set<String> {
                 Set(report.findings.map { finding in
-                    var about = finding.variable ?? ""
-                    if case .strings(let locks)? = finding.fields["locks"] { about = locks.sorted().joined(separator: ",") }
+                    var about = report.variable(of: finding) ?? ""
+                    let locks = report.strings(finding.fields["locks"])
+                    if !locks.isEmpty { about = locks.sorted().joined(separator: ",") }
                     return "\(finding.plugin)/\(finding.kind)/\(about)"
                 })
             }
@@ -140,7 +141,7 @@ extension RecorderTests {
 
             /// Checks that no cut finds anything.
             func expectNoFindingAtAnyCut(sourceLocation: SourceLocation = #_sourceLocation) throws {
-                #expect(self.whole.findings.isEmpty, "\(self.whole.findings.map(\.message))", sourceLocation: sourceLocation)
+                #expect(self.whole.findings.isEmpty, "\(self.whole.findings.map { self.whole.text($0.message) })", sourceLocation: sourceLocation)
                 for (cut, keys) in try self.analyseEveryCut(sourceLocation: sourceLocation) where !keys.isEmpty {
                     Issue.record("cut at \(cut) of \(self.bytes.count): \(keys.sorted())", sourceLocation: sourceLocation)
                 }

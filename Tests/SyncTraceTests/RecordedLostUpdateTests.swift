@@ -12,7 +12,7 @@ extension RecorderTests {
     struct RecordedLostUpdateTests {
         /// The `lost` count of the lost-update finding on `variable`, or 0.
         static func lost(_ report: AnalysisReport, _ variable: String) -> Int {
-            guard let finding = report.findings.first(where: { $0.plugin == "lost-update" && $0.variable == variable }),
+            guard let finding = report.findings.first(where: { $0.plugin == "lost-update" && report.variable(of: $0) == variable }),
                 case .integer(let lost) = finding.fields["lost"]
             else { return 0 }
             return lost

@@ -19,10 +19,11 @@ extension RecorderTests {
                 writer.join()
             }
             #expect(trace.racyVariables == ["x"])
-            let finding = try #require(trace.analysis.findings.first)
-            #expect(finding.events.allSatisfy { $0.location?.hasPrefix("SyncTraceTests/RecordedRaceTests.swift:") == true })
+            let report = trace.analysis
+            let finding = try #require(report.findings.first)
+            #expect(finding.events.allSatisfy { report.location(of: $0)?.hasPrefix("SyncTraceTests/RecordedRaceTests.swift:") == true })
             // The reader is the test's own thread, named by the system (not by a TracedThread).
-            #expect(finding.events.map(\.thread).filter { $0 == "writer" }.count == 1)
+            #expect(finding.events.map(report.threadName(of:)).filter { $0 == "writer" }.count == 1)
         }
 
         @Test("config written before the thread starts: no race")
@@ -156,7 +157,7 @@ extension RecorderTests.RecordedRaceTests {
         let reparsed = try TraceAnalysis.run(source: TextTraceReader(text: text, fileName: "dump"), plugins: [RaceDetector()])
         let original = try TraceAnalysis.run(path: path, plugins: [RaceDetector()])
         #expect(reparsed.trace.events == original.trace.events)
-        #expect(Set(reparsed.findings.compactMap(\.variable)) == ["unguarded"])
-        #expect(Set(original.findings.compactMap(\.variable)) == ["unguarded"])
+        #expect(Set(reparsed.findings.flatMap(reparsed.objectNames(of:))) == ["unguarded"])
+        #expect(Set(original.findings.flatMap(original.objectNames(of:))) == ["unguarded"])
     }
 }

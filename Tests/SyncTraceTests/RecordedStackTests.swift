@@ -39,11 +39,11 @@ extension RecorderTests {
             return (report.findings.filter { $0.plugin == "race" }, report)
         }
 
-        /// The callers the helper was reached from in `findings`' events: each stack's first frame
+        /// The callers the helper was reached from in `findings`' events: each stack's frame
         /// in `fromAlpha`, `fromBeta` or `fromGamma` (after `bump`'s, which an optimized build
         /// inlines into them).
-        static func callers(_ findings: [Finding]) -> Set<String> {
-            Set(findings.flatMap(\.events).compactMap { Self.caller(in: $0.stack) })
+        static func callers(_ findings: [Finding], in report: AnalysisReport) -> Set<String> {
+            Set(findings.flatMap(\.events).compactMap { Self.caller(in: report.stack(of: $0)) })
         }
 
         static func caller(in stack: [StackFrame]) -> String? {
@@ -59,19 +59,22 @@ extension RecorderTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let (path, result) = try Self.record("exit", in: directory)
             #expect(result.status == 0, "\(result.error)")
-            let (findings, _) = try Self.races(path)
+            let (findings, report) = try Self.races(path)
             #expect(findings.count == 1, "one race finding on `shared`")
-            // The finding shows its first racing pair, two of the three callers; the trace holds all
-            // three as distinct stacks of the helper's one call site.
+            // The finding shows every stack met at the helper's one call site: the three callers.
             let all: Set<String> = ["fromAlpha", "fromBeta", "fromGamma"]
-            let callers = Self.callers(findings)
-            #expect(callers.count == 2 && callers.isSubset(of: all), "\(callers)")
+            let callers = Self.callers(findings, in: report)
+            #expect(callers == all, "\(callers)")
+            // The recorder's own frames are left out: every stack starts at the helper.
+            for event in findings.flatMap(\.events) {
+                #expect(report.stack(of: event).first?.function == "static StackProbe.bump(_:by:)", "\(report.stack(of: event))")
+            }
             let reader = try BinaryTraceReader(path: path)
             var batch: [TraceEvent] = []
             while try reader.nextBatch(into: &batch) {}
             let helperStacks = reader.symbols.stacks.filter { reader.symbols.string($0.location) == "RecorderProbe/StackProbe.swift:16" }
             #expect(Set(helperStacks.compactMap { Self.caller(in: reader.symbols.stack($0.location)) }) == all)
-            let rendered = TextReportRenderer.render(try #require(findings.first))
+            let rendered = TextReportRenderer.render(try #require(findings.first), symbols: report.symbols)
             // The first frame is the helper at its own line, the next its caller at the caller's.
             #expect(rendered.contains("static StackProbe.bump(_:by:)\n  \t"))
             #expect(rendered.contains("StackProbe.swift:16\n"))
@@ -127,15 +130,15 @@ extension RecorderTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let (path, result) = try Self.record("exit", probe: "\"\(probe.path)\"", in: directory)
             #expect(result.status == 0, "\(result.error)")
-            let (findings, _) = try Self.races(path)
-            let callers = Self.callers(findings)
+            let (findings, report) = try Self.races(path)
+            let callers = Self.callers(findings, in: report)
             let all: Set<String> = ["fromAlpha", "fromBeta", "fromGamma"]
-            #expect(callers.count == 2 && callers.isSubset(of: all), "\(findings.map { TextReportRenderer.render($0) })")
+            #expect(callers == all, "\(findings.map { TextReportRenderer.render($0, symbols: report.symbols) })")
             // The recorder's own (specialized) frames are left out: each stack starts at `bump`
             // (from the inline tables) or in the caller it is inlined into.
             for event in findings.flatMap(\.events) {
-                let first = try #require(event.stack.first)
-                #expect(Self.caller(in: [first]) != nil || first.function?.contains("StackProbe.bump(") == true, "\(event.stack)")
+                let first = try #require(report.stack(of: event).first)
+                #expect(Self.caller(in: [first]) != nil || first.function?.contains("StackProbe.bump(") == true, "\(report.stack(of: event))")
             }
         }
 
@@ -149,9 +152,9 @@ extension RecorderTests {
             #expect(reader.header.formatVersion == 1)
             #expect(reader.symbols.frames.isEmpty && reader.symbols.stacks.isEmpty && reader.symbols.images.isEmpty)
             #expect(events.contains { $0.operation == .write && reader.symbols.location($0.location) == "RecorderProbe/StackProbe.swift:16" })
-            let (findings, _) = try Self.races(path)
-            #expect(findings.allSatisfy { $0.events.allSatisfy { $0.stack.isEmpty && $0.threadCreationStack.isEmpty } })
-            #expect(TextReportRenderer.render(try #require(findings.first)).contains("\n  RecorderProbe/StackProbe.swift:16\n"))
+            let (findings, report) = try Self.races(path)
+            #expect(findings.allSatisfy { $0.events.allSatisfy { report.stack(of: $0).isEmpty && report.creationStack(of: $0).isEmpty } })
+            #expect(TextReportRenderer.render(try #require(findings.first), symbols: report.symbols).contains("\n  RecorderProbe/StackProbe.swift:16\n"))
         }
 
         @Test("a trace a signal ended, or SIGKILL cut, has raw frames that analyze symbolizes from the binary", arguments: ["signal", "kill"])
@@ -164,7 +167,7 @@ extension RecorderTests {
             #expect(reader.symbols.frames.allSatisfy { $0.symbols == nil }, "no symbol records: the process did not end cleanly")
             let (findings, report) = try Self.races(path)
             #expect(report.stackNotes.isEmpty, "\(report.stackNotes)")
-            #expect(Self.callers(findings).count >= 2)
+            #expect(Self.callers(findings, in: report).count >= 2)
         }
 
         @Test("with the binary gone, the report shows image+offset frames and says why")
@@ -176,7 +179,7 @@ extension RecorderTests {
             #expect(report.stackNotes.contains { $0.contains("ProbeCopy is gone") }, "\(report.stackNotes)")
             let rendered = TextReportRenderer.render(report)
             #expect(rendered.contains("SyncTrace: stacks: ") && rendered.contains("ProbeCopy+0x"))
-            #expect(findings.flatMap(\.events).allSatisfy { !$0.stack.isEmpty })
+            #expect(findings.flatMap(\.events).allSatisfy { !report.stack(of: $0).isEmpty })
         }
 
         @Test("a binary rebuilt since the recording (another build id) is not read: raw frames, and the report says so")
@@ -188,7 +191,7 @@ extension RecorderTests {
             try FileManager.default.copyItem(at: ChildProcess.builtProduct("synctrace"), to: directory.appendingPathComponent("ProbeCopy"))
             let (findings, report) = try Self.races(path)
             #expect(report.stackNotes.contains { $0.contains("ProbeCopy was rebuilt since the recording") }, "\(report.stackNotes)")
-            let probeFrames = findings.flatMap(\.events).flatMap(\.stack).filter { $0.image?.hasSuffix("ProbeCopy") == true }
+            let probeFrames = findings.flatMap(\.events).flatMap(report.stack(of:)).filter { $0.image?.hasSuffix("ProbeCopy") == true }
             #expect(!probeFrames.isEmpty && probeFrames.allSatisfy { $0.function == nil })
         }
     }

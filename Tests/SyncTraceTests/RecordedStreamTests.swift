@@ -50,7 +50,7 @@ extension RecorderTests {
             }.result
             #expect(received == [0, 10, 20, 30, 40])
             let report = try Self.analyse(path)
-            let racy = Set(report.findings.filter { $0.plugin == "race" }.compactMap(\.variable))
+            let racy = Set(report.findings.filter { $0.plugin == "race" }.flatMap(report.objectNames(of:)))
             #expect(racy == ["afterLastYield"])
         }
     }

@@ -25,7 +25,7 @@ struct RecordedTrace {
     var analysis: AnalysisReport
 
     /// The variables the race detector reports.
-    var racyVariables: Set<String> { Set(self.analysis.findings.compactMap(\.variable)) }
+    var racyVariables: Set<String> { Set(self.analysis.findings.flatMap(self.analysis.objectNames(of:))) }
 
     /// Records `body` to a temporary file and reads the trace back.
     static func record(

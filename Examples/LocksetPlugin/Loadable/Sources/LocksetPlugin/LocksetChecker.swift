@@ -13,11 +13,20 @@ public import SyncTraceReplay
 /// lock); from the first access by another thread on, its candidate locks are those held at every
 /// access. Data written once and then only read by others needs no lock either, so a variable is
 /// reported only once it is written while shared (Eraser's shared-modified state) and its candidate
-/// set is empty: once, with that access and the previous access by another thread.
+/// set is empty: once, with that access and the previous access by another thread. The option
+/// `read-shared` (`--option lockset.read-shared=true`) drops that exemption: data read by several
+/// threads without a common lock is reported too, even if only its first thread ever wrote it.
 public final class LocksetChecker: AnalysisPlugin {
     public let name = "lockset"
     public let summary = "shared variables accessed by several threads with no lock held in common (Eraser)"
     public let operations = TraceOperationSet([.acquire, .release, .readAcquire, .readRelease, .read, .write])
+    public let options: [PluginOption] = [
+        .boolean(
+            "read-shared",
+            default: false,
+            help: "also report variables that several threads only read without a common lock (Eraser exempts them)"
+        ),
+    ]
 
     private struct VariableState {
         var owner: ThreadID
@@ -35,6 +44,8 @@ public final class LocksetChecker: AnalysisPlugin {
     private var variables: [ObjectID: VariableState] = [:]
     private var findings: [Finding] = []
     private var sharedVariables = 0
+    /// The `read-shared` option, read from the context at the first access that needs it.
+    private var reportsReadShared: Bool?
 
     /// Creates a checker for one replay.
     public init() {}
@@ -77,7 +88,9 @@ public final class LocksetChecker: AnalysisPlugin {
             state.candidates!.formIntersection(locks)
         }
         if event.operation == .write { state.modifiedWhileShared = true }
-        if state.modifiedWhileShared && state.candidates!.isEmpty && !state.reported && state.lastAccess.thread != event.thread {
+        if state.candidates!.isEmpty && !state.reported && state.lastAccess.thread != event.thread
+            && (state.modifiedWhileShared || self.readShared(in: context))
+        {
             state.reported = true
             self.report(event, previous: state.lastAccess, previousIndex: state.lastIndex, in: context)
         }
@@ -86,11 +99,18 @@ public final class LocksetChecker: AnalysisPlugin {
         self.variables[event.object] = state
     }
 
+    /// Whether read-shared variables are reported too (the option, read once per replay).
+    private func readShared(in context: AnalysisContext) -> Bool {
+        if let known = self.reportsReadShared { return known }
+        let value = context.optionValues(for: self).boolean("read-shared")
+        self.reportsReadShared = value
+        return value
+    }
+
     private func report(_ event: TraceEvent, previous: TraceEvent, previousIndex: UInt64, in context: AnalysisContext) {
-        let name = context.objectName(event.object)
-        let lockNames = { (thread: ThreadID) -> String in
-            let names = (self.held[thread] ?? [:]).keys.map { context.objectName($0) }.sorted()
-            return names.isEmpty ? "no lock" : names.joined(separator: ", ")
+        let lockNames = { (thread: ThreadID) -> FindingText in
+            let locks = (self.held[thread] ?? [:]).keys.sorted { $0.rawValue < $1.rawValue }
+            return locks.isEmpty ? "no lock" : FindingText.joined(locks.map { "\(object: $0)" }, separator: ", ")
         }
         let current = context.describe(event, role: event.operation == .write ? "Write" : "Read", index: context.eventIndex)
         let earlier = context.describe(previous, role: previous.operation == .write ? "Previous write" : "Previous read", index: previousIndex)
@@ -98,11 +118,11 @@ public final class LocksetChecker: AnalysisPlugin {
             Finding(
                 kind: .noCommonLock,
                 title: "NO COMMON LOCK",
-                message: "\(name) is shared by several threads, and no lock is held at all of its accesses",
+                message: "\(object: event.object) is shared by several threads, and no lock is held at all of its accesses",
                 variable: event.object,
                 objects: [context.object(event.object)],
                 events: [current, earlier],
-                details: ["\(current.thread) held \(lockNames(event.thread)) at this access."]
+                details: ["\(thread: event.thread) held \(lockNames(event.thread)) at this access."]
             )
         )
     }
