@@ -210,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTraceReplayTests",
-            dependencies: ["SyncTraceReplay", "RaceDetector", "LostUpdateCounter", "SyncTraceFormat", "SyncTraceTestSupport"],
+            dependencies: ["SyncTraceReplay", "RaceDetector", "DeadlockDetector", "LostUpdateCounter", "SyncTraceFormat", "SyncTraceTestSupport"],
             swiftSettings: strictSwift
         ),
         // Go's race detector test cases, ported: recorded Swift programs and text traces, each with

@@ -12,7 +12,12 @@ public import SyncTraceReplay
 /// Races are reported once per pair of places (source locations, or stacks where the trace has them:
 /// ``RaceGroups``), with the first racing pair found there (both accesses: thread, read or write,
 /// location, and where each thread was created), the variables that race there and how many racing
-/// pairs did; the summary counts every racing variable, racing pair and pair of places.
+/// pairs did; the summary counts every racing variable, racing pair and pair of places. Each side
+/// says which locks its thread held (from the lock operations the detector also subscribes to).
+///
+/// JSON fields: `"first"` and `"second"` (the first race's earlier and later access), `"variables"`
+/// (every variable racing at these places), `"racingPairs"`, and `"firstHeld"`/`"secondHeld"` (the
+/// locks each side held, "name (read)" for a read lock).
 public final class RaceDetector: AnalysisPlugin {
     public let name = "race"
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"

@@ -46,16 +46,16 @@ public struct AnalysisReport: Sendable {
     public var findings: [Finding]
     /// Each plugin's summary lines, by plugin name.
     public var summaries: [String: [String]]
-    /// Why some recorded frames are shown raw (`image+0xoffset`), one sentence per image: the trace
-    /// had no symbols for them and the binary they lie in is gone or was rebuilt. Empty when every
-    /// frame has symbols (or the trace has no stacks).
-    public var stackNotes: [String] = []
     /// The trace's names: what the renderers turn the findings' identities into.
     public var symbols: TraceSymbols
     /// Findings taken out after the replay (suppressed, in a baseline), which the summary counts.
     public var omitted = Omitted()
+    /// Why some recorded frames are shown raw (`image+0xoffset`), one sentence per image: the trace
+    /// had no symbols for them and the binary they lie in is gone or was rebuilt. Empty when every
+    /// frame has symbols (or the trace has no stacks).
+    public var stackNotes: [String] = []
 
-    /// Creates a report; `stackNotes` says why frames stay raw (``stackNotes``).
+    /// Creates a report.
     public init(
         trace: TraceSummary,
         plugins: [String],
@@ -94,21 +94,19 @@ public struct AnalysisReport: Sendable {
     /// The text of `event`'s source location, if it recorded one.
     public func location(of event: FindingEvent) -> String? { self.symbols.location(event.location) }
 
+    /// The caller's stack at `event`, innermost first, when the trace recorded one (empty otherwise).
+    public func stack(of event: FindingEvent) -> [StackFrame] { self.symbols.stack(event.location) }
+
+    /// The stack that created `event`'s thread, innermost first, when the trace recorded one.
+    public func threadCreationStack(of event: FindingEvent) -> [StackFrame] {
+        self.symbols.stack(self.symbols.thread(event.threadID).location)
+    }
+
     /// The names of the objects `finding` names (a race's variables, a deadlock's locks), in order.
     public func objectNames(of finding: Finding) -> [String] { finding.objects.map { self.symbols.object($0.id).name } }
 
     /// The name of the variable `finding` is about, if it is about one (JSON's `"variable"`).
     public func variable(of finding: Finding) -> String? {
         finding.variableID.map { self.symbols.object($0).name }
-    }
-
-    /// The caller's stack at `event`, innermost first, when the trace recorded one (empty otherwise):
-    /// JSON's `"stack"`.
-    public func stack(of event: FindingEvent) -> [StackFrame] { self.symbols.stack(event.location) }
-
-    /// The stack that created `event`'s thread, innermost first, when the trace recorded one:
-    /// JSON's `"threadCreationStack"`.
-    public func creationStack(of event: FindingEvent) -> [StackFrame] {
-        self.symbols.stack(self.symbols.thread(event.threadID).location)
     }
 }

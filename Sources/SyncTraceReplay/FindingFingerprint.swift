@@ -43,9 +43,18 @@ public struct FindingFingerprint: Hashable, Sendable, CustomStringConvertible {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    /// Where an event happened, as stable as the trace allows.
+    /// Where an event happened, as stable as the trace allows: with a stack, the call site's file
+    /// and each symbolized frame's function and file name (no lines, no raw offsets, which a rebuild
+    /// moves); without one, the call site with its line.
     static func place(of event: FindingEvent, symbols: TraceSymbols) -> String {
-        symbols.location(event.location) ?? "?"
+        let site = symbols.location(event.location) ?? "?"
+        let stack = symbols.stack(event.location)
+        let functions = stack.compactMap { frame in
+            frame.function.map { $0 + "@" + (frame.file.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "") }
+        }
+        guard !functions.isEmpty else { return site }
+        let file = site.lastIndex(of: ":").map { String(site[..<$0]) } ?? site
+        return file + "|" + functions.joined(separator: "|")
     }
 }
 

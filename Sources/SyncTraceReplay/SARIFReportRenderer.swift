@@ -55,9 +55,19 @@ public enum SARIFReportRenderer {
         }
         func location(of event: FindingEvent, id: Int? = nil, message: String? = nil) -> JSON? {
             guard let site = symbols.location(event.location), let colon = site.lastIndex(of: ":"),
-                let line = Int(site[site.index(after: colon)...]), line > 0
+                let siteLine = Int(site[site.index(after: colon)...]), siteLine > 0
             else { return nil }
-            let file = uri(String(site[..<colon]))
+            // A recorded stack's first frame names the file by its path (found under the root
+            // without guessing from the module name) and the line the compiler gave the call.
+            var line = siteLine
+            var file = uri(String(site[..<colon]))
+            if let top = symbols.stack(event.location).first, let path = top.file, path.hasPrefix("/"), top.line > 0 {
+                let found = uri(path)
+                if found.relative {
+                    file = found
+                    line = top.line
+                }
+            }
             var artifact: [String: JSON] = ["uri": .string(Self.percentEncoded(file.uri))]
             if file.relative { artifact["uriBaseId"] = .string(Self.sourceRootBase) }
             var fields: [String: JSON] = [

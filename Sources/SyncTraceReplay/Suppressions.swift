@@ -105,6 +105,10 @@ public struct Suppressions: Sendable {
         for event in finding.events {
             if let location = symbols.location(event.location) { texts.append(location) }
             if let target = TextReportRenderer.target(of: event, symbols: symbols) { texts.append(target) }
+            for frame in symbols.stack(event.location) {
+                if let function = frame.function { texts.append(function) }
+                if let file = frame.file { texts.append(file) }
+            }
         }
         return texts
     }

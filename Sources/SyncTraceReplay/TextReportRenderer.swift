@@ -157,15 +157,15 @@ public enum TextReportRenderer {
         for event in finding.events where described.insert(event.threadID).inserted {
             begin()
             text += "Thread "
-            text += symbols.thread(event.threadID).name
-            let declaration = symbols.thread(event.threadID)
-            let creationStack = symbols.stack(declaration.location)
+            let thread = symbols.thread(event.threadID)
+            text += thread.name
             let creation = symbols.threadCreation(event.threadID)
+            let creationStack = symbols.stack(thread.location)
             if !creationStack.isEmpty {
                 text += " created"
-                if let parent = declaration.parent {
+                if let creator = thread.parent {
                     text += " by "
-                    text += symbols.thread(parent).name
+                    text += symbols.thread(creator).name
                 }
                 text += " at:\n"
                 Self.render(creationStack, into: &text)

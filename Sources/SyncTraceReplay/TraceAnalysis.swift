@@ -105,10 +105,11 @@ public enum TraceAnalysis {
         // The dispatch calls its plugins through unmanaged references: it must live up to here.
         withExtendedLifetime(dispatch) {}
         // A trace whose recorder did not symbolize its frames (a signal ended it, or it was cut
-        // short) is symbolized here, from the recorded binaries when they are still there.
-        var finalSymbols = source.symbols
-        let stackNotes = finalSymbols.hasUnsymbolizedFrames ? TraceStackSymbolizer.symbolize(&finalSymbols) : []
-        context.symbols = finalSymbols
+        // short) is symbolized here, from the recorded binaries when they are still there. The
+        // report keeps these final symbols: the renderers read each event's stack from them.
+        var symbols = source.symbols
+        let stackNotes = symbols.hasUnsymbolizedFrames ? TraceStackSymbolizer.symbolize(&symbols) : []
+        context.symbols = symbols
         context.position = index
         context.ending = source.ending
 
@@ -124,8 +125,6 @@ public enum TraceAnalysis {
             summaries[name] = plugin.summaryLines(in: context)
         }
         findings = FindingCrossReference.link(findings)
-        // The final symbols, with what offline symbolization found: the renderers read stacks there.
-        let symbols = finalSymbols
         return AnalysisReport(
             trace: AnalysisReport.TraceSummary(
                 path: path,

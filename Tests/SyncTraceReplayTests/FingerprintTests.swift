@@ -56,3 +56,47 @@ struct FingerprintTests {
         #expect(TextReportRenderer.render(report).contains("SyncTrace: 1 finding also in the baseline main.json not shown\n"))
     }
 }
+
+/// Fingerprints and suppressions of traces with stacks.
+@Suite("Fingerprints and suppressions with stacks")
+struct StackFingerprintTests {
+    /// A race in `bump` reached from `fromAlpha` and `fromBeta`, its lines shifted by `shift` (an edit
+    /// above them in the file) and its offsets by `offset` (a rebuild).
+    static func trace(shift: Int, offset: Int = 0) -> String {
+        """
+        @image I0 - 0x1000 0x9000 /build/App
+        @frame F0 I0+0x\(String(0x100 + offset, radix: 16)) pc
+        @symbol F0 \(16 + shift) /src/App/Counter.swift|bump(_:)
+        @frame F1 I0+0x\(String(0x200 + offset, radix: 16))
+        @symbol F1 \(21 + shift) /src/App/Counter.swift|fromAlpha(_:)
+        @frame F2 I0+0x\(String(0x300 + offset, radix: 16))
+        @symbol F2 \(22 + shift) /src/App/Counter.swift|fromBeta(_:)
+        @stack S0 F0 F1
+        @stack S1 F0 F2
+        T0|fork(T1)
+        T0|fork(T2)
+        T1|w(shared)|App/Counter.swift:\(16 + shift)|S0
+        T2|w(shared)|App/Counter.swift:\(16 + shift)|S1
+        """
+    }
+
+    @Test("with stacks, an edit that moves the lines or a rebuild that moves the code keeps the fingerprint")
+    func linesDoNotCount() throws {
+        let before = try FingerprintTests.fingerprints(Self.trace(shift: 0))
+        let after = try FingerprintTests.fingerprints(Self.trace(shift: 7, offset: 0x40))
+        #expect(before.count == 1 && before == after)
+        // Without stacks the line is the place: the same edit changes it.
+        let plain = try FingerprintTests.fingerprints("T0|fork(T1)\nT1|w(s)|App/Counter.swift:16\nT0|w(s)|App/Counter.swift:16")
+        let moved = try FingerprintTests.fingerprints("T0|fork(T1)\nT1|w(s)|App/Counter.swift:23\nT0|w(s)|App/Counter.swift:23")
+        #expect(plain != moved)
+    }
+
+    @Test("a suppression matches a function of a recorded stack")
+    func suppressByFunction() throws {
+        var report = try TestAnalysis.analyze(text: Self.trace(shift: 0), plugins: [RaceDetector()])
+        #expect(report.findings.count == 1)
+        report.suppress(try Suppressions(parsing: "race:^nothing$\nrace:^fromBeta(", source: "s"))
+        #expect(report.findings.isEmpty)
+        #expect(report.omitted.suppressed.map(\.rule.description) == ["race:^fromBeta("])
+    }
+}

@@ -19,12 +19,12 @@
 //   RecorderProbe fork ITERATIONS      workers record while main forks a child that uses traced
 //                                      primitives and exits; main waits for it, then finishes
 //   RecorderProbe pid MS               prints its process id, then records lock operations for MS ms
-//   RecorderProbe stacks HOW           a racy helper called from three threads' three callers, ending
-//                                      HOW: exit, signal (SIGABRT) or kill (waits for SIGKILL)
 //   RecorderProbe grouped N            N variables racing at the same two lines (FindingsProbe)
 //   RecorderProbe bank N               N accounts, transfers both ways between each pair, locked in
 //                                      argument order, one at a time (FindingsProbe)
 //   RecorderProbe wallets 0            two `balance`s of one type: one races, one loses an update
+//   RecorderProbe stacks HOW           a racy helper called from three threads' three callers, ending
+//                                      HOW: exit, signal (SIGABRT) or kill (waits for SIGKILL)
 //   RecorderProbe scale SHAPE T N      T threads, N iterations each: `locked` (a counter under one
 //                                      lock), `lockloop` (`m.withLock {}` then a write and a read) or
 //                                      `contended` (lock and unlock of one shared lock)
@@ -54,7 +54,7 @@ if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[
     ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
 }
 guard arguments.count == 3, let count = Int(arguments[2]) else {
-    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid|grouped|bank|wallets N | crash HOW PHASE | stacks HOW | scale SHAPE THREADS ITERATIONS")
+    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid|grouped|bank|wallets N | crash HOW PHASE | scale SHAPE THREADS ITERATIONS")
     exit(64)
 }
 
