@@ -138,8 +138,11 @@ public struct TraceSymbols: Hashable, Sendable {
                 name = name.dropFirst(prefix.count)
                 changed = true
             }
-            if name.hasPrefix("closure #"), let space = name.firstIndex(of: " "), name[space...].hasPrefix(" in ") {
-                name = name[space...].dropFirst(4)
+            // "closure #2 in f()": what follows the closure's number.
+            if name.hasPrefix("closure #"), let digitsEnd = name.dropFirst(9).firstIndex(where: { !$0.isNumber }),
+                name[digitsEnd...].hasPrefix(" in ")
+            {
+                name = name[digitsEnd...].dropFirst(4)
                 changed = true
             }
             if name.hasPrefix("generic specialization <"), let of = name.indices.first(where: { name[$0...].hasPrefix("> of ") }) {
