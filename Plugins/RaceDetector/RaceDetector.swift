@@ -13,7 +13,7 @@ public import SyncTraceReplay
 /// ``RaceGroups``), with the first racing pair found there (both accesses: thread, read or write,
 /// location, and where each thread was created), the variables that race there and how many racing
 /// pairs did; the summary counts every racing variable, racing pair and pair of places. Each side
-/// says which locks its thread held (from the lock operations the detector also subscribes to).
+/// says which locks its thread held (``AnalysisRequirements/heldLocks``: the replay keeps them).
 ///
 /// JSON fields: `"first"` and `"second"` (the first race's earlier and later access), `"variables"`
 /// (every variable racing at these places), `"racingPairs"`, and `"firstHeld"`/`"secondHeld"` (the
@@ -21,10 +21,10 @@ public import SyncTraceReplay
 public final class RaceDetector: AnalysisPlugin {
     public let name = "race"
     public let summary = "data races: conflicting accesses to a variable not ordered by happens-before"
-    /// Accesses, and the lock operations that say which locks each side of a race held.
-    public let operations = TraceOperationSet([
-        .read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite, .acquire, .release, .readAcquire, .readRelease,
-    ])
+    public let operations = TraceOperationSet([.read, .write, .atomicLoad, .atomicStore, .atomicReadModifyWrite])
+    /// The locks each thread holds, to say which each side of a race held: kept by the replay from
+    /// the lock operations, which the detector then need not take one by one.
+    public let requirements = AnalysisRequirements.heldLocks
 
     // The replay calls `handle` once per access, on one thread, and nothing here is reachable from
     // anywhere else: no two accesses to these properties can overlap, so the runtime's exclusivity
@@ -46,8 +46,6 @@ public final class RaceDetector: AnalysisPlugin {
     @exclusivity(unchecked) private var readVectors: [[ThreadID: TimedAccess]] = []
     @exclusivity(unchecked) private var freeReadVectors: [Int32] = []
     private var racingPairs = 0
-    /// The locks each thread holds, as numbers its remembered accesses keep.
-    @exclusivity(unchecked) private var locksets = HeldLocksets()
     /// The races found, one group per pair of places.
     private var groups = RaceGroups()
     /// Per variable that has had atomic accesses (``hasAtomicAccesses``), their state.
@@ -57,15 +55,6 @@ public final class RaceDetector: AnalysisPlugin {
     public init() {}
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
-        switch event.operation {
-        case .acquire, .readAcquire:
-            self.locksets.acquire(event.object, reading: event.operation == .readAcquire, by: event.thread)
-            return
-        case .release, .readRelease:
-            self.locksets.release(event.object, by: event.thread)
-            return
-        default: break
-        }
         let object = event.object.index
         if object >= self.variables.count { self.growVariables(to: object + 1) }
         switch event.operation {
@@ -84,7 +73,7 @@ public final class RaceDetector: AnalysisPlugin {
     private func atomic(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         let hb = context.happensBefore
         let thread = event.thread
-        let access = Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))
+        let access = Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue)
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
             self.race(previous: self.writeAccess(object), current: access, context: context, variable: object)
@@ -119,7 +108,7 @@ public final class RaceDetector: AnalysisPlugin {
     private func checkAgainstAtomics(_ event: TraceEvent, index: UInt64, of object: Int, in context: AnalysisContext) {
         guard let atomics = self.atomicAccesses[object] else { return }
         let hb = context.happensBefore
-        let access = Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))
+        let access = Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue)
         if let write = atomics.lastWrite, !hb.happensBefore(write.epoch, event.thread) {
             self.race(previous: write, current: access, context: context, variable: object)
         }
@@ -157,10 +146,10 @@ public final class RaceDetector: AnalysisPlugin {
         }
         let write = self.variables[object].lastWrite
         if !write.isNone, !hb.happensBefore(write, thread) {
-            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
+            self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue), context: context, variable: object)
         }
         if shared >= 0 {
-            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)))
+            self.readVectors[Int(shared)][thread] = TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue))
             return
         }
         let last = self.variables[object].lastRead
@@ -168,7 +157,7 @@ public final class RaceDetector: AnalysisPlugin {
             // Two concurrent reads: keep one per thread from now on (FastTrack's read vector).
             let vector = [
                 last.thread: self.readAccess(object),
-                thread: TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread))),
+                thread: TimedAccess(epoch: now, access: Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue)),
             ]
             // From now on the variable has a read vector and no last read (one word holds either).
             if let slot = self.freeReadVectors.popLast() {
@@ -182,7 +171,7 @@ public final class RaceDetector: AnalysisPlugin {
             self.variables[object].lastRead = now
             self.sites[object].readIndex = index
             self.sites[object].readLocation = event.location?.rawValue ?? AccessSites.noLocation
-            self.sites[object].readLockset = self.locksets.lockset(of: thread)
+            self.sites[object].readLockset = context.heldLocks(of: thread).rawValue
         }
     }
 
@@ -193,13 +182,13 @@ public final class RaceDetector: AnalysisPlugin {
         let write = self.variables[object].lastWrite
         if write != now {
             if !write.isNone, !hb.happensBefore(write, thread) {
-                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
+                self.race(previous: self.writeAccess(object), current: Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue), context: context, variable: object)
             }
             let shared = self.variables[object].sharedReads
             if shared >= 0 {
                 for read in self.readVectors[Int(shared)].values.sorted(by: { $0.access.index < $1.access.index })
                 where !hb.happensBefore(read.epoch, thread) {
-                    self.race(previous: read, current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
+                    self.race(previous: read, current: Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue), context: context, variable: object)
                 }
                 self.readVectors[Int(shared)] = [:]
                 self.freeReadVectors.append(shared)
@@ -207,7 +196,7 @@ public final class RaceDetector: AnalysisPlugin {
             } else {
                 let read = self.variables[object].lastRead
                 if !read.isNone, !hb.happensBefore(read, thread) {
-                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index, lockset: self.locksets.lockset(of: event.thread)), context: context, variable: object)
+                    self.race(previous: self.readAccess(object), current: Access(event: event, index: index, lockset: context.heldLocks(of: event.thread).rawValue), context: context, variable: object)
                 }
             }
             self.variables[object].lastRead = .none
@@ -216,7 +205,7 @@ public final class RaceDetector: AnalysisPlugin {
         self.variables[object].lastWrite = now
         self.sites[object].writeIndex = index
         self.sites[object].writeLocation = event.location?.rawValue ?? AccessSites.noLocation
-        self.sites[object].writeLockset = self.locksets.lockset(of: thread)
+        self.sites[object].writeLockset = context.heldLocks(of: thread).rawValue
     }
 
     /// The variable's last write as a race names it.
@@ -266,26 +255,26 @@ public final class RaceDetector: AnalysisPlugin {
                 objects: [context.object(variable)],
                 events: [currentEvent, previousEvent],
                 details: [
-                    "Locks held: by \(thread: current.event.thread) at the \(Self.noun(current.event).lowercased()), \(self.heldText(current.lockset)); "
-                        + "by \(thread: previous.access.event.thread) at the \(Self.noun(previous.access.event).lowercased()), \(self.heldText(previous.access.lockset))."
+                    "Locks held: by \(thread: current.event.thread) at the \(Self.noun(current.event).lowercased()), \(self.heldText(current.lockset, in: context)); "
+                        + "by \(thread: previous.access.event.thread) at the \(Self.noun(previous.access.event).lowercased()), \(self.heldText(previous.access.lockset, in: context))."
                 ],
                 fields: [
                     "first": .event(previousEvent), "second": .event(currentEvent),
-                    "firstHeld": .texts(self.heldLocks(previous.access.lockset)), "secondHeld": .texts(self.heldLocks(current.lockset)),
+                    "firstHeld": .texts(self.heldLocks(previous.access.lockset, in: context)), "secondHeld": .texts(self.heldLocks(current.lockset, in: context)),
                 ]
             )
         }
     }
 
     /// The locks of a lockset as JSON lists them ("m", "rw (read)"); empty when unknown.
-    private func heldLocks(_ lockset: Int32) -> [FindingText] {
-        (self.locksets.locks(of: lockset) ?? []).map { held in held.reading ? "\(object: held.lock) (read)" : "\(object: held.lock)" }
+    private func heldLocks(_ lockset: Int32, in context: AnalysisContext) -> [FindingText] {
+        (context.locks(in: HeldLockSet(rawValue: lockset)) ?? []).map { held in held.reading ? "\(object: held.lock) (read)" : "\(object: held.lock)" }
     }
 
-    /// The locks of a lockset as a sentence says them: "m and rw (read)", "no lock", or that they are not known.
-    private func heldText(_ lockset: Int32) -> FindingText {
-        guard self.locksets.locks(of: lockset) != nil else { return "locks not known (too many distinct lock sets)" }
-        let held = self.heldLocks(lockset)
+    /// The locks of a lockset as a sentence says them: "m, rw (read)", "no lock", or that they are not known.
+    private func heldText(_ lockset: Int32, in context: AnalysisContext) -> FindingText {
+        guard context.locks(in: HeldLockSet(rawValue: lockset)) != nil else { return "locks not known (too many distinct lock sets)" }
+        let held = self.heldLocks(lockset, in: context)
         return held.isEmpty ? "no lock" : FindingText.joined(held, separator: ", ")
     }
 

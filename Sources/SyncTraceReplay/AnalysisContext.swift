@@ -45,7 +45,31 @@ public final class AnalysisContext {
     /// Each plugin's option values given to this replay, by plugin name (``optionValues(for:)``).
     var pluginOptions: [String: PluginOptionValues] = [:]
 
+    /// The locks each thread holds, when a plugin run declared ``AnalysisRequirements/heldLocks``.
+    @usableFromInline let heldLocksets: HeldLocksets?
+
+    /// The locks `thread` holds at the current event (after the event's own acquisition or
+    /// release), as a number to keep; ``locks(in:)`` spells it out. Only for a replay one of whose
+    /// plugins declares ``AnalysisRequirements/heldLocks``: reading it without stops the program.
+    @inlinable
+    public func heldLocks(of thread: ThreadID) -> HeldLockSet {
+        guard let held = self.heldLocksets else {
+            preconditionFailure("heldLocks(of:) read by a plugin that does not declare AnalysisRequirements.heldLocks")
+        }
+        return HeldLockSet(rawValue: held.lockset(of: thread))
+    }
+
+    /// The locks of `set`, in the order they were acquired; nil when they are not known (the replay
+    /// stopped telling lock sets apart past a million distinct ones).
+    public func locks(in set: HeldLockSet) -> [HeldLock]? {
+        guard let held = self.heldLocksets else {
+            preconditionFailure("locks(in:) read by a plugin that does not declare AnalysisRequirements.heldLocks")
+        }
+        return held.locks(of: set.rawValue)?.map { HeldLock(lock: $0.lock, reading: $0.reading) }
+    }
+
     init(engine: HappensBeforeEngine, symbols: TraceSymbols) {
+        self.heldLocksets = engine.heldLocks
         self.happensBefore = HappensBefore(engine.order)
         self.withoutLocks = engine.orderWithoutLocks.map(HappensBefore.init)
         self.symbols = symbols

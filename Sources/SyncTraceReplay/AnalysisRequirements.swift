@@ -15,4 +15,9 @@ public struct AnalysisRequirements: OptionSet, Hashable, Sendable {
     /// Read it as ``AnalysisContext/happensBeforeWithoutLocks``. The deadlock detector asks for it:
     /// an order that comes only through a lock is an accident of the recorded schedule.
     public static let happensBeforeWithoutLocks = AnalysisRequirements(rawValue: 1 << 0)
+
+    /// The locks each thread holds at the current event (``AnalysisContext/heldLocks(of:)``), kept
+    /// from the trace's acquisitions and releases without the plugin taking those events. The race
+    /// detector asks for it, to say which locks each side of a race held.
+    public static let heldLocks = AnalysisRequirements(rawValue: 1 << 1)
 }

@@ -9,10 +9,13 @@ final class HappensBeforeEngine {
     let order = ClockFamily()
     /// The order of every rule but a lock's release and acquisition, if a plugin asked for it.
     let orderWithoutLocks: ClockFamily?
+    /// The locks each thread holds, if a plugin asked for them.
+    let heldLocks: HeldLocksets?
 
     /// An engine for plugins that together declare `requirements`.
     init(requirements: AnalysisRequirements) {
         self.orderWithoutLocks = requirements.contains(.happensBeforeWithoutLocks) ? ClockFamily() : nil
+        self.heldLocks = requirements.contains(.heldLocks) ? HeldLocksets() : nil
     }
 
     /// Declares threads and objects up to the counts `symbols` holds, in every family.
@@ -28,6 +31,7 @@ final class HappensBeforeEngine {
         if let withoutLocks = self.orderWithoutLocks, !event.operation.isSkippedWithoutLocks {
             withoutLocks.apply(event)
         }
+        self.heldLocks?.apply(event)
     }
 }
 

@@ -1,7 +1,9 @@
-import SyncTraceFormat
+public import SyncTraceFormat
 
-/// The locks each thread holds, as a number per thread that a remembered access keeps (4 bytes), so
-/// that a race can say which locks each side held — as TSan's reports do — without a set per access.
+/// The locks each thread holds, as a number per thread (a ``HeldLockSet``) that a plugin can keep
+/// with a remembered access (4 bytes), so that a race can say which locks each side held — as TSan's
+/// reports do — without a set per access. Kept by the replay for the plugins that declare
+/// ``AnalysisRequirements/heldLocks``.
 ///
 /// The numbers are nodes of a trie of acquisition sequences: node 0 holds nothing, and a node's
 /// child for a lock is that node plus the lock acquired last. Acquiring moves a thread to a child
@@ -12,7 +14,8 @@ import SyncTraceFormat
 /// Bounded: past ``maximumNodes`` distinct sequences the trie stops growing, and a thread whose set
 /// would need a new node is marked unknown (``unknown``) for the rest of the trace: its races say
 /// that its locks are not known, never a wrong set.
-struct HeldLocksets {
+@usableFromInline
+final class HeldLocksets {
     /// A lockset number no node has: the thread's locks are not known.
     static let unknown: Int32 = -1
     /// Distinct acquisition sequences kept at most (24 bytes each, and a dictionary entry for nodes
@@ -35,20 +38,33 @@ struct HeldLocksets {
         var reading: Bool
     }
 
-    private var nodes = [Node(parent: -1, lock: .max, reading: false)]
-    private var children: [ChildKey: Int32] = [:]
-    /// Each thread's node, by thread index.
-    private var current: [Int32] = []
+    @exclusivity(unchecked) private var nodes = [Node(parent: -1, lock: .max, reading: false)]
+    @exclusivity(unchecked) private var children: [ChildKey: Int32] = [:]
+    /// Each thread's node, by thread index. Read by plugins (inlined) on every access they keep, and
+    /// written by the replay between their calls: never at once, so without the dynamic check.
+    @usableFromInline @exclusivity(unchecked) var current: [Int32] = []
 
     init() {}
 
+    /// Follows one event: an acquisition or a release (any other event changes nothing).
+    @inline(__always)
+    func apply(_ event: TraceEvent) {
+        switch event.operation {
+        case .acquire: self.acquire(event.object, reading: false, by: event.thread)
+        case .readAcquire: self.acquire(event.object, reading: true, by: event.thread)
+        case .release, .readRelease: self.release(event.object, by: event.thread)
+        default: break
+        }
+    }
+
     /// The lockset number of `thread` now: what an access remembers.
+    @inlinable
     func lockset(of thread: ThreadID) -> Int32 {
         thread.index < self.current.count ? self.current[thread.index] : 0
     }
 
     /// `thread` acquired `lock` (for reading, if `reading`).
-    mutating func acquire(_ lock: ObjectID, reading: Bool, by thread: ThreadID) {
+    func acquire(_ lock: ObjectID, reading: Bool, by thread: ThreadID) {
         self.reserve(thread)
         let node = self.current[thread.index]
         guard node != Self.unknown else { return }
@@ -56,7 +72,7 @@ struct HeldLocksets {
     }
 
     /// `thread` released `lock` (the last acquisition of it that it holds).
-    mutating func release(_ lock: ObjectID, by thread: ThreadID) {
+    func release(_ lock: ObjectID, by thread: ThreadID) {
         self.reserve(thread)
         let node = self.current[thread.index]
         guard node > 0 else { return }  // holding nothing known: a release of an unknown set stays unknown
@@ -93,7 +109,7 @@ struct HeldLocksets {
         return steps.reversed()
     }
 
-    private mutating func child(of node: Int32, lock: UInt32, reading: Bool) -> Int32 {
+    private func child(of node: Int32, lock: UInt32, reading: Bool) -> Int32 {
         let parent = Int(node)
         if self.nodes[parent].lastChildLock == lock, self.nodes[parent].lastChildReading == reading {
             return self.nodes[parent].lastChild
@@ -114,9 +130,32 @@ struct HeldLocksets {
         return child
     }
 
-    private mutating func reserve(_ thread: ThreadID) {
+    private func reserve(_ thread: ThreadID) {
         if thread.index >= self.current.count {
             self.current.append(contentsOf: repeatElement(0, count: max(thread.index + 1, self.current.count * 2) - self.current.count))
         }
     }
+}
+
+/// The locks a thread held at some point of the replay, as a number (``AnalysisContext/heldLocks(of:)``):
+/// 4 bytes to keep with a remembered access, spelled out with ``AnalysisContext/locks(in:)``.
+public struct HeldLockSet: Hashable, Sendable {
+    /// The trie node's number; -1 when the locks are not known.
+    public let rawValue: Int32
+
+    /// The set numbered `rawValue`.
+    public init(rawValue: Int32) {
+        self.rawValue = rawValue
+    }
+
+    /// No lock held.
+    public static let none = HeldLockSet(rawValue: 0)
+}
+
+/// A lock a thread held, and whether for reading (``AnalysisContext/locks(in:)``).
+public struct HeldLock: Hashable, Sendable {
+    /// The lock.
+    public let lock: ObjectID
+    /// Whether it was held for reading (`racq`).
+    public let reading: Bool
 }
