@@ -16,6 +16,11 @@ extension RecorderTests {
             let path = directory.appendingPathComponent("stacks.synctrace").path
             var variables = environment
             variables["SYNCTRACE_OUTPUT"] = path
+            // The `signal` ending aborts: without these, Swift's crash backtracer (and, in an
+            // AddressSanitizer build, ASan's abort handler) takes over the dying probe, and the
+            // backtracer, holding the probe's stderr open, can outlive it and hang the test.
+            variables["SWIFT_BACKTRACE"] = "enable=no"
+            variables["ASAN_OPTIONS"] = "handle_abort=0:detect_leaks=0"
             let command = how == "kill"
                 // Killed once it has flushed: no handler runs, nothing symbolizes the frames.
                 ? "\(probe) stacks kill > out.txt & pid=$!; while ! grep -q flushed out.txt; do sleep 0.05; done; kill -9 $pid; wait $pid; true"
