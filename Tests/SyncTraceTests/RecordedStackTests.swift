@@ -20,7 +20,7 @@ extension RecorderTests {
             // AddressSanitizer build, ASan's abort handler) takes over the dying probe, and the
             // backtracer, holding the probe's stderr open, can outlive it and hang the test.
             variables["SWIFT_BACKTRACE"] = "enable=no"
-            variables["ASAN_OPTIONS"] = "handle_abort=0:detect_leaks=0"
+            variables["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=0:handle_abort=0"
             let command = how == "kill"
                 // Killed once it has flushed: no handler runs, nothing symbolizes the frames.
                 ? "\(probe) stacks kill > out.txt & pid=$!; while ! grep -q flushed out.txt; do sleep 0.05; done; kill -9 $pid; wait $pid; true"
