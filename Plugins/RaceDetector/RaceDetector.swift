@@ -227,25 +227,22 @@ public final class RaceDetector: AnalysisPlugin {
     private func race(previous: TimedAccess, current: Access, context: AnalysisContext, variable object: Int) {
         self.racingPairs += 1
         let variable = current.event.object
-        let symbols = context.symbols
         let places = RaceGroups.Places(
-            self.groups.site(of: previous.access.event.location, symbols: symbols),
-            self.groups.site(of: current.event.location, symbols: symbols),
+            self.groups.site(of: previous.access.event.location, in: context),
+            self.groups.site(of: current.event.location, in: context),
             variable: variable
         )
-        self.groups.add(places, variable: variable, locations: (previous.access.event.location, current.event.location)) {
-            // Only when the group may show another stack: no description per racing pair otherwise.
+        /// The pair as a finding shows it: the later access, then the earlier one. Made only when
+        /// needed (a new group, or another stack to show), never per racing pair of a loop.
+        func described() -> [FindingEvent] {
             [
                 context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index),
                 context.describe(previous.access.event, role: FindingText("Previous " + Self.noun(previous.access.event).lowercased()), index: previous.access.index),
             ]
-        } finding: {
-            let currentEvent = context.describe(current.event, role: FindingText(Self.noun(current.event)), index: current.index)
-            let previousEvent = context.describe(
-                previous.access.event,
-                role: FindingText("Previous " + Self.noun(previous.access.event).lowercased()),
-                index: previous.access.index
-            )
+        }
+        self.groups.add(places, variable: variable, locations: (previous.access.event.location, current.event.location), accesses: described) {
+            let events = described()
+            let (currentEvent, previousEvent) = (events[0], events[1])
             let what: FindingText = "\(Self.noun(current.event).lowercased()) by \(thread: current.event.thread) races with \(Self.noun(previous.access.event).lowercased()) by \(thread: previous.access.event.thread)"
             return Finding(
                 kind: .dataRace,
@@ -253,7 +250,7 @@ public final class RaceDetector: AnalysisPlugin {
                 message: "data race on \(object: variable): \(what)",
                 variable: variable,
                 objects: [context.object(variable)],
-                events: [currentEvent, previousEvent],
+                events: events,
                 details: [
                     "Locks held: by \(thread: current.event.thread) at the \(Self.noun(current.event).lowercased()), \(self.heldText(current.lockset, in: context)); "
                         + "by \(thread: previous.access.event.thread) at the \(Self.noun(previous.access.event).lowercased()), \(self.heldText(previous.access.lockset, in: context))."

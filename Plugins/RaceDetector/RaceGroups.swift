@@ -57,11 +57,12 @@ struct RaceGroups {
     /// Every variable that raced, anywhere.
     private(set) var racingVariables: Set<UInt32> = []
 
-    /// The call site of `location`, named in `symbols`: what a place is.
-    mutating func site(of location: StringID?, symbols: TraceSymbols) -> StringID? {
+    /// The call site of `location`, its text read from `context`'s names the first time: what a
+    /// place is.
+    mutating func site(of location: StringID?, in context: AnalysisContext) -> StringID? {
         guard let location else { return nil }
         if let site = self.siteOfLocation[location.rawValue] { return StringID(site) }
-        let text = symbols.location(location) ?? ""
+        let text = context.location(location) ?? ""
         let site = self.siteOfText[text] ?? location.rawValue
         self.siteOfText[text] = site
         self.siteOfLocation[location.rawValue] = site
