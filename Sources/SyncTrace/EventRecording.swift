@@ -110,3 +110,12 @@ func recordEventSlowPath(
         line: line
     )
 }
+
+/// The slots in which the thread the trace attributes the running critical section to remembers the
+/// mutexes whose whole value it copied out (``TracedMutex``); nil when the thread has no buffer for
+/// session `epoch`. Only that thread reads or writes them.
+@inlinable @inline(__always)
+func valueCopySlots(epoch: UInt64) -> UnsafeMutableBufferPointer<UInt64>? {
+    guard let slots = synctrace_value_copies(epoch) else { return nil }
+    return UnsafeMutableBufferPointer(start: slots, count: Int(SYNCTRACE_VALUE_COPY_SLOTS))
+}

@@ -59,7 +59,9 @@ final class LogicalThread: @unchecked Sendable {
         self.parentThread = parentThread
         self.site = site
         self.state = UnsafeMutablePointer.allocate(capacity: 1)
-        self.state.initialize(to: synctrace_logical_thread(events: 0, buffer: nil, id: self.id))
+        var initial = synctrace_logical_thread()  // every field zero: no events, no copies
+        initial.id = self.id
+        self.state.initialize(to: initial)
     }
 
     /// The name reports show.

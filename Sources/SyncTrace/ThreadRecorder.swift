@@ -41,24 +41,17 @@ final class ThreadRecorder: @unchecked Sendable {
         // A cache line pair of its own: the owner writes `count` with every event, and a neighbour
         // written by another thread (the writer's bookkeeping, say) would make every one of those
         // writes fetch the line back.
-        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
+        // (128 bytes: the struct's size, checked by the recorder's tests.)
+        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: max(128, MemoryLayout<synctrace_thread_buffer>.stride), alignment: 128)
             .bindMemory(to: synctrace_thread_buffer.self, capacity: 1)
         // A thread starts with a small buffer and grows it (see `handOverFullBuffer`): a thousand
         // short threads alive at once would otherwise each fault in a full-size buffer for the few
         // thousand events they record.
         let capacity = min(Self.initialCapacity, session.options.bufferCapacity)
-        self.buffer.initialize(
-            to: synctrace_thread_buffer(
-                events: session.buffers.take(capacity: capacity),
-                count: 0,
-                capacity: UInt64(capacity),
-                owner: nil,
-                logical: nil,
-                task: nil,
-                appending: 0,
-                stacks: nil
-            )
-        )
+        var initial = synctrace_thread_buffer()  // every field zero: no logical thread, no copies
+        initial.events = session.buffers.take(capacity: capacity)
+        initial.capacity = UInt64(capacity)
+        self.buffer.initialize(to: initial)
         self.buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         if let stacks = session.stacks {
             // Made on the thread itself (registerCurrentThread), so the stack bounds are its own.

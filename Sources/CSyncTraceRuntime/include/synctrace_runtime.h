@@ -169,12 +169,18 @@ static inline uint64_t synctrace_unwrap_timestamp(uint32_t stamp, uint64_t now) 
 /// task or a dispatched work item is one logical thread however many OS threads run it; the OS
 /// thread running it counts its events here, so that whichever OS thread runs it next can say where
 /// its events continue.
+/// How many mutexes a thread remembers having taken a copy of the value out of (see
+/// synctrace_value_copies): direct-mapped by the mutex's id.
+#define SYNCTRACE_VALUE_COPY_SLOTS 8
+
 typedef struct {
     uint64_t events;
     /// The buffer of the OS thread that last ran it: when another one has run it since, the next
     /// event writes a fresh switch record, since its events continue at a new position.
     const void *buffer;
     uint32_t id;
+    /// The mutexes whose value it took a copy of (see synctrace_value_copies).
+    uint64_t value_copies[SYNCTRACE_VALUE_COPY_SLOTS];
 } synctrace_logical_thread;
 
 /// A thread's event buffer. Only the owning thread appends; `count` is published with a release
@@ -197,6 +203,8 @@ typedef struct {
     uint64_t appending;
     /// The thread's stack capture (NULL: the session records no stacks); the owner's alone.
     synctrace_stack_cache *stacks;
+    /// The mutexes whose value the OS thread itself took a copy of (see synctrace_value_copies).
+    uint64_t value_copies[SYNCTRACE_VALUE_COPY_SLOTS];
 } synctrace_thread_buffer;
 
 enum {
@@ -386,6 +394,17 @@ static inline int synctrace_record_switch(synctrace_thread_buffer *buffer, uint8
     }
     __atomic_store_n(&buffer->count, count + 1, __ATOMIC_RELEASE);
     return count + 1 == buffer->capacity ? SYNCTRACE_BUFFER_FULL : SYNCTRACE_RECORDED;
+}
+
+/// The slots in which the thread that recorded the last event (the logical thread the OS thread
+/// runs, else the OS thread) remembers the mutexes whose whole value it copied out of a critical
+/// section and has not written since, for session `epoch`; NULL when this thread has no buffer for
+/// it. A TracedMutex asks right after recording its `acq`, so the thread is the one the trace
+/// attributes the section to. Each slot holds (epoch's low 32 bits << 32) | (mutex id + 1); 0 is empty.
+static inline uint64_t *synctrace_value_copies(uint64_t epoch) {
+    synctrace_thread_buffer *buffer = (synctrace_thread_buffer *)synctrace_thread_recorder(epoch);
+    if (__builtin_expect(buffer == 0, 0)) return 0;
+    return buffer->logical ? buffer->logical->value_copies : buffer->value_copies;
 }
 
 static inline uint64_t synctrace_published_count(synctrace_thread_buffer *buffer) {

@@ -71,14 +71,20 @@ enum FindingsProbe {
         racy.balance[] = 20
         first.join()
 
+        // The same schedule every run (semaphores, not pauses), so that every run loses the same
+        // update: main's, which the depositor overwrites with what it read before.
         let seen = careful.lock.withLock { careful.balance[] }
+        let depositorRead = TracedSemaphore(name: "depositor read")
+        let mainWrote = TracedSemaphore(name: "main wrote")
         let other = TracedThread.spawn(name: "depositor") {
             let mine = careful.lock.withLock { careful.balance[] }
-            Self.pause()
+            depositorRead.signal()
+            mainWrote.wait()
             careful.lock.withLock { careful.balance[] = mine + 5 }
         }
-        Self.pause()
+        depositorRead.wait()
         careful.lock.withLock { careful.balance[] = seen + 7 }
+        mainWrote.signal()
         other.join()
         print("wallets \(racy.balance[]) \(careful.balance[])")
     }
