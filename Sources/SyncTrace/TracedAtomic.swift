@@ -13,8 +13,8 @@ public import SyncTraceFormat
 /// The operations take the orderings `Atomic`'s do, as `Atomic`'s own ordering types, so a program
 /// that uses `Atomic` keeps its calls when it swaps the type; with no ordering an operation is
 /// sequentially consistent. The operation runs with the ordering asked for, and the trace records
-/// it: the replay gives each ordering its happens-before (<doc:SyncTraceFormat/TextForm> has the
-/// rules). A relaxed operation orders nothing, so a payload published behind a relaxed flag is a data
+/// it: the replay gives each ordering its happens-before (the text form's specification,
+/// `Sources/SyncTraceFormat/SyncTraceFormat.docc/TextForm.md`, has the rules). A relaxed operation orders nothing, so a payload published behind a relaxed flag is a data
 /// race, and one published with a releasing store and read after an acquiring load is not. A
 /// sequentially consistent operation orders as the Go memory model's atomics do, which is as much
 /// as Swift's model orders and sometimes more (a load follows every earlier sequentially consistent
