@@ -60,8 +60,8 @@ final class RecordingSession: @unchecked Sendable {
         clock_gettime(CLOCK_REALTIME, &wallClock)
         self.stacks = options.stackDepth > 0 ? SessionStacks(depth: options.stackDepth) : nil
         let header = TraceHeader(
-            // A trace without stacks stays format version 1, byte for byte what it was before them.
-            formatVersion: options.stackDepth > 0 ? TraceHeader.currentFormatVersion : TraceHeader.formatVersionWithoutStacks,
+            // Version 3 with stacks or without: its atomics carry their orderings.
+            formatVersion: TraceHeader.currentFormatVersion,
             program: options.programName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "",
             startTime: UInt64(wallClock.tv_sec) * 1_000_000_000 + UInt64(wallClock.tv_nsec),
             clockResolution: 1000

@@ -1,18 +1,27 @@
 public import Synchronization
 public import SyncTraceFormat
 
-/// A sequentially consistent atomic value over `Synchronization.Atomic`, whose operations are
-/// recorded: loads as `aload`, stores as `astore`, read-modify-writes as `armw`.
+/// An atomic value over `Synchronization.Atomic`, whose operations are recorded: loads as `aload`,
+/// stores as `astore`, read-modify-writes as `armw`, each with its memory ordering.
 ///
 /// ```swift
 /// let ready = TracedAtomic(false, name: "ready")
-/// ready.store(true)
-/// if ready.load() { … }
+/// ready.store(true, ordering: .releasing)
+/// if ready.load(ordering: .acquiring) { … }
 /// ```
 ///
-/// Every operation is sequentially consistent (the orderings of `Atomic` are not exposed: the trace
-/// models the Go memory model's atomics). While recording, each operation and its number in the
-/// atomic's own order are taken together, so the replay knows which store each load saw.
+/// The operations take the orderings `Atomic`'s do, as `Atomic`'s own ordering types, so a program
+/// that uses `Atomic` keeps its calls when it swaps the type; with no ordering an operation is
+/// sequentially consistent. The operation runs with the ordering asked for, and the trace records
+/// it: the replay gives each ordering its happens-before (the text form's specification,
+/// `Sources/SyncTraceFormat/SyncTraceFormat.docc/TextForm.md`, has the rules). A relaxed operation orders nothing, so a payload published behind a relaxed flag is a data
+/// race, and one published with a releasing store and read after an acquiring load is not. A
+/// sequentially consistent operation orders as the Go memory model's atomics do, which is as much
+/// as Swift's model orders and sometimes more (a load follows every earlier sequentially consistent
+/// store of the atomic, not only the one it read).
+///
+/// While recording, each operation and its number in the atomic's own order are taken together, so
+/// the replay knows which store each load saw.
 public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     // Safe to share: the value is atomic; `counter` is used only under `accessLock`. The value is kept as its
     // 64 bits because `Atomic`'s operations exist only for concrete representations.
@@ -31,36 +40,82 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
         self.objectID = ObjectRegistry.register(kind: .atomic, name: name, typeName: "TracedAtomic", fileID: fileID, line: line)
     }
 
-    /// Atomically loads the value.
+    /// Atomically loads the value, with `ordering` (relaxed, acquiring or sequentially consistent).
     @inlinable
-    public func load(fileID: StaticString = #fileID, line: UInt = #line) -> Value {
-        Value(atomicBits: self.perform(.atomicLoad, fileID: fileID, line: line) { $0.load(ordering: .sequentiallyConsistent) })
-    }
-
-    /// Atomically stores `desired`.
-    @inlinable
-    public func store(_ desired: Value, fileID: StaticString = #fileID, line: UInt = #line) {
-        self.perform(.atomicStore, fileID: fileID, line: line) { $0.store(desired.atomicBits, ordering: .sequentiallyConsistent) }
-    }
-
-    /// Atomically replaces the value with `desired` and returns the old one.
-    @discardableResult
-    @inlinable
-    public func exchange(_ desired: Value, fileID: StaticString = #fileID, line: UInt = #line) -> Value {
+    public func load(
+        ordering: AtomicLoadOrdering = .sequentiallyConsistent,
+        fileID: StaticString = #fileID,
+        line: UInt = #line
+    ) -> Value {
         Value(
-            atomicBits: self.perform(.atomicReadModifyWrite, fileID: fileID, line: line) {
-                $0.exchange(desired.atomicBits, ordering: .sequentiallyConsistent)
+            atomicBits: self.perform(.atomicLoad, ordering.traceOrdering, fileID: fileID, line: line) {
+                $0.load(tracing: ordering)
             }
         )
     }
 
-    /// Atomically replaces the value with `desired` if it equals `expected`. A successful exchange is
-    /// recorded as a read-modify-write, a failed one as a load.
+    /// Atomically stores `desired`, with `ordering` (relaxed, releasing or sequentially consistent).
+    @inlinable
+    public func store(
+        _ desired: Value,
+        ordering: AtomicStoreOrdering = .sequentiallyConsistent,
+        fileID: StaticString = #fileID,
+        line: UInt = #line
+    ) {
+        self.perform(.atomicStore, ordering.traceOrdering, fileID: fileID, line: line) {
+            $0.store(desired.atomicBits, tracing: ordering)
+        }
+    }
+
+    /// Atomically replaces the value with `desired` and returns the old one, with `ordering`.
+    @discardableResult
+    @inlinable
+    public func exchange(
+        _ desired: Value,
+        ordering: AtomicUpdateOrdering = .sequentiallyConsistent,
+        fileID: StaticString = #fileID,
+        line: UInt = #line
+    ) -> Value {
+        Value(
+            atomicBits: self.perform(.atomicReadModifyWrite, ordering.traceOrdering, fileID: fileID, line: line) {
+                $0.exchange(desired.atomicBits, tracing: ordering)
+            }
+        )
+    }
+
+    /// Atomically replaces the value with `desired` if it equals `expected`, with `ordering` when it
+    /// does; when it does not, with the strongest load ordering no stronger than `ordering` (relaxed
+    /// for releasing, acquiring for acquiring-and-releasing), as `Atomic`'s does. A successful
+    /// exchange is recorded as a read-modify-write, a failed one as a load of that ordering.
     @discardableResult
     @inlinable
     public func compareExchange(
         expected: Value,
         desired: Value,
+        ordering: AtomicUpdateOrdering = .sequentiallyConsistent,
+        fileID: StaticString = #fileID,
+        line: UInt = #line
+    ) -> (exchanged: Bool, original: Value) {
+        self.compareExchange(
+            expected: expected,
+            desired: desired,
+            successOrdering: ordering,
+            failureOrdering: ordering.failureOrdering,
+            fileID: fileID,
+            line: line
+        )
+    }
+
+    /// Atomically replaces the value with `desired` if it equals `expected`, with `successOrdering`
+    /// when it does and `failureOrdering` when it does not. A successful exchange is recorded as a
+    /// read-modify-write of `successOrdering`, a failed one as a load of `failureOrdering`.
+    @discardableResult
+    @inlinable
+    public func compareExchange(
+        expected: Value,
+        desired: Value,
+        successOrdering: AtomicUpdateOrdering,
+        failureOrdering: AtomicLoadOrdering,
         fileID: StaticString = #fileID,
         line: UInt = #line
     ) -> (exchanged: Bool, original: Value) {
@@ -68,17 +123,22 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
         let expectedBits = expected.atomicBits
         let desiredBits = desired.atomicBits
         if epoch == 0 {
-            let result = self.atomic.compareExchange(
-                expected: expectedBits,
-                desired: desiredBits,
-                ordering: .sequentiallyConsistent
-            )
+            let result = self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, tracing: successOrdering, failureOrdering)
             return (result.exchanged, Value(atomicBits: result.original))
         }
         let result = self.accessLock.withLock {
-            let result = self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, ordering: .sequentiallyConsistent)
+            let result = self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, tracing: successOrdering, failureOrdering)
             let operation: TraceOperation = result.exchanged ? .atomicReadModifyWrite : .atomicLoad
-            recordEvent(epoch: epoch, operation, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+            let ordering = result.exchanged ? successOrdering.traceOrdering : failureOrdering.traceOrdering
+            recordEvent(
+                epoch: epoch,
+                operation,
+                object: self.objectID,
+                sequence: self.counter.take(epoch),
+                argument: Int64(ordering.rawValue),
+                fileID: fileID,
+                line: line
+            )
             return result
         }
         return (result.exchanged, Value(atomicBits: result.original))
@@ -88,6 +148,7 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
     @inlinable @inline(__always)
     func perform<Result>(
         _ operation: TraceOperation,
+        _ ordering: TraceAtomicOrdering,
         fileID: StaticString,
         line: UInt,
         _ body: (borrowing Atomic<UInt64>) -> Result
@@ -97,53 +158,63 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
         // Recorded with the spin lock held, like every numbered event (see `recordEvent(epoch:…)`).
         return self.accessLock.withLock {
             let result = body(self.atomic)
-            recordEvent(epoch: epoch, operation, object: self.objectID, sequence: self.counter.take(epoch), fileID: fileID, line: line)
+            recordEvent(
+                epoch: epoch,
+                operation,
+                object: self.objectID,
+                sequence: self.counter.take(epoch),
+                argument: Int64(ordering.rawValue),
+                fileID: fileID,
+                line: line
+            )
             return result
         }
     }
 }
 
 extension TracedAtomic where Value: FixedWidthInteger {
-    /// Atomically adds `operand` (wrapping on overflow); returns the old and new values.
+    /// Atomically adds `operand` (wrapping on overflow), with `ordering`; returns the old and new values.
     @discardableResult
     @inlinable
     public func wrappingAdd(
         _ operand: Value,
+        ordering: AtomicUpdateOrdering = .sequentiallyConsistent,
         fileID: StaticString = #fileID,
         line: UInt = #line
     ) -> (oldValue: Value, newValue: Value) {
-        self.readModifyWrite(fileID: fileID, line: line) { $0 &+ operand }
+        self.readModifyWrite(ordering: ordering, fileID: fileID, line: line) { $0 &+ operand }
     }
 
-    /// Atomically subtracts `operand` (wrapping on overflow); returns the old and new values.
+    /// Atomically subtracts `operand` (wrapping on overflow), with `ordering`; returns the old and new
+    /// values.
     @discardableResult
     @inlinable
     public func wrappingSubtract(
         _ operand: Value,
+        ordering: AtomicUpdateOrdering = .sequentiallyConsistent,
         fileID: StaticString = #fileID,
         line: UInt = #line
     ) -> (oldValue: Value, newValue: Value) {
-        self.readModifyWrite(fileID: fileID, line: line) { $0 &- operand }
+        self.readModifyWrite(ordering: ordering, fileID: fileID, line: line) { $0 &- operand }
     }
 
     /// One recorded read-modify-write as a compare-exchange loop on the stored bits, which keeps
     /// them normalized (a native 64-bit add would leave a narrower value's carries in the high bits).
+    /// The exchange that succeeds has `ordering`; the loads and failed exchanges before it are relaxed,
+    /// since what they read is thrown away.
     @inlinable
     func readModifyWrite(
+        ordering: AtomicUpdateOrdering,
         fileID: StaticString,
         line: UInt,
         _ transform: (Value) -> Value
     ) -> (oldValue: Value, newValue: Value) {
-        self.perform(.atomicReadModifyWrite, fileID: fileID, line: line) { atomic in
+        self.perform(.atomicReadModifyWrite, ordering.traceOrdering, fileID: fileID, line: line) { atomic in
             var bits = atomic.load(ordering: .relaxed)
             while true {
                 let old = Value(atomicBits: bits)
                 let new = transform(old)
-                let (exchanged, original) = atomic.weakCompareExchange(
-                    expected: bits,
-                    desired: new.atomicBits,
-                    ordering: .sequentiallyConsistent
-                )
+                let (exchanged, original) = atomic.weakCompareExchange(expected: bits, desired: new.atomicBits, tracing: ordering)
                 if exchanged { return (old, new) }
                 bits = original
             }

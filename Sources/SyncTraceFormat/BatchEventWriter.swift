@@ -28,6 +28,9 @@ public struct BatchEventWriter {
     enum Refusal {
         case undeclared(TraceOperation, ThreadID)
         case full
+        /// An atomic operation whose argument is no ordering it may have, or (in a trace older than
+        /// format version 3, which has no place for one) any ordering but sequentially consistent.
+        case ordering(TraceOperation, ThreadID, Int64)
     }
 
     @usableFromInline
@@ -80,8 +83,15 @@ public struct BatchEventWriter {
         case .object: hasTarget = true; declared = declared && target < context.objectCount
         }
         if let location { declared = declared && location.rawValue < context.stringCount }
-        guard declared, self.appended < self.maximum else {
-            if self.refused == nil { self.refused = declared ? .full : .undeclared(operation, thread) }
+        // An atomic's ordering: written from format version 3 (one byte for the usual 0); a version
+        // that cannot hold it takes sequentially consistent atomics only.
+        let isAtomic = operation.isAtomic
+        let orderingFits = !isAtomic
+            || (context.writesAtomicOrderings ? TraceAtomicOrdering(argument: argument, of: operation) != nil : argument == 0)
+        guard declared, orderingFits, self.appended < self.maximum else {
+            if self.refused == nil {
+                self.refused = !declared ? .undeclared(operation, thread) : !orderingFits ? .ordering(operation, thread, argument) : .full
+            }
             // Nothing after a refused event: the batch ends where the caller went wrong.
             self.maximum = self.appended
             return
@@ -102,7 +112,7 @@ public struct BatchEventWriter {
         if timestampDelta != 0 { opcode |= BinaryLayout.timestampFlag }
         self.out.writeByte(opcode)
         if hasTarget { self.out.writeVarint(UInt64(target)) }
-        if operation.hasArgument { self.out.writeSignedVarint(argument) }
+        if operation.hasArgument || (isAtomic && context.writesAtomicOrderings) { self.out.writeSignedVarint(argument) }
         if operation.hasSequence {
             // Checked above against the declared objects, and the table has an entry per declared object.
             let next = context.nextSequence + Int(target)
@@ -129,13 +139,16 @@ final class BatchEncodingContext {
     @usableFromInline @exclusivity(unchecked) var threadCount: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var objectCount: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var stringCount: UInt32 = 0
+    /// Whether atomic operations carry their ordering (format version 3 and later).
+    @usableFromInline let writesAtomicOrderings: Bool
     /// Per declared object, one more than its last written sequence number.
     private var sequences = RawBuffer<UInt64>(capacity: 64)
     /// The sequence table's first entry: `sequences.base`, kept here for the inlined encoding loop
     /// (which cannot reach the buffer itself), and set again whenever a declaration grows the table.
     @usableFromInline @exclusivity(unchecked) private(set) var nextSequence: UnsafeMutablePointer<UInt64>
 
-    init() {
+    init(formatVersion: Int) {
+        self.writesAtomicOrderings = formatVersion >= BinaryLayout.atomicOrderingsVersion
         self.nextSequence = self.sequences.base
     }
 

@@ -29,6 +29,9 @@
 ///                                                   at most once per frame)
 /// event       := opcode:byte [target:varint] [argument:zigzag] [sequence:zigzag]
 ///                [timestampDelta:zigzag] [location:varint]
+///                                        (argument: a `chan`'s capacity, a `wgadd`'s delta, a
+///                                        `resume`'s position; from version 3 also the ordering of
+///                                        `aload`, `astore` and `armw`, as a TraceAtomicOrdering code)
 /// switch      := 0x00 thread:varint     (inside a batch: later events belong to that thread)
 /// string      := length:varint utf8-bytes
 /// ```
@@ -39,6 +42,12 @@
 /// than `req` carry a sequence number (a `req` orders nothing); it is
 /// stored as the difference from one more than the previous sequence number of the same object in
 /// the stream, so the common case (no other thread touched the object in between) is the byte 0.
+///
+/// Versions: 1 has neither stacks nor orderings; 2 adds the stack records; 3 adds an argument to
+/// every atomic operation, its memory ordering (0, sequentially consistent, is one byte). A reader
+/// reads all three, and an atomic of a version 1 or 2 trace is sequentially consistent, as every
+/// atomic the recorder wrote then was. A reader rejects an ordering its operation cannot have (a
+/// releasing load).
 @usableFromInline
 enum BinaryLayout {
     /// The four bytes that start the raw record stream.
@@ -59,6 +68,8 @@ enum BinaryLayout {
     static let symbolTag: UInt8 = 0x0B
     /// The first format version with stack records (``imageTag`` to ``symbolTag``).
     static let stacksVersion = 2
+    /// The first format version whose atomic operations carry their ordering as an argument.
+    static let atomicOrderingsVersion = 3
     /// The most frames one stack record holds.
     static let maximumStackDepth = 256
     /// The most symbols one frame resolves to (an address inside that many inlined calls).

@@ -28,7 +28,7 @@ public struct ObjectKind: RawRepresentable, Hashable, CaseIterable, Sendable, Cu
     @inlinable public static var rwLock: ObjectKind { ObjectKind(byte: 2) }
     /// A plain shared variable, read and written without synchronization of its own.
     @inlinable public static var variable: ObjectKind { ObjectKind(byte: 3) }
-    /// A sequentially consistent atomic variable.
+    /// An atomic variable, whose operations each have a memory ordering (``TraceAtomicOrdering``).
     @inlinable public static var atomic: ObjectKind { ObjectKind(byte: 4) }
     /// A Go-style channel with a capacity.
     @inlinable public static var channel: ObjectKind { ObjectKind(byte: 5) }

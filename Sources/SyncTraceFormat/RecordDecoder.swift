@@ -178,7 +178,12 @@ struct RecordDecoder {
         // allocate no more than the events it actually decodes (plus one step).
         let total = Int(count)
         var decoded = 0
-        let limits = Limits(threads: threadCount, objects: objectCount, strings: stringCount)
+        let limits = Limits(
+            threads: threadCount,
+            objects: objectCount,
+            strings: stringCount,
+            atomicOrderings: self.formatVersion >= BinaryLayout.atomicOrderingsVersion
+        )
         try self.nextSequence.withUnsafeMutableBufferPointer { (nextSequence) throws(Malformed) in
             if events.isEmpty && total <= BinaryLayout.maximumBatchEvents {
                 // The common case, a batch into an empty array: decoded straight into the storage of
@@ -233,6 +238,8 @@ struct RecordDecoder {
         var threads: Int
         var objects: Int
         var strings: Int
+        /// Whether atomic operations carry their ordering (format version 3 and later).
+        var atomicOrderings: Bool
     }
 
     /// Decodes exactly `slots.count` events of a batch body into `slots`.
@@ -256,7 +263,7 @@ struct RecordDecoder {
             thread = currentThread
             timestamp = currentTimestamp
         }
-        let opcodeFlags = Self.opcodeFlags
+        let opcodeFlags = limits.atomicOrderings ? Self.opcodeFlagsWithOrderings : Self.opcodeFlags
         let operations = Self.operations
         var slot = 0
         while slot < slots.count {
@@ -283,7 +290,13 @@ struct RecordDecoder {
             } else if flags & OpcodeFlags.threadTarget != 0 {
                 target = try cursor.readIndex(below: limits.threads, "thread")
             }
-            if flags & OpcodeFlags.argument != 0 { argument = try cursor.readSignedVarint() }
+            if flags & OpcodeFlags.argument != 0 {
+                let argumentOffset = cursor.position
+                argument = try cursor.readSignedVarint()
+                if flags & OpcodeFlags.ordering != 0, TraceAtomicOrdering(argument: argument, of: operations[raw]) == nil {
+                    throw Malformed(offset: argumentOffset, reason: Self.invalidOrdering(argument, of: operations[raw]))
+                }
+            }
             if flags & OpcodeFlags.sequence != 0 {
                 // In bounds: one entry per declared object, and the target was checked above.
                 let index = Int(target)
@@ -317,21 +330,38 @@ struct RecordDecoder {
         static let objectTarget: UInt8 = 4
         static let argument: UInt8 = 8
         static let sequence: UInt8 = 16
+        /// The argument is an atomic ordering, to check against the operation.
+        static let ordering: UInt8 = 32
     }
 
-    /// ``OpcodeFlags`` for each of the 64 operation codes (zero for the switch and unknown codes):
-    /// one table load per event instead of `TraceOperation(rawValue:)` and switches over its properties.
-    private static let opcodeFlags: [UInt8] = (0..<64).map { raw in
-        guard raw != Int(BinaryLayout.switchOpcode), let operation = TraceOperation(rawValue: UInt8(raw)) else { return 0 }
-        var flags = OpcodeFlags.valid
-        switch operation.target {
-        case .none: break
-        case .thread: flags |= OpcodeFlags.threadTarget
-        case .object: flags |= OpcodeFlags.objectTarget
+    /// ``OpcodeFlags`` for each of the 64 operation codes (zero for the switch and unknown codes) in
+    /// format versions 1 and 2: one table load per event instead of `TraceOperation(rawValue:)` and
+    /// switches over its properties.
+    private static let opcodeFlags: [UInt8] = Self.opcodeFlags(atomicOrderings: false)
+    /// ``opcodeFlags`` from format version 3, whose atomic operations carry their ordering.
+    private static let opcodeFlagsWithOrderings: [UInt8] = Self.opcodeFlags(atomicOrderings: true)
+
+    private static func opcodeFlags(atomicOrderings: Bool) -> [UInt8] {
+        (0..<64).map { raw in
+            guard raw != Int(BinaryLayout.switchOpcode), let operation = TraceOperation(rawValue: UInt8(raw)) else { return 0 }
+            var flags = OpcodeFlags.valid
+            switch operation.target {
+            case .none: break
+            case .thread: flags |= OpcodeFlags.threadTarget
+            case .object: flags |= OpcodeFlags.objectTarget
+            }
+            if operation.hasArgument { flags |= OpcodeFlags.argument }
+            if atomicOrderings && operation.isAtomic { flags |= OpcodeFlags.argument | OpcodeFlags.ordering }
+            if operation.hasSequence { flags |= OpcodeFlags.sequence }
+            return flags
         }
-        if operation.hasArgument { flags |= OpcodeFlags.argument }
-        if operation.hasSequence { flags |= OpcodeFlags.sequence }
-        return flags
+    }
+
+    /// Why an atomic operation's argument is refused: out of line, only a malformed trace pays for it.
+    @inline(never)
+    private static func invalidOrdering(_ argument: Int64, of operation: TraceOperation) -> String {
+        let allowed = TraceAtomicOrdering.orderings(of: operation).map { "\($0.rawValue) (\($0))" }.joined(separator: ", ")
+        return "\(operation) with ordering code \(argument): expected one of \(allowed)"
     }
 
     /// The operation of each valid code; entries whose ``opcodeFlags`` lack `valid` are never read.

@@ -49,6 +49,10 @@ public struct TextFormPrinter: Sendable {
             if event.operation.hasArgument {
                 output += ", "
                 output += String(event.argument)
+            } else if event.operation.isAtomic, event.argument != 0 {
+                // `aload(A)` is sequentially consistent; any other ordering is named.
+                output += ", "
+                output += event.atomicOrdering?.textName ?? String(event.argument)
             }
             output += ")"
         }

@@ -303,6 +303,22 @@ struct TextLineParser {
                     throw ParseFailure("chan(C, k) needs a capacity 0 ≤ k ≤ \(Int32.max), found \(number)")
                 }
                 parsed.argument = number
+            } else if operation.isAtomic {
+                // `aload(A)`, sequentially consistent, or `aload(A, relaxed)`.
+                guard call.argumentCount == 1 || call.argumentCount == 2 else {
+                    throw ParseFailure("\(name) takes one or two arguments, a variable name and an ordering: \(name)(A) or \(name)(A, ORDERING)")
+                }
+                try Self.checkName(line, call.arguments.0, what: "\(family.noun) name", in: call.name)
+                if call.argumentCount == 2 {
+                    let text = Self.text(line, call.arguments.1)
+                    guard let ordering = TraceAtomicOrdering(textName: text), ordering.isValid(for: operation) else {
+                        let orderings = TraceAtomicOrdering.orderings(of: operation).map(\.textName)
+                        let allowed = orderings.dropLast().joined(separator: ", ") + " or " + orderings.last!
+                        let what = TraceAtomicOrdering(textName: text) == nil ? "unknown ordering '\(text)'" : "\(name) cannot be \(text)"
+                        throw ParseFailure("\(name)(A, ORDERING): \(what) (\(name) is \(allowed))")
+                    }
+                    parsed.argument = Int64(ordering.rawValue)
+                }
             } else {
                 guard call.argumentCount == 1 else {
                     throw ParseFailure("\(name) takes one argument, \(family) name: \(name)(\(family.placeholder))")

@@ -1,9 +1,11 @@
 /// What a binary trace says about itself before its first record.
 public struct TraceHeader: Hashable, Sendable {
-    /// The newest version of the binary format this library reads and writes: 2 adds call stacks.
-    public static let currentFormatVersion = 2
-    /// The version of a trace without call stacks: what a recording with stack capture off writes,
-    /// byte for byte what the recorder wrote before stacks existed.
+    /// The newest version of the binary format this library reads and writes, and what the recorder
+    /// and ``TraceWriter`` write unless told otherwise: 2 adds call stacks, 3 the memory ordering of
+    /// every atomic operation (``TraceEvent/atomicOrdering``).
+    public static let currentFormatVersion = 3
+    /// The first version, without call stacks or atomic orderings: what the recorder wrote with stack
+    /// capture off before version 3. Its atomics read as sequentially consistent.
     public static let formatVersionWithoutStacks = 1
 
     /// The binary format version of the trace.
@@ -17,7 +19,7 @@ public struct TraceHeader: Hashable, Sendable {
 
     /// Creates a header.
     public init(
-        formatVersion: Int = TraceHeader.formatVersionWithoutStacks,
+        formatVersion: Int = TraceHeader.currentFormatVersion,
         program: String,
         startTime: UInt64 = 0,
         clockResolution: UInt64 = 1

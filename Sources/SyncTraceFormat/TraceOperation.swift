@@ -49,11 +49,14 @@ public struct TraceOperation: RawRepresentable, Hashable, CaseIterable, Sendable
     @inlinable public static var read: TraceOperation { TraceOperation(opcode: 8) }
     /// `w(V)`: a plain write of shared variable V.
     @inlinable public static var write: TraceOperation { TraceOperation(opcode: 9) }
-    /// `aload(A)`: a sequentially consistent atomic load.
+    /// `aload(A)`: an atomic load, of the ordering the event's ``TraceEvent/atomicOrdering`` gives
+    /// (`aload(A, relaxed)`; sequentially consistent by default).
     @inlinable public static var atomicLoad: TraceOperation { TraceOperation(opcode: 10) }
-    /// `astore(A)`: a sequentially consistent atomic store.
+    /// `astore(A)`: an atomic store, of the ordering the event's ``TraceEvent/atomicOrdering`` gives
+    /// (`astore(A, releasing)`; sequentially consistent by default).
     @inlinable public static var atomicStore: TraceOperation { TraceOperation(opcode: 11) }
-    /// `armw(A)`: a sequentially consistent atomic read-modify-write.
+    /// `armw(A)`: an atomic read-modify-write, of the ordering the event's ``TraceEvent/atomicOrdering``
+    /// gives (`armw(A, acquiringAndReleasing)`; sequentially consistent by default).
     @inlinable public static var atomicReadModifyWrite: TraceOperation { TraceOperation(opcode: 12) }
     /// `chan(C, k)`: declares channel C with capacity k (the event's argument).
     @inlinable public static var makeChannel: TraceOperation { TraceOperation(opcode: 13) }
@@ -144,8 +147,18 @@ public struct TraceOperation: RawRepresentable, Hashable, CaseIterable, Sendable
     }
 
     /// Whether the operation carries a numeric argument (a channel's capacity, a wait-group delta).
+    ///
+    /// Atomic operations (``isAtomic``) are not among them, though their events hold their ordering
+    /// in ``TraceEvent/argument``: the text form writes an ordering by name, and the binary form
+    /// writes it only from format version 3.
     @inlinable public var hasArgument: Bool {
         self == .makeChannel || self == .waitGroupAdd || self == .resume
+    }
+
+    /// Whether the operation is an atomic access (`aload`, `astore`, `armw`), whose event holds a
+    /// ``TraceAtomicOrdering``.
+    @inlinable public var isAtomic: Bool {
+        self.rawValue &- 10 < 3
     }
 
     /// Whether only the recorder writes the operation (`resume`, `exit`): it orders a recorded trace's

@@ -148,6 +148,11 @@ public struct TraceRuleChecker: Sendable {
             let first = firstUse == Self.unused ? "" : " (first used on \(self.at(firstUse)))"
             return "\(symbols.objects[index].name) is \(kind.family)\(first), but \(event.operation.textName) needs \(family)"
         }
+        if event.operation.isAtomic, event.atomicOrdering == nil {
+            // The text reader parses only valid orderings: this is an event made some other way.
+            return "\(event.operation.textName)(\(symbols.objects[index].name)) with ordering code \(event.argument), which is no ordering "
+                + "\(event.operation.textName) may have (\(TraceAtomicOrdering.orderings(of: event.operation).map(\.textName).joined(separator: ", ")))"
+        }
         if !event.operation.changesObjectState {
             // Accesses, `req`, wait groups, semaphores, conditions: nothing to check but the kind.
             if firstUse == Self.unused {

@@ -26,7 +26,7 @@ public final class TraceWriter {
     /// Where a batch's events are encoded before its header (which counts them) goes into `sink`.
     private let batchBody = ByteSink()
     private let encoder = RecordEncoder()
-    private let batchContext = BatchEncodingContext()
+    private let batchContext: BatchEncodingContext
     private let compressor = LZ4FrameCompressor()
     private var interned: [String: StringID] = [:]
     private var memoryOutput: [UInt8] = []
@@ -58,6 +58,7 @@ public final class TraceWriter {
     public init(fileDescriptor: Int32, path: String, header: TraceHeader, frameContent: Int = 1 << 20) {
         self.destination = .file(descriptor: fileDescriptor, path: path)
         self.formatVersion = header.formatVersion
+        self.batchContext = BatchEncodingContext(formatVersion: header.formatVersion)
         self.frameContent = max(frameContent, 1024)
         self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
         self.encoder.encodeHeader(header, into: self.sink)
@@ -67,6 +68,7 @@ public final class TraceWriter {
     public init(header: TraceHeader, frameContent: Int = 1 << 20) {
         self.destination = .memory
         self.formatVersion = header.formatVersion
+        self.batchContext = BatchEncodingContext(formatVersion: header.formatVersion)
         self.frameContent = max(frameContent, 1024)
         self.sink = ByteSink(capacity: self.frameContent + (self.frameContent >> 2))
         self.encoder.encodeHeader(header, into: self.sink)
@@ -231,6 +233,14 @@ public final class TraceWriter {
             throw TraceIOError(reason: "an event (\(operation) by \(thread)) names an undeclared id")
         case .full?:
             throw TraceIOError(reason: "a batch was given more than the \(maximumEvents) events it was made for")
+        case .ordering(let operation, let thread, let argument)?:
+            if self.formatVersion < BinaryLayout.atomicOrderingsVersion, TraceAtomicOrdering(argument: argument, of: operation) != nil {
+                throw TraceIOError(
+                    reason: "an event (\(operation) by \(thread)) is \(TraceAtomicOrdering(argument: argument, of: operation)!), and atomic "
+                        + "orderings need format version \(BinaryLayout.atomicOrderingsVersion) (this trace's header says \(self.formatVersion))"
+                )
+            }
+            throw TraceIOError(reason: "an event (\(operation) by \(thread)) has argument \(argument), which is no ordering \(operation) may have")
         case nil:
             break
         }

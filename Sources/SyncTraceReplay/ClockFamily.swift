@@ -302,20 +302,25 @@ import _SyncTraceDataStructures
             self.objects[event.object.index].readReleased.join(self.clocks[slot])
             self.tick(slot)
         case .atomicLoad:
+            // Acquiring or sequentially consistent (and a failed compare-exchange of that failure
+            // ordering): acquires the atomic's clock. Relaxed: orders nothing.
             let slot = self.slot(thread)
-            self.joinReleased(event.object.index, into: slot)
+            if event.argument != Int64(TraceAtomicOrdering.relaxed.rawValue) {
+                self.joinReleased(event.object.index, into: slot)
+            }
             self.accessedSinceTick[slot] = true
         case .semaphoreWait, .conditionWait, .waitGroupWait:
             self.joinReleased(event.object.index, into: self.slot(thread))
         case .semaphoreSignal, .conditionSignal, .conditionBroadcast, .waitGroupDone:
             self.publish(thread, into: event.object.index)
         case .atomicStore:
-            // An access: its epoch (the one after the store's release) may be kept, like a read's.
-            self.publish(thread, into: event.object.index)
-            self.accessedSinceTick[self.slot(thread)] = true
+            self.atomicStore(event)
         case .atomicReadModifyWrite:
-            self.joinReleased(event.object.index, into: self.slot(thread))
-            self.publish(thread, into: event.object.index)
+            // Acquires unless relaxed or releasing; releases unless relaxed or acquiring, into the
+            // atomic's clock (a read-modify-write continues every release sequence it reads from).
+            let ordering = event.atomicOrdering ?? .sequentiallyConsistent
+            if ordering.acquires { self.joinReleased(event.object.index, into: self.slot(thread)) }
+            if ordering.releases { self.publish(thread, into: event.object.index) }
             self.accessedSinceTick[self.slot(thread)] = true
         case .waitGroupAdd:
             if event.argument < 0 { self.publish(thread, into: event.object.index) }
@@ -334,6 +339,29 @@ import _SyncTraceDataStructures
             // rule here with it.
             return
         }
+    }
+
+    /// An atomic store's rule, by its ordering. Sequentially consistent: releases into the atomic's
+    /// clock, which accumulates (the Go memory model's rule). Releasing: the atomic's clock becomes
+    /// the storing thread's, since a store starts a release sequence of its own and an acquire that
+    /// reads it synchronizes with it alone. Relaxed: the atomic's clock is emptied, since the store
+    /// ends every release sequence and an acquire that reads it synchronizes with nothing.
+    private func atomicStore(_ event: TraceEvent) {
+        let object = event.object.index
+        let slot = self.slot(event.thread)
+        switch event.atomicOrdering ?? .sequentiallyConsistent {
+        case .releasing:
+            self.publishClock(of: slot, into: object, accumulate: false)
+            self.objects[object].releasedOnlyBy = -1
+            self.tick(slot)
+        case .relaxed:
+            if self.objects[object].released.storedWords != 0 { self.objects[object].released = VectorClock() }
+            self.objects[object].releasedOnlyBy = -1
+        default:
+            self.publish(event.thread, into: object)
+        }
+        // An access: its epoch (the one after a store's release) may be kept, like a read's.
+        self.accessedSinceTick[slot] = true
     }
 
     /// `clocks[slot].join(objects[object].released)` (`.readReleased` for `readSide`), lending the

@@ -85,8 +85,8 @@ struct MalformedRecordTests {
     func header() {
         #expect(Self.error(Raw().magic("SYTX").varint(1)) == Self.at(0, "the record stream does not start with the SyncTrace magic \"SYTR\""))
         #expect(
-            Self.error(Raw().magic("SYTR").varint(3).string("p").varint(0).varint(1))
-                == Self.at(4, "format version 3 is not supported (this build reads versions 1 to 2)")
+            Self.error(Raw().magic("SYTR").varint(4).string("p").varint(0).varint(1))
+                == Self.at(4, "format version 4 is not supported (this build reads versions 1 to 3)")
         )
         #expect(Self.error(Raw().magic("SY")) == Self.at(2, "record cut short"))
     }

@@ -150,7 +150,8 @@ final class TemporaryDirectory {
 /// A random but well-formed binary trace: every thread, object and location is declared before the
 /// first event that names it (objects and locations lazily, in the middle of the stream), each
 /// operation names an object of its family, and the fields a binary event does not carry (a
-/// sequence number without an object, an argument the operation does not take) are zero.
+/// sequence number without an object, an argument the operation does not take) are zero. Atomic
+/// operations have orderings, which the header's version (the current one) holds.
 struct RandomTrace {
     struct Object {
         var kind: ObjectKind
@@ -199,6 +200,11 @@ struct RandomTrace {
                 let sequence = Int.random(in: 0..<10, using: &random) == 0 ? random.next() : nextSequence[object]
                 event.sequence = sequence
                 nextSequence[object] = sequence &+ 1
+            }
+            if operation.isAtomic {
+                // An ordering the operation may have: sequentially consistent (0) half the time.
+                let orderings = TraceAtomicOrdering.allCases.filter { $0.isValid(for: operation) }
+                if Bool.random(using: &random) { event.argument = Int64(orderings.randomElement(using: &random)!.rawValue) }
             }
             if operation.hasArgument {
                 switch Int.random(in: 0..<6, using: &random) {

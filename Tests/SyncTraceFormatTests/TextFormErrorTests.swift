@@ -41,6 +41,23 @@ struct TextFormErrorTests {
         ("T0|wgadd(W, 99999999999999999999)", "t.trace:1: wgadd(W, n) needs an integer, found '99999999999999999999'"),
         ("T0|begin(x)", "t.trace:1: begin takes no arguments: write 'begin'"),
         ("T0|end()|4", "t.trace:1: end takes no arguments: write 'end'"),
+        ("T0|aload(A, releasing)", "t.trace:1: aload(A, ORDERING): aload cannot be releasing (aload is relaxed, acquiring or sequentiallyConsistent)"),
+        (
+            "T0|astore(A, acquiring)",
+            "t.trace:1: astore(A, ORDERING): astore cannot be acquiring (astore is relaxed, releasing or sequentiallyConsistent)"
+        ),
+        (
+            "T0|astore(A, acquiringAndReleasing)",
+            "t.trace:1: astore(A, ORDERING): astore cannot be acquiringAndReleasing (astore is relaxed, releasing or sequentiallyConsistent)"
+        ),
+        (
+            "T0|armw(A, acqrel)",
+            "t.trace:1: armw(A, ORDERING): unknown ordering 'acqrel' "
+                + "(armw is relaxed, acquiring, releasing, acquiringAndReleasing or sequentiallyConsistent)"
+        ),
+        ("T0|aload(A, )", "t.trace:1: aload(A, ORDERING): unknown ordering '' (aload is relaxed, acquiring or sequentiallyConsistent)"),
+        ("T0|aload(A, 1)", "t.trace:1: aload(A, ORDERING): unknown ordering '1' (aload is relaxed, acquiring or sequentiallyConsistent)"),
+        ("T0|aload(1A, relaxed)", "t.trace:1: invalid variable name '1A' in aload(…): \(nameRule)"),
     ]
 
     /// Each kind of operation with the wrong number of arguments.
@@ -50,7 +67,11 @@ struct TextFormErrorTests {
         ("T0|acq", "t.trace:1: acq takes one argument, a lock name: acq(L)"),
         ("T0|rel()", "t.trace:1: rel takes one argument, a lock name: rel(L)"),
         ("T0|r(V, W)", "t.trace:1: r takes one argument, a variable name: r(V)"),
-        ("T0|armw", "t.trace:1: armw takes one argument, a variable name: armw(V)"),
+        ("T0|armw", "t.trace:1: armw takes one or two arguments, a variable name and an ordering: armw(A) or armw(A, ORDERING)"),
+        (
+            "T0|aload(A, relaxed, acquiring)",
+            "t.trace:1: aload takes one or two arguments, a variable name and an ordering: aload(A) or aload(A, ORDERING)"
+        ),
         ("T0|send()", "t.trace:1: send takes one argument, a channel name: send(C)"),
         ("T0|wgwait(W, 1)", "t.trace:1: wgwait takes one argument, a wait group name: wgwait(W)"),
         ("T0|wgdone", "t.trace:1: wgdone takes one argument, a wait group name: wgdone(W)"),

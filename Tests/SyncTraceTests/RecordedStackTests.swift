@@ -88,7 +88,7 @@ extension RecorderTests {
             // Each thread's creation stack: run(how:) at the spawn line, by main.
             #expect(rendered.contains(" created by main at:\n  static StackProbe.run(how:)\n"))
             // The trace is self-contained: symbolized at the end of recording, nothing raw.
-            #expect(reader.header.formatVersion == 2)
+            #expect(reader.header.formatVersion == TraceHeader.currentFormatVersion)
             #expect(!reader.symbols.frames.isEmpty && !reader.symbols.hasUnsymbolizedFrames)
         }
 
@@ -148,14 +148,14 @@ extension RecorderTests {
             }
         }
 
-        @Test("depth 0 records no stacks: a version 1 trace, and reports as before")
+        @Test("depth 0 records no stacks: a trace of the current version with no stack records, and reports as before")
         func depthZero() throws {
             let directory = try Probe.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let (path, result) = try Self.record("exit", environment: ["SYNCTRACE_STACK_DEPTH": "0"], in: directory)
             #expect(result.status == 0)
             let (events, reader) = try Probe.read(path)
-            #expect(reader.header.formatVersion == 1)
+            #expect(reader.header.formatVersion == TraceHeader.currentFormatVersion)
             #expect(reader.symbols.frames.isEmpty && reader.symbols.stacks.isEmpty && reader.symbols.images.isEmpty)
             #expect(events.contains { $0.operation == .write && reader.symbols.location($0.location) == "RecorderProbe/StackProbe.swift:16" })
             let (findings, report) = try Self.races(path)

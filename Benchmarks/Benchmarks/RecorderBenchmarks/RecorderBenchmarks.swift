@@ -143,6 +143,8 @@ let benchmarks: @Sendable () -> Void = {
 
     tracedVarWriteRecording(label: "TracedVar write, recording", options: TraceRecorderOptions())
 
+    atomicBenchmarks()
+
     // Stack capture per event: the same loops recording at stack depths 0 (off), 8 and 32 (the
     // rows above record at the default, 16). One call site and one stack: the thread's stack cache
     // hits every time after the first, which is a program's steady state.

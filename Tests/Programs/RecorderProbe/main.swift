@@ -28,6 +28,10 @@
 //   RecorderProbe scale SHAPE T N      T threads, N iterations each: `locked` (a counter under one
 //                                      lock), `lockloop` (`m.withLock {}` then a write and a read) or
 //                                      `contended` (lock and unlock of one shared lock)
+//   RecorderProbe publish ORDERINGS    main writes a payload, then sets a TracedAtomic flag that a
+//                                      consumer waits for before it reads the payload: ORDERINGS
+//                                      relaxed, acquire-release, relaxed-load (releasing store,
+//                                      relaxed load), exchange or default (PublishProbe)
 import Dispatch
 import SyncTrace
 
@@ -50,11 +54,15 @@ if arguments.count == 4 && arguments[1] == "crash" {
 if arguments.count == 3 && arguments[1] == "stacks" {
     StackProbe.run(how: arguments[2])
 }
+if arguments.count == 3 && arguments[1] == "publish" {
+    PublishProbe.run(orderings: arguments[2])
+    exit(0)
+}
 if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[3]), let iterations = Int(arguments[4]) {
     ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
 }
 guard arguments.count == 3, let count = Int(arguments[2]) else {
-    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid|grouped|bank|wallets N | crash HOW PHASE | scale SHAPE THREADS ITERATIONS")
+    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid|grouped|bank|wallets N | crash HOW PHASE | scale SHAPE THREADS ITERATIONS | publish ORDERINGS")
     exit(64)
 }
 
