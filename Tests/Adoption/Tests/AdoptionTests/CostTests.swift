@@ -3,15 +3,16 @@ import SyncTrace
 import SyncTraceTesting
 import Testing
 
-// What serializing traced tests costs a suite: the same 20 tests, each holding a lock while it
-// sleeps 100 ms, traced and untraced. Off unless SYNCTRACE_COST=1 (the measurement, not a check):
+// What serializing traced tests costs a suite: the same 20 tests, each taking a lock, sleeping
+// 100 ms (SYNCTRACE_COST_SLEEP_MS) and taking it again, traced and untraced. Off unless
+// SYNCTRACE_COST=1 (the measurement, not a check):
 //
-//   SYNCTRACE_COST=1 swift test --filter 'costTraced'     (or 'costUntraced')
+//   SYNCTRACE_COST=1 swift test --skip-build --package-path Tests/Adoption --filter costTraced   (or costUntraced)
 
 enum Cost {
     static let enabled = ProcessInfo.processInfo.environment["SYNCTRACE_COST"] == "1"
     static let tests = 0..<20
-    static let sleep = Duration.milliseconds(100)
+    static let sleep = Duration.milliseconds(Int(ProcessInfo.processInfo.environment["SYNCTRACE_COST_SLEEP_MS"] ?? "") ?? 100)
 
     static func work(_ index: Int) async throws {
         let counter = TracedVar(0, name: "cost-\(index)")
