@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Why a marker: untraced tests running in parallel record into the same session (the recorder
 /// has one per process), so a trace holds other tests' threads too. The test's own threads are its
-/// root and every thread forked from it, transitively (``TestThreadTree``); the marker finds the
+/// root and every thread forked from it, transitively (``TestThreadTracker``); the marker finds the
 /// root whether the body runs as a traced task (Swift Testing, XCTest's async methods) or on the
 /// calling thread (XCTest's synchronous methods).
 struct TestRootMarker: Sendable {
@@ -31,24 +31,41 @@ struct TestRootMarker: Sendable {
     }
 }
 
-/// The analysis plugin that finds the thread that took a ``TestRootMarker``'s lock. It reports
-/// nothing: the traced test reads ``root`` after the replay.
-final class TestRootLocator: AnalysisPlugin {
-    let name = "synctrace-testing-root"
-    let summary = "the thread that marked itself as a traced test's root"
-    let operations = TraceOperationSet([.acquire])
+/// The analysis plugin that follows a traced test's threads through the replay: the thread that
+/// took a ``TestRootMarker``'s lock (the test's root), and every thread a `fork` event of one of them
+/// starts — ``TracedThread``s, ``TracedTask``s, task-group children, ``TracedDispatchQueue`` work
+/// items, however deep. It reports nothing: the traced test asks ``contains(_:)`` after the replay.
+///
+/// The fork events, not the trace's thread declarations, say whose a thread is: they are what
+/// happens-before rests on, and the replay hands them over in an order where a thread's fork comes
+/// before anything it forks. (A declaration's parent can be missing: a thread spawned by a task
+/// whose events reached the writer after the thread's own is declared without one.)
+///
+/// Threads not forked through a traced primitive (a plain `Task {}`, `DispatchQueue.global().async`)
+/// are recorded as the OS threads that ran them, which belong to no test: their events count for a
+/// test only through a finding that also has an event on one of the test's threads.
+final class TestThreadTracker: AnalysisPlugin {
+    let name = "synctrace-testing-threads"
+    let summary = "the threads of a traced test: its root and every thread forked from them"
+    let operations = TraceOperationSet([.acquire, .fork])
 
     private let markerName: String
     /// The marker lock, once its declaration has been seen.
     private var marker: ObjectID?
     /// The thread that first acquired the marker lock.
     private(set) var root: ThreadID?
+    /// The root and the threads forked from it, transitively.
+    private var members: Set<ThreadID> = []
 
     init(marker: TestRootMarker) {
         self.markerName = marker.name
     }
 
     func handle(_ event: TraceEvent, in context: AnalysisContext) {
+        if event.operation == .fork {
+            if self.members.contains(event.thread) { self.members.insert(event.otherThread) }
+            return
+        }
         guard self.root == nil else { return }
         if self.marker == nil {
             // One name comparison per lock acquisition until the marker turns up: the marker is taken
@@ -57,8 +74,14 @@ final class TestRootLocator: AnalysisPlugin {
             guard context.symbols.object(event.object).name == self.markerName else { return }
             self.marker = event.object
         }
-        if event.object == self.marker { self.root = event.thread }
+        if event.object == self.marker {
+            self.root = event.thread
+            self.members.insert(event.thread)
+        }
     }
+
+    /// Whether `thread` is one of the test's threads.
+    func contains(_ thread: ThreadID) -> Bool { self.members.contains(thread) }
 
     func finish(in context: AnalysisContext) -> [Finding] { [] }
 }

@@ -10,7 +10,7 @@ import SyncTraceReplay
 struct TracedTestRun {
     /// Which findings of the recording are the test's.
     enum Attribution {
-        /// Those with an event on the test's root thread or a thread forked from it (``TestThreadTree``):
+        /// Those with an event on the test's root thread or a thread forked from it (``TestThreadTracker``):
         /// what lets untraced tests run in parallel with a traced one.
         case testThreads
         /// All of them: for XCTest's `invokeTest`, whose asynchronous test methods run in a plain
@@ -126,11 +126,11 @@ struct TracedTestRun {
     private func analyse(_ placement: TraceFilePlacement, summary: TraceRecordingSummary, marker: TestRootMarker) -> TracedTestOutcome {
         var outcome = TracedTestOutcome()
         if let error = summary.error { outcome.problems.append(SyncTraceTestProblem("recording stopped early: \(error)")) }
-        let rootLocator = TestRootLocator(marker: marker)
+        let threads = TestThreadTracker(marker: marker)
         let plugins = self.options.plugins.map { $0.make() }
         var report: AnalysisReport
         do {
-            report = try TraceAnalysis.run(path: placement.path, plugins: plugins + [rootLocator])
+            report = try TraceAnalysis.run(path: placement.path, plugins: plugins + [threads])
         } catch {
             outcome.problems.append(SyncTraceTestProblem("the recording could not be analysed: \(error)"))
             outcome.keptTrace = placement.path
@@ -143,12 +143,11 @@ struct TracedTestRun {
             outcome.problems.append(SyncTraceTestProblem("the recorder dropped \(report.trace.droppedEvents) events (options.recorder.overflowPolicy): findings may be missing"))
         }
         if case .testThreads = self.attribution {
-            if let root = rootLocator.root {
-                let tree = TestThreadTree(root: root, symbols: report.symbols)
+            if threads.root != nil {
                 report.findings.removeAll { finding in
                     // A finding without events names no thread to tell whose it is: kept, since a
                     // test that fails for another's finding is better than a missed one.
-                    !finding.events.isEmpty && !finding.events.contains { tree.contains($0.threadID) }
+                    !finding.events.isEmpty && !finding.events.contains { threads.contains($0.threadID) }
                 }
             } else {
                 outcome.problems.append(SyncTraceTestProblem("the test's own thread is missing from its recording; every finding is reported"))
