@@ -250,6 +250,14 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // SyncTraceTesting's parts: the gate, the test's threads in a shared recording, locations.
+        // (What the trait and XCTest's helpers report is checked by Scripts/testing-check.sh, on a
+        // nested package whose tests fail on purpose.)
+        .testTarget(
+            name: "SyncTraceTestingTests",
+            dependencies: ["SyncTraceTesting", "SyncTraceTestSupport", "SyncTraceReplay", "RaceDetector"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "SyncTraceCLITests",
             // Depends on the executables so that they are built before the tests run them (RacyCounter

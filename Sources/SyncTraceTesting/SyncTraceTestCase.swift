@@ -2,7 +2,7 @@
 public import XCTest
 
 /// An `XCTestCase` whose every test method is recorded with SyncTrace and fails at each finding, as
-/// if its body were wrapped in ``XCTest/XCTestCase/synctrace(options:file:fileID:line:_:)-(_,_,_,_,()->Result)``:
+/// if its body were wrapped in `synctrace(options:file:fileID:line:_:)`:
 /// subclass it instead of `XCTestCase`.
 ///
 /// ```swift

@@ -20,7 +20,12 @@ struct TestRootMarker: Sendable {
 
     init() {
         let number = Self.numbers.wrappingAdd(1, ordering: .relaxed).oldValue
-        self.name = "SyncTraceTesting.root.\(number)"
+        self.init(name: "SyncTraceTesting.root.\(number)")
+    }
+
+    /// A marker named `name` (for tests of the tracker on text traces).
+    init(name: String) {
+        self.name = name
     }
 
     /// Records the marker on the calling thread of the trace (the test's root).
@@ -33,7 +38,7 @@ struct TestRootMarker: Sendable {
 
 /// The analysis plugin that follows a traced test's threads through the replay: the thread that
 /// took a ``TestRootMarker``'s lock (the test's root), and every thread a `fork` event of one of them
-/// starts — ``TracedThread``s, ``TracedTask``s, task-group children, ``TracedDispatchQueue`` work
+/// starts — `TracedThread`s, `TracedTask`s, task-group children, `TracedDispatchQueue` work
 /// items, however deep. It reports nothing: the traced test asks ``contains(_:)`` after the replay.
 ///
 /// The fork events, not the trace's thread declarations, say whose a thread is: they are what
@@ -82,6 +87,13 @@ final class TestThreadTracker: AnalysisPlugin {
 
     /// Whether `thread` is one of the test's threads.
     func contains(_ thread: ThreadID) -> Bool { self.members.contains(thread) }
+
+    /// Whether `finding` is the test's: it has an event on one of the test's threads. A finding
+    /// without events names no thread to tell whose it is, and counts as the test's: a test that
+    /// fails for another's finding is better than a missed finding.
+    func owns(_ finding: Finding) -> Bool {
+        finding.events.isEmpty || finding.events.contains { self.contains($0.threadID) }
+    }
 
     func finish(in context: AnalysisContext) -> [Finding] { [] }
 }

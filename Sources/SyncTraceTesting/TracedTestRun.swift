@@ -144,11 +144,7 @@ struct TracedTestRun {
         }
         if case .testThreads = self.attribution {
             if threads.root != nil {
-                report.findings.removeAll { finding in
-                    // A finding without events names no thread to tell whose it is: kept, since a
-                    // test that fails for another's finding is better than a missed one.
-                    !finding.events.isEmpty && !finding.events.contains { threads.contains($0.threadID) }
-                }
+                report.findings.removeAll { !threads.owns($0) }
             } else {
                 outcome.problems.append(SyncTraceTestProblem("the test's own thread is missing from its recording; every finding is reported"))
             }

@@ -26,6 +26,7 @@ extension XCTestCase {
     /// - Parameters:
     ///   - options: How to record and analyse (plugins, suppressions, where traces go).
     ///   - file: The test's file, where failures that are no finding's go (leave the default).
+    ///   - fileID: The test's file as `#fileID` names it, to tell its path (leave the default).
     ///   - line: The test's line (leave the default).
     ///   - body: The code to record.
     public func synctrace<Result>(
@@ -41,7 +42,7 @@ extension XCTestCase {
     }
 
     /// Records the asynchronous `body` with SyncTrace, as a traced task of its own, then reports as
-    /// ``synctrace(options:file:fileID:line:_:)-(_,_,_,_,()->Result)`` does: for `async` test methods.
+    /// the synchronous `synctrace(options:file:fileID:line:_:)` does: for `async` test methods.
     ///
     /// ```swift
     /// func testTasks() async {
@@ -58,6 +59,7 @@ extension XCTestCase {
     /// - Parameters:
     ///   - options: How to record and analyse (plugins, suppressions, where traces go).
     ///   - file: The test's file, where failures that are no finding's go (leave the default).
+    ///   - fileID: The test's file as `#fileID` names it, to tell its path (leave the default).
     ///   - line: The test's line (leave the default).
     ///   - body: The code to record.
     public func synctrace<Result>(
