@@ -41,15 +41,7 @@ final class TracedTestGate: Sendable {
     /// so that the gate never has a hole in its order.
     func enter() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let admitted = self.state.withLock { state in
-                guard state.isBusy else {
-                    state.isBusy = true
-                    return true
-                }
-                state.waiters.append(.task(continuation))
-                return false
-            }
-            if admitted { continuation.resume() }
+            if self.goInOrQueue(.task(continuation)) { continuation.resume() }
         }
     }
 
@@ -57,15 +49,19 @@ final class TracedTestGate: Sendable {
     /// goes in: for a synchronous XCTest method, which has its thread to itself.
     func enterBlocking() {
         let semaphore = DispatchSemaphore(value: 0)
-        let admitted = self.state.withLock { state in
+        if !self.goInOrQueue(.thread(semaphore)) { semaphore.wait() }
+    }
+
+    /// Goes in if the gate is free (true), else queues `waiter` last, to be admitted by a ``leave()``.
+    private func goInOrQueue(_ waiter: Waiter) -> Bool {
+        self.state.withLock { state in
             guard state.isBusy else {
                 state.isBusy = true
                 return true
             }
-            state.waiters.append(.thread(semaphore))
+            state.waiters.append(waiter)
             return false
         }
-        if !admitted { semaphore.wait() }
     }
 
     /// Goes out: the first waiter goes in (the gate stays busy for it), or the gate becomes free.
