@@ -29,6 +29,9 @@ let package = Package(
         .library(name: "DeadlockDetector", targets: ["DeadlockDetector"]),
         .library(name: "LostUpdateCounter", targets: ["LostUpdateCounter"]),
         .library(name: "SyncTraceCLI", targets: ["SyncTraceCLI"]),
+        // Test integration: the Swift Testing trait `.synctrace` and the XCTest helpers, for a test
+        // suite that links SyncTrace (the nested package Tests/Adoption uses it as a suite would).
+        .library(name: "SyncTraceTesting", targets: ["SyncTraceTesting"]),
         // For this package's tests and benchmarks (the nested Benchmarks package links it), not for
         // apps: a seeded generator, the synthetic trace generator, a child-process runner.
         .library(name: "SyncTraceTestSupport", targets: ["SyncTraceTestSupport"]),
@@ -112,6 +115,14 @@ let package = Package(
         .target(
             name: "SyncTraceTestSupport",
             dependencies: ["SyncTraceFormat", "SyncTraceReplay"],
+            swiftSettings: strictSwift
+        ),
+        // Records a test's body and fails the test at each finding's line: Swift Testing's trait and
+        // XCTest's helpers in one module (both ship with the toolchain; each file is compiled only
+        // where its framework can be imported). Nothing upstream depends on it.
+        .target(
+            name: "SyncTraceTesting",
+            dependencies: ["SyncTrace", "SyncTraceReplay", "SyncTraceFormat", "RaceDetector", "DeadlockDetector", "LostUpdateCounter"],
             swiftSettings: strictSwift
         ),
         // The command-line tool, as a library (so a custom build can add plugins) and its executable.
@@ -237,6 +248,14 @@ let package = Package(
                 "SyncTraceReplay", "RaceDetector", "DeadlockDetector", "LostUpdateCounter", "SyncTraceFormat",
                 "RacyCounter", "SeedPrograms", "SwiftConcurrency",
             ],
+            swiftSettings: strictSwift
+        ),
+        // SyncTraceTesting's parts: the gate, the test's threads in a shared recording, locations.
+        // (What the trait and XCTest's helpers report is checked by Scripts/testing-check.sh, on a
+        // nested package whose tests fail on purpose.)
+        .testTarget(
+            name: "SyncTraceTestingTests",
+            dependencies: ["SyncTraceTesting", "SyncTraceTestSupport", "SyncTraceReplay", "RaceDetector"],
             swiftSettings: strictSwift
         ),
         .testTarget(
