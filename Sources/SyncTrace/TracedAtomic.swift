@@ -130,18 +130,24 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
             let result = self.atomic.compareExchange(expected: expectedBits, desired: desiredBits, tracing: successOrdering, failureOrdering)
             let operation: TraceOperation = result.exchanged ? .atomicReadModifyWrite : .atomicLoad
             let ordering = result.exchanged ? successOrdering.traceOrdering : failureOrdering.traceOrdering
-            recordEvent(
-                epoch: epoch,
-                operation,
-                object: self.objectID,
-                sequence: self.counter.take(epoch),
-                argument: Int64(ordering.rawValue),
-                fileID: fileID,
-                line: line
-            )
+            self.record(epoch: epoch, operation, ordering, fileID: fileID, line: line)
             return result
         }
         return (result.exchanged, Value(atomicBits: result.original))
+    }
+
+    /// Records `operation` of `ordering` with the atomic's next number; the caller holds `accessLock`.
+    @inlinable @inline(__always)
+    func record(epoch: UInt64, _ operation: TraceOperation, _ ordering: TraceAtomicOrdering, fileID: StaticString, line: UInt) {
+        recordEvent(
+            epoch: epoch,
+            operation,
+            object: self.objectID,
+            sequence: self.counter.take(epoch),
+            argument: Int64(ordering.rawValue),
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// Runs `body` on the atomic, numbered and recorded as `operation` while recording.
@@ -158,15 +164,7 @@ public final class TracedAtomic<Value: TracedAtomicValue>: @unchecked Sendable {
         // Recorded with the spin lock held, like every numbered event (see `recordEvent(epoch:…)`).
         return self.accessLock.withLock {
             let result = body(self.atomic)
-            recordEvent(
-                epoch: epoch,
-                operation,
-                object: self.objectID,
-                sequence: self.counter.take(epoch),
-                argument: Int64(ordering.rawValue),
-                fileID: fileID,
-                line: line
-            )
+            self.record(epoch: epoch, operation, ordering, fileID: fileID, line: line)
             return result
         }
     }
