@@ -8,7 +8,8 @@ OUTPUT   the run's standard output and error (XCTest's lines, the tests' prints)
 TRACES   the directory SYNCTRACE_TEST_TRACES named for the run
 
 A test's expected issues are tags: a source line that ends with `// expect-issue: TAG` is where a
-finding's issue must point (file and line, from the event stream or XCTest's failure line). Two
+finding's issue must point (file and line, from the event stream or XCTest's failure line); a tag
+starting `lost-` must be a lost-update finding and `race-` a data race (checked in the event stream). Two
 other tags name issues that are not findings: "thrown" (the body's own error) and "problem: TEXT"
 (an issue at the test itself whose comment contains TEXT). Every test the run knows must have an
 entry below: a test added to the package without one fails the check, so its verdict is stated.
@@ -24,6 +25,10 @@ import sys
 # Swift Testing: test function name -> the issues it must have, in any order ([] passes).
 SWIFT_TESTING = {
     "racyWrite()": ["racy-write"],
+    "lostCheckThenActWithdrawal()": ["lost-withdrawal"],
+    "cleanMutexUpdatesBesideReads()": [],
+    "racyRelaxedPublish()": ["race-relaxed-payload"],
+    "cleanAcquireReleasePublish()": [],
     "cleanLockedWrite()": [],
     "racyHelper()": ["two-writers"],
     "racyThenThrows()": ["racy-then-throws", "thrown"],
@@ -54,6 +59,9 @@ SUITES = {"TracedSuite"}
 # XCTest: CLASS.METHOD -> the failures it must have ([] passes).
 XCTEST = {
     "SynctraceHelperTests.testRacyWrite": ["xctest-racy-write"],
+    "SynctraceHelperTests.testLostCheckThenActWithdrawal": ["lost-withdrawal"],
+    "SynctraceHelperTests.testCleanMutexUpdatesBesideReads": [],
+    "SynctraceHelperTests.testCleanAcquireReleasePublish": [],
     "SynctraceHelperTests.testCleanLockedWrite": [],
     "SynctraceHelperTests.testRacyTasks": ["xctest-racy-tasks"],
     "SynctraceHelperTests.testRacyDispatch": ["xctest-racy-dispatch"],
@@ -133,7 +141,16 @@ def issue_matches(tag, payload, test, marks):
         own = test["sourceLocation"]
         return tag[len("problem: "):] in text and location.get("line") == own["line"] and location.get("fileID") == own["fileID"]
     file_id, path, line = marks[tag]
-    return location.get("fileID") == file_id and location.get("_filePath") == path and location.get("line") == line and "WARNING: " in text
+    return location.get("fileID") == file_id and location.get("_filePath") == path and location.get("line") == line and expected_warning(tag) in text
+
+
+def expected_warning(tag):
+    """The report line an issue for `tag` must hold: a tag starting `lost-` is a lost update, `race-` a data race."""
+    if tag.startswith("lost-"):
+        return "WARNING: LOST UPDATES"
+    if tag.startswith("race-"):
+        return "WARNING: DATA RACE"
+    return "WARNING: "
 
 
 def check_swift_testing(events, output, traces, marks):

@@ -146,6 +146,33 @@ extension RecorderTests {
             #expect(analysis.races.isEmpty)
         }
 
+        @Test("a thread that copied the value out and then updates in one section is taken to write from its copy (the documented limit)")
+        func copyThenUpdateIsTakenAsCheckThenAct() throws {
+            // The same events as check-then-act: the recorder cannot see whether `+= 1` read the value
+            // afresh, and says so in TracedMutex's documentation. This pins that behaviour.
+            let (analysis, final) = try Self.analyse { () -> Int in
+                let counter = TracedMutex(0, name: "counter")
+                let copied = TracedSemaphore(name: "copied")
+                let updated = TracedSemaphore(name: "updated")
+                let copier = TracedThread.spawn {
+                    _ = counter.withLock { $0 }
+                    copied.signal()
+                    updated.wait()
+                    counter.withLock { $0 += 1 }
+                }
+                let updater = TracedThread.spawn {
+                    copied.wait()
+                    counter.withLock { $0 += 1 }
+                    updated.signal()
+                }
+                copier.join()
+                updater.join()
+                return counter.withLock { $0 }
+            }
+            #expect(final == 2)  // nothing was lost in fact
+            #expect(analysis.lost("counter.value") == 1)
+        }
+
         @Test("a value behind a reference (an array): a copy taken out then written back loses the other thread's append")
         func arrayCheckThenAct() throws {
             let (analysis, final) = try Self.analyse { () -> [Int] in

@@ -6,6 +6,25 @@ import XCTest
 // Scripts/testing-check.sh reads XCTest's failure lines (FILE:LINE: error: CLASS.TEST : …).
 
 final class SynctraceHelperTests: XCTestCase {
+    /// Check-then-act over two sections of a `TracedMutex`: the lost withdrawal fails the test at
+    /// the write it threw away.
+    func testLostCheckThenActWithdrawal() {
+        synctrace {
+            let final = checkThenActWithdrawals(name: "xctest.withdrawal.balance")
+            XCTAssert(final == 80 || final == 90)
+        }
+    }
+
+    /// Updates in one section beside read-only sections: nothing lost, the test passes.
+    func testCleanMutexUpdatesBesideReads() {
+        synctrace { XCTAssertEqual(updatesInOneSection(name: "xctest.updates.counter"), 800) }
+    }
+
+    /// A flag published with releasing and acquiring orders the payload: the test passes.
+    func testCleanAcquireReleasePublish() {
+        synctrace { XCTAssertEqual(publish(name: "xctest.acquireRelease", store: .releasing, load: .acquiring), 42) }
+    }
+
     func testRacyWrite() {
         synctrace {
             let counter = TracedVar(0, name: "xctest.racyWrite.counter")
