@@ -64,6 +64,9 @@ final class TracedTestGate: Sendable {
         }
     }
 
+    /// How many wait to go in now: for tests that need waiters queued in a known order.
+    var waitingCount: Int { self.state.withLock { $0.waiters.count } }
+
     /// Goes out: the first waiter goes in (the gate stays busy for it), or the gate becomes free.
     func leave() {
         let next: Waiter? = self.state.withLock { state in
