@@ -169,20 +169,20 @@ public final class TracedMutex<Value: ~Copyable>: Sendable {
         defer { recordNumberedEvent(.release, object: objectID, counter: &storage.counter, fileID: fileID, line: line) }
         if epoch == 0 { return try body(&storage.value) }
         recordEvent(epoch: epoch, .acquire, object: objectID, sequence: storage.counter.take(epoch), fileID: fileID, line: line)
-        let before = withUnsafeBytes(of: &storage.value) { ValueBytes($0) }
+        let before = ValueBytes(of: &storage.value)
         var result: Result
         do {
             result = try body(&storage.value)
         } catch {
-            let after = withUnsafeBytes(of: &storage.value) { ValueBytes($0) }
+            let after = ValueBytes(of: &storage.value)
             Self.recordValueAccess(&storage, epoch: epoch, changed: after != before, copiedOut: false, fileID: fileID, line: line)
             throw error
         }
-        let after = withUnsafeBytes(of: &storage.value) { ValueBytes($0) }
+        let after = ValueBytes(of: &storage.value)
         let changed = after != before
         var copiedOut = false
         if !changed && MemoryLayout<Result>.size == MemoryLayout<Value>.size && MemoryLayout<Value>.size > 0 {
-            copiedOut = withUnsafeBytes(of: &result) { ValueBytes($0) } == after
+            copiedOut = ValueBytes(of: &result) == after
         }
         Self.recordValueAccess(&storage, epoch: epoch, changed: changed, copiedOut: copiedOut, fileID: fileID, line: line)
         return result

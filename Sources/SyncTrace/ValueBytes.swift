@@ -37,6 +37,12 @@ struct ValueBytes: Equatable {
         }
     }
 
+    /// The image of `value`'s own bytes, as they are now.
+    @inlinable
+    init<T: ~Copyable>(of value: inout T) {
+        self = withUnsafeBytes(of: &value) { ValueBytes($0) }
+    }
+
     /// FNV-1a over the bytes: one multiply a byte, no table, no allocation.
     @inlinable
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {

@@ -6,7 +6,7 @@ import Testing
 struct ValueBytesTests {
     static func image<T>(_ value: T) -> ValueBytes {
         var copy = value
-        return withUnsafeBytes(of: &copy) { ValueBytes($0) }
+        return ValueBytes(of: &copy)
     }
 
     @Test("small values compare exactly, byte by byte")
