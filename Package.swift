@@ -212,6 +212,8 @@ let package = Package(
         .testTarget(
             name: "RaceDetectorTests",
             dependencies: ["RaceDetector", "SyncTraceReplay", "SyncTraceFormat", "SyncTraceTestSupport"],
+            // Random lock-heavy traces with RAPID's WCP and HBEpoch verdicts (Scripts/predicted_race_fixtures.py).
+            resources: [.copy("Predicted")],
             swiftSettings: strictSwift
         ),
         .testTarget(

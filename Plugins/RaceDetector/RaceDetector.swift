@@ -275,7 +275,7 @@ public final class RaceDetector: AnalysisPlugin {
         return held.isEmpty ? "no lock" : FindingText.joined(held, separator: ", ")
     }
 
-    private static func noun(_ event: TraceEvent) -> String {
+    static func noun(_ event: TraceEvent) -> String {
         switch event.operation {
         case .write: "Write"
         case .read: "Read"

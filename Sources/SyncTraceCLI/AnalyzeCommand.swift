@@ -10,7 +10,9 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             Reads a binary or text trace once, puts a recorded trace's per-thread batches in \
             happens-before order, and runs every built-in plugin (or those named with --plugin; \
-            `synctrace plugins` lists them). Text output is for people, one block per finding like \
+            `synctrace plugins` lists them) but predicted-race, which --predict adds: it reports the \
+            races that only this run's lock order hid, which another schedule of the same program \
+            shows (weak causal precedence). Text output is for people, one block per finding like \
             Go's race detector; JSON output is a stable contract for tools; SARIF 2.1.0 output is for \
             code scanning (GitHub's among others), its locations relative to --source-root (default: \
             the working directory). TRACE `-` reads standard input (a pipe too), streamed like a file; \
@@ -75,8 +77,11 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "The trace to analyse (binary or text; `-` for standard input).")
     var trace: String
 
-    @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: all built-in and loaded plugins).")
+    @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: every plugin but predicted-race).")
     var plugins: [String] = []
+
+    @Flag(name: .customLong("predict"), help: "Also predict races another schedule would show (the predicted-race plugin, WCP).")
+    var predict = false
 
     @OptionGroup var libraries: PluginLibraryOptions
 
@@ -115,7 +120,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try self.libraries.load()
-        let plugins = try BuiltinPlugins.make(self.plugins)
+        let plugins = try BuiltinPlugins.make(self.plugins, adding: self.predict ? ["predicted-race"] : [])
         let options = try self.pluginOptions.values(running: plugins)
         // Before the trace is read: a wrong output path, suppression file or baseline costs no analysis.
         let output = try self.output.open(refusingToOverwrite: self.trace)

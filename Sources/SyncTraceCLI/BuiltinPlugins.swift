@@ -18,10 +18,14 @@ enum BuiltinPlugins {
         /// The options the plugin declares (``AnalysisPlugin/options``), as its first instance did.
         var options: [PluginOption]
         var make: @Sendable () -> any AnalysisPlugin
+        /// Whether `analyze` without `--plugin` runs it: every plugin but the race predictor, which
+        /// is chosen by name (its findings are of another schedule, and it costs a second order).
+        var runsByDefault = true
     }
 
     static let shipped: [Entry] = [
         Self.entry(origin: "built in") { RaceDetector() },
+        Self.entry(origin: "built in", runsByDefault: false) { RacePredictor() },
         Self.entry(origin: "built in") { DeadlockDetector() },
         Self.entry(origin: "built in") { LostUpdateCounter() },
     ]
@@ -59,15 +63,18 @@ enum BuiltinPlugins {
         }
     }
 
-    private static func entry(origin: String, _ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
+    private static func entry(origin: String, runsByDefault: Bool = true, _ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
         let sample = make()
-        return Entry(name: sample.name, summary: sample.summary, origin: origin, options: sample.options, make: make)
+        return Entry(name: sample.name, summary: sample.summary, origin: origin, options: sample.options, make: make, runsByDefault: runsByDefault)
     }
 
-    /// Fresh plugins for `names` (all of them when empty), or the reason a name is unknown.
-    static func make(_ names: [String]) throws(CommandFailure) -> [any AnalysisPlugin] {
+    /// Fresh plugins for `names` (when empty, every plugin that runs by default), or the reason a
+    /// name is unknown.
+    /// `adding` names plugins to run besides those (`--predict`).
+    static func make(_ names: [String], adding: [String] = []) throws(CommandFailure) -> [any AnalysisPlugin] {
         let all = Self.all
-        guard !names.isEmpty else { return all.map { $0.make() } }
+        let names = (names.isEmpty && !adding.isEmpty ? all.filter(\.runsByDefault).map(\.name) : names) + adding
+        guard !names.isEmpty else { return all.filter(\.runsByDefault).map { $0.make() } }
         var plugins: [any AnalysisPlugin] = []
         for name in names {
             guard let entry = all.first(where: { $0.name == name }) else {

@@ -26,7 +26,7 @@ struct FindingSelectionOptions: ParsableArguments {
     /// What the help of `analyze` says of these options.
     static let discussion = """
         --suppressions FILE removes the findings a team accepts: one TYPE:PATTERN a line, where TYPE \
-        is a plugin's name (race, deadlock, lost-update, or a loaded plugin's) and PATTERN matches an \
+        is a plugin's name (race, predicted-race, deadlock, lost-update, or a loaded plugin's) and PATTERN matches an \
         object's name, a call site ("App/Cache.swift:42"), or a function or file of a recorded stack; \
         `*` matches anything, `^` and `$` anchor. # starts a comment. The summary counts what each \
         rule removed. --baseline FILE (a JSON or SARIF report of an earlier run) removes the findings \

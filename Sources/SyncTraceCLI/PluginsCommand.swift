@@ -33,7 +33,8 @@ struct PluginsCommand: ParsableCommand {
         let width = entries.map(\.name.count).max() ?? 0
         var text = ""
         for entry in entries {
-            text += entry.name + String(repeating: " ", count: width - entry.name.count) + "  \(entry.summary)\n"
+            let chosen = entry.runsByDefault ? "" : " (only when named, or with analyze --predict)"
+            text += entry.name + String(repeating: " ", count: width - entry.name.count) + "  \(entry.summary)\(chosen)\n"
             for option in entry.options {
                 text += "    --option \(entry.name).\(option.key)=\(option.type.name.uppercased())  \(option.help)"
                     + " (default: \(option.defaultValue); \(option.accepted))\n"

@@ -47,7 +47,7 @@ struct CustomPluginTests {
         #expect(result.status == 0)
         // A plugin's line starts with its name; its options' lines are indented below it.
         let names = result.standardOutput.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != " " }) }
-        #expect(names == ["race", "deadlock", "lost-update", "lockset"])
+        #expect(names == ["race", "predicted-race", "deadlock", "lost-update", "lockset"])
     }
 
     @Test("the lockset plugin reports z (ordered, but unlocked) and y (no lock in common); the race detector only y")

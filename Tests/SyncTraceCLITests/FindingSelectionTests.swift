@@ -50,7 +50,7 @@ struct FindingSelectionTests {
         let missingTrace = directory.path("none.synctrace")
         let result = try CommandRunner.run("analyze", missingTrace, "--suppressions", typo)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("typo.supp:2: no plugin is named 'racee' (race, deadlock, lost-update)"), "\(result.standardError)")
+        #expect(result.standardError.contains("typo.supp:2: no plugin is named 'racee' (race, predicted-race, deadlock, lost-update)"), "\(result.standardError)")
         let malformed = try directory.write("bad.supp", "just words\n")
         #expect(try CommandRunner.run("analyze", missingTrace, "--suppressions", malformed).standardError.contains("bad.supp:1: expected TYPE:PATTERN"))
         let absent = try CommandRunner.run("analyze", missingTrace, "--suppressions", directory.path("absent.supp"))

@@ -51,7 +51,7 @@ struct PluginOptionTests {
     func unknownPlugin() throws {
         try self.expectUsageError(
             "deadlok.max-cycles=5",
-            "--option 'deadlok.max-cycles=5': unknown plugin 'deadlok' (known plugins: race, deadlock, lost-update)"
+            "--option 'deadlok.max-cycles=5': unknown plugin 'deadlok' (known plugins: race, predicted-race, deadlock, lost-update)"
         )
     }
 

@@ -99,24 +99,41 @@ func registerScaleBenchmarks() {
         ScaleTrace.remove(ScaleTrace.path(ScaleTrace.syntheticName(events: 10_000_000)))
     }
 
+    Benchmark("Replay 10M-event text trace (STD form, RacePredictor)", configuration: configuration) { _, path in
+        do {
+            let report = try TraceAnalysis.run(path: path, plugins: [RacePredictor()])
+            precondition(report.trace.events == 10_000_000, "replayed \(report.trace.events) events")
+            blackHole(report.findings.count)
+        } catch {
+            fatalError("replay failed: \(error)")
+        }
+    } setup: {
+        try ScaleTrace.writeSynthetic(events: 10_000_000)
+    } teardown: {
+        ScaleTrace.remove(ScaleTrace.path(ScaleTrace.syntheticName(events: 10_000_000)))
+    }
+
     if let classpath = ProcessInfo.processInfo.environment["RAPID_CLASSPATH"], !classpath.isEmpty {
-        Benchmark("RAPID HBEpoch on the same 10M-event text trace (java)", configuration: configuration) { _, path in
-            let java = Process()
-            java.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            java.arguments = ["java", "-cp", classpath, "HBEpoch", "-f", "std", "-p", path]
-            java.standardOutput = FileHandle.nullDevice
-            java.standardError = FileHandle.nullDevice
-            do {
-                try java.run()
-            } catch {
-                fatalError("cannot run java: \(error)")
+        // RAPID's engine for each of ours: WCP for the predictor, HBEpoch for the race detector.
+        for engine in ["WCP", "HBEpoch"] {
+            Benchmark("RAPID \(engine) on the same 10M-event text trace (java)", configuration: configuration) { _, path in
+                let java = Process()
+                java.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                java.arguments = ["java", "-cp", classpath, engine, "-f", "std", "-p", path]
+                java.standardOutput = FileHandle.nullDevice
+                java.standardError = FileHandle.nullDevice
+                do {
+                    try java.run()
+                } catch {
+                    fatalError("cannot run java: \(error)")
+                }
+                java.waitUntilExit()
+                precondition(java.terminationStatus == 0, "RAPID failed (exit \(java.terminationStatus))")
+            } setup: {
+                try ScaleTrace.writeSynthetic(events: 10_000_000)
+            } teardown: {
+                ScaleTrace.remove(ScaleTrace.path(ScaleTrace.syntheticName(events: 10_000_000)))
             }
-            java.waitUntilExit()
-            precondition(java.terminationStatus == 0, "RAPID failed (exit \(java.terminationStatus))")
-        } setup: {
-            try ScaleTrace.writeSynthetic(events: 10_000_000)
-        } teardown: {
-            ScaleTrace.remove(ScaleTrace.path(ScaleTrace.syntheticName(events: 10_000_000)))
         }
     }
 
