@@ -11,6 +11,7 @@ source Scripts/bootstrap.sh
 swift build --product synctrace
 swift build --product RacyCounter
 swift build --product SwiftConcurrency
+swift build --product SeedPrograms
 bin="$(swift build --show-bin-path)"
 out="${TMPDIR:-/tmp}/synctrace-demo"
 mkdir -p "$out"
@@ -40,6 +41,21 @@ echo
 echo "== SYNCTRACE_OUTPUT=$out/actor-fixed.synctrace SwiftConcurrency actor-fixed && synctrace analyze it   (exit status 0)"
 SYNCTRACE_OUTPUT="$out/actor-fixed.synctrace" "$bin/SwiftConcurrency" actor-fixed
 "$bin/synctrace" analyze "$out/actor-fixed.synctrace"
+echo
+echo "== SYNCTRACE_OUTPUT=$out/lock-ordered.synctrace SeedPrograms lock-ordered   (a write ordered before a read only by the order a lock was taken)"
+SYNCTRACE_OUTPUT="$out/lock-ordered.synctrace" "$bin/SeedPrograms" lock-ordered
+echo
+echo "== synctrace analyze $out/lock-ordered.synctrace   (exit status 0: happens-before sees no race)"
+"$bin/synctrace" analyze "$out/lock-ordered.synctrace"
+echo
+echo "== synctrace analyze $out/lock-ordered.synctrace --predict   (exit status 1: the race another schedule shows)"
+status=0
+"$bin/synctrace" analyze "$out/lock-ordered.synctrace" --predict || status=$?
+[ "$status" -eq 1 ] || { echo "demo: expected the lock-ordered example to have a predicted race (exit 1), got $status" >&2; exit 1; }
+echo
+echo "== SYNCTRACE_OUTPUT=$out/lock-ordered-fixed.synctrace SeedPrograms lock-ordered-fixed && synctrace analyze it --predict   (exit status 0)"
+SYNCTRACE_OUTPUT="$out/lock-ordered-fixed.synctrace" "$bin/SeedPrograms" lock-ordered-fixed
+"$bin/synctrace" analyze "$out/lock-ordered-fixed.synctrace" --predict
 echo
 echo "== SYNCTRACE_OUTPUT=$out/crashed.synctrace RacyCounter --fixed --crash   (dies of a failed precondition)"
 status=0

@@ -8,8 +8,9 @@ before another thread gets a turn, so that a thread's unlocked accesses are ofte
 another's only by a lock both take later. The trace is in RAPID's STD form (numeric locations).
 
 RAPID's WCP and HBEpoch engines are run on each trace once (this script needs a RAPID build:
---rapid CLASSPATH), and the variables of their racy events are stored in the fixture as comment
-lines, with the generator's parameters, so that the tests need neither Java nor RAPID:
+--rapid CLASSPATH), and the variables of their racy events, and WCP's racy events, are stored in
+the fixture as comment lines, with the generator's parameters, so that the tests need neither Java
+nor RAPID:
 
     # generator: Scripts/predicted_race_fixtures.py seed=3 threads=3 locks=2 variables=5 steps=40
     # rapid WCP racy variables: V0 V3
@@ -18,8 +19,9 @@ lines, with the generator's parameters, so that the tests need neither Java nor 
 
 (events numbered from 0, as the replay numbers them).
 
-The tests (RacePredictorAgreementTests) check that the race detector's racing variables are HBEpoch's,
-and that those together with the predictor's are WCP's.
+The tests (RacePredictorAgreementTests) check that the race detector's racing variables are
+HBEpoch's, that those together with the predictor's are WCP's (but where RAPID's racy events race in
+no schedule), and that each predicted pair has a schedule that shows it.
 
 Usage: predicted_race_fixtures.py --rapid CLASSPATH [--out DIR] [--count N]
 """

@@ -28,6 +28,8 @@ let programs: [(mode: String, finding: String, run: () -> Void)] = [
     ("lock-inversion", "potential deadlock on accounts and ledger (the run never hangs)", lockInversion),
     ("deadlock", "actual deadlock on fork 0 and fork 1 (hangs: run it with the watchdog)", realDeadlock),
     ("check-then-act", "1 lost update on balance, no data race", checkThenAct),
+    ("lock-ordered", "no data race; with --predict, a predicted data race on result", { lockOrderedRace(fixed: false) }),
+    ("lock-ordered-fixed", "no findings, with --predict too", { lockOrderedRace(fixed: true) }),
 ]
 
 let mode = CommandLine.arguments.dropFirst().first

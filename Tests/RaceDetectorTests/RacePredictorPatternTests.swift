@@ -198,4 +198,46 @@ struct RacePredictorPatternTests {
         let unbounded = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [RacePredictor()])
         #expect(unbounded.findings.count == 1)
     }
+
+    /// Two thousand threads, each writing its variable and handing the lock to the next, which
+    /// takes it and reads the variable: every hand-over hides a race, and all two thousand are
+    /// predicted (one finding: the same two places).
+    @Test func twoThousandThreadsHandingOverALock() throws {
+        var lines: [String] = []
+        for thread in 0..<2_000 { lines.append("T0|fork(T\(thread + 1))|main.swift:1") }
+        for thread in 1...2_000 {
+            if thread > 1 { lines += ["T\(thread)|acq(L)|b.swift:1", "T\(thread)|rel(L)|b.swift:2", "T\(thread)|r(x\(thread - 1))|b.swift:3"] }
+            lines += ["T\(thread)|w(x\(thread))|a.swift:1", "T\(thread)|acq(L)|a.swift:2", "T\(thread)|rel(L)|a.swift:3"]
+        }
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [RacePredictor()])
+        let finding = try #require(report.findings.only)
+        #expect(finding.objects.count == 1_999)
+        #expect((report.summaries["predicted-race"] ?? []).first?.hasPrefix("1999 predicted racing variables, 1999 predicted racing pairs") == true)
+    }
+
+    /// Past ``RacePredictor/threadLimit`` threads prediction stops, keeps what it found, and says so.
+    @Test func pastTheThreadLimitPredictionStops() throws {
+        var lines = ["T0|fork(A)|1", "T0|fork(B)|2", "A|w(x)|3", "A|acq(L)|4", "A|rel(L)|5", "B|acq(L)|6", "B|rel(L)|7", "B|r(x)|8"]
+        for thread in 0..<RacePredictor.threadLimit { lines.append("T0|fork(W\(thread))|9") }
+        lines += ["A|w(y)|10", "A|acq(L)|11", "A|rel(L)|12", "B|acq(L)|13", "B|rel(L)|14", "B|r(y)|15"]
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [RacePredictor()])
+        #expect(report.findings.count == 1)
+        #expect((report.summaries["predicted-race"] ?? []).contains { $0.hasPrefix("prediction stopped at event ") && $0.hasSuffix("more than 4096 threads") })
+    }
+
+    /// A lock taken a hundred thousand times by two threads, and a thread that never takes it
+    /// again: the logs stay within their budget's bookkeeping, and the one hidden race is found.
+    @Test func aLongContendedRun() throws {
+        var lines = ["T0|fork(A)|1", "T0|fork(B)|2", "A|w(x)|3"]
+        for round in 0..<50_000 {
+            let first = round % 2 == 0 ? "A" : "B"
+            let second = first == "A" ? "B" : "A"
+            lines += ["\(first)|acq(L)|4", "\(first)|w(c)|5", "\(first)|rel(L)|6", "\(second)|acq(L)|7", "\(second)|w(c)|8", "\(second)|rel(L)|9"]
+        }
+        lines += ["T0|acq(L)|10", "T0|rel(L)|11", "T0|r(x)|12"]
+        let report = try TestAnalysis.analyze(text: lines.joined(separator: "\n"), plugins: [RaceDetector(), RacePredictor()])
+        // c is written in every section: they conflict, keep their order, and order A's write of x
+        // before B's sections, and all of them before T0's: nothing is predicted, nothing observed.
+        #expect(report.findings.isEmpty)
+    }
 }

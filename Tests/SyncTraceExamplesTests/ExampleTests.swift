@@ -20,6 +20,8 @@ struct ExampleCase: CustomTestStringConvertible, Sendable {
     var prints: String
     /// The variables the race detector must report, exactly.
     var races: Set<String> = []
+    /// The variables the race predictor must report, exactly.
+    var predicted: Set<String> = []
     /// The deadlock detector's findings' kinds ("potential", "actual") and the locks of each.
     var deadlocks: [(kind: String, locks: Set<String>)] = []
     /// Lost updates per variable, exactly; variables not named must lose none.
@@ -55,6 +57,8 @@ struct ExampleTests {
         ExampleCase(program: "SeedPrograms", arguments: ["waitgroup-fanout"], prints: "sum of squares from 4 workers: 14"),
         ExampleCase(program: "SeedPrograms", arguments: ["flag-plain"], prints: "reader saw ready, data = ", races: ["ready", "data"]),
         ExampleCase(program: "SeedPrograms", arguments: ["flag-atomic"], prints: "reader saw ready, data = 42"),
+        ExampleCase(program: "SeedPrograms", arguments: ["lock-ordered"], prints: "reader saw result = 42", predicted: ["result"]),
+        ExampleCase(program: "SeedPrograms", arguments: ["lock-ordered-fixed"], prints: "reader saw result = 42"),
         ExampleCase(
             program: "SeedPrograms", arguments: ["lock-inversion"], prints: "no hang this time",
             deadlocks: [("potential", ["accounts", "ledger"])]
@@ -96,12 +100,15 @@ struct ExampleTests {
         #expect(result.status == example.status, "stderr: \(result.error)")
         #expect(result.output.contains(example.prints), "stdout: \(result.output)")
 
-        let report = try TraceAnalysis.run(path: trace, plugins: [RaceDetector(), DeadlockDetector(), LostUpdateCounter()])
+        let report = try TraceAnalysis.run(path: trace, plugins: [RaceDetector(), RacePredictor(), DeadlockDetector(), LostUpdateCounter()])
         #expect(report.trace.ending == .complete)
 
         let races = report.findings.filter { $0.plugin == "race" }
         #expect(Set(races.flatMap { $0.objects.map { report.symbols.object($0.id).name } }) == example.races)
         #expect(races.count <= example.races.count, "at most one finding per racing variable")
+
+        let predicted = report.findings.filter { $0.plugin == "predicted-race" }
+        #expect(Set(predicted.flatMap { $0.objects.map { report.symbols.object($0.id).name } }) == example.predicted)
 
         let deadlocks = report.findings.filter { $0.plugin == "deadlock" }
         #expect(deadlocks.map(\.kind.rawValue) == example.deadlocks.map(\.kind))
@@ -134,7 +141,7 @@ struct ExampleTests {
             line.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
         }
         let tested = Set(Self.cases.filter { $0.program == "SeedPrograms" }.flatMap(\.arguments))
-        #expect(modes.count == 12)
+        #expect(modes.count == 14)
         #expect(Set(modes) == tested)
         let wrong = try ExampleRunner.run("SeedPrograms", ["no-such-mode"], environment: [:], in: directory)
         #expect(wrong.status == 2)
