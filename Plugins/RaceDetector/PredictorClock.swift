@@ -55,12 +55,6 @@ struct PredictorClock {
         }
     }
 
-    /// Whether every entry is at most the same entry of `other`.
-    func isBeforeOrEqual(_ other: PredictorClock) -> Bool {
-        for index in 0..<self.entries.count where self.entries[index] > other[index] { return false }
-        return true
-    }
-
     /// The words the clock stores.
     var words: Int { self.entries.count }
 }

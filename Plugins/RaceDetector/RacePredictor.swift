@@ -62,12 +62,14 @@ public final class RacePredictor: AnalysisPlugin {
         var released: (index: UInt64, location: StringID?)?
     }
 
-    /// Creates a predictor for one replay.
+    /// The budget of critical-section words this predictor keeps before every lock becomes hard order.
+    private let sectionWordLimitUsed: Int
+
+    /// Creates a predictor for one replay, keeping at most `sectionWordLimit` words of critical-section
+    /// logs (a smaller budget is for tests of what happens past it).
     public init(sectionWordLimit: Int = RacePredictor.sectionWordLimit) {
         self.sectionWordLimitUsed = sectionWordLimit
     }
-
-    private let sectionWordLimitUsed: Int
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
         guard self.stoppedAt == nil else { return }

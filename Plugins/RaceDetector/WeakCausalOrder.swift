@@ -121,8 +121,6 @@ final class WeakCausalOrder {
     private var sectionWords = 0
     /// Whether the logs outgrew ``sectionWordLimit`` and locks are hard order from then on.
     private(set) var sectionLimitReached = false
-    /// How many lock acquisitions took WCP's rules (rather than hard order).
-    private(set) var predictiveAcquisitions = 0
 
     /// An order over objects whose kinds and channel capacities `kindOf` and `capacityOf` give.
     init(sectionWordLimit: Int, kindOf: @escaping (Int) -> ObjectKind, capacityOf: @escaping (Int) -> Int) {
@@ -140,13 +138,6 @@ final class WeakCausalOrder {
     @inline(__always)
     func isOrdered(_ owner: Int, at time: UInt32, before thread: Int) -> Bool {
         owner == thread ? time <= self.localTime(thread) : time <= self.threads[thread].wcp[owner]
-    }
-
-    /// Whether the event of thread `owner` at local time `time` happens before `thread`'s current
-    /// point (in this order's own happens-before).
-    @inline(__always)
-    func happensBefore(_ owner: Int, at time: UInt32, before thread: Int) -> Bool {
-        time <= self.threads[thread].hb[owner]
     }
 
     /// The WCP clock of `thread` now (its own entry not used): a copy that shares storage until
@@ -313,7 +304,6 @@ final class WeakCausalOrder {
             self.enterHardSection(thread, lock: lock)
             return
         }
-        self.predictiveAcquisitions += 1
         self.threads[thread].hb.join(self.objects[object].released)
         self.threads[thread].wcp.join(self.objects[object].wcpReleased)
         // A lock of the text form may also be taken for reading (it does not say which locks are
@@ -355,15 +345,13 @@ final class WeakCausalOrder {
 
     private func release(_ thread: Int, _ object: Int, object lock: Int) {
         guard let section = self.leaveSection(thread, lock: lock) else {
-            if self.threads[thread].sections.contains(where: { $0.lock == lock }) { return }
-            // A release of a lock the thread was not known to hold: hard order, like any release.
-            self.objects[object].released = self.threads[thread].hb
-            self.threads[thread].hb.tick(thread)
+            // A re-entrant level, or a release of a lock the thread was not known to hold (hard
+            // order, like any release).
+            if !self.threads[thread].sections.contains(where: { $0.lock == lock }) { self.releaseHard(thread, object) }
             return
         }
         guard section.entry >= 0, self.objects[object].predictive else {
-            self.objects[object].released = self.threads[thread].hb
-            self.threads[thread].hb.tick(thread)
+            self.releaseHard(thread, object)
             return
         }
         // Ordered sections: each earlier section of another thread whose acquisition is ordered
@@ -388,6 +376,12 @@ final class WeakCausalOrder {
         for variable in section.writes { self.conflicts[Self.key(lock, variable, write: true), default: ConflictClocks()].add(released, by: thread) }
         self.threads[thread].hb.tick(thread)
         if self.sectionWords > self.sectionWordLimit { self.makeLocksHard() }
+    }
+
+    /// A release of a lock kept as hard order: the lock's clock becomes the thread's.
+    private func releaseHard(_ thread: Int, _ object: Int) {
+        self.objects[object].released = self.threads[thread].hb
+        self.threads[thread].hb.tick(thread)
     }
 
     private static func key(_ lock: Int, _ variable: UInt32, write: Bool) -> UInt64 {
