@@ -94,13 +94,13 @@ let package = Package(
         // The built-in analysis plugins, each built only on the replay.
         .target(
             name: "RaceDetector",
-            dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
+            dependencies: ["SyncTraceReplay", "SyncTraceFormat", "_SyncTraceDataStructures"],
             path: "Plugins/RaceDetector",
             swiftSettings: strictSwift
         ),
         .target(
             name: "DeadlockDetector",
-            dependencies: ["SyncTraceReplay", "SyncTraceFormat"],
+            dependencies: ["SyncTraceReplay", "SyncTraceFormat", "_SyncTraceDataStructures"],
             path: "Plugins/DeadlockDetector",
             swiftSettings: strictSwift
         ),

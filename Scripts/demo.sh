@@ -57,6 +57,14 @@ echo "== SYNCTRACE_OUTPUT=$out/lock-ordered-fixed.synctrace SeedPrograms lock-or
 SYNCTRACE_OUTPUT="$out/lock-ordered-fixed.synctrace" "$bin/SeedPrograms" lock-ordered-fixed
 "$bin/synctrace" analyze "$out/lock-ordered-fixed.synctrace" --predict
 echo
+echo "== SYNCTRACE_OUTPUT=$out/lock-inversion.synctrace SeedPrograms lock-inversion && synctrace analyze it --predict"
+echo "   (exit status 1: the AB/BA cycle, confirmed by a schedule that deadlocks)"
+SYNCTRACE_OUTPUT="$out/lock-inversion.synctrace" "$bin/SeedPrograms" lock-inversion
+status=0
+"$bin/synctrace" analyze "$out/lock-inversion.synctrace" --predict | tee "$out/lock-inversion.txt" || status=$?
+[ "$status" -eq 1 ] && grep -q "POTENTIAL DEADLOCK (CONFIRMED)" "$out/lock-inversion.txt" \
+    || { echo "demo: expected the lock inversion to be a confirmed potential deadlock (exit 1), got $status" >&2; exit 1; }
+echo
 echo "== SYNCTRACE_OUTPUT=$out/crashed.synctrace RacyCounter --fixed --crash   (dies of a failed precondition)"
 status=0
 SYNCTRACE_OUTPUT="$out/crashed.synctrace" SWIFT_BACKTRACE=enable=no "$bin/RacyCounter" --fixed --crash 2>&1 || status=$?

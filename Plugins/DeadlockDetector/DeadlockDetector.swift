@@ -18,6 +18,12 @@ public import SyncTraceReplay
 ///   ``requirements``). An order that comes only through a lock's release and acquisition is an
 ///   accident of the recorded schedule and clears nothing.
 ///
+/// **Confirmed.** A detector made with `confirmingCycles` (`analyze --predict`) checks each potential
+/// deadlock for a schedule that deadlocks on it — a sync-preserving reordering of the trace
+/// (``DeadlockWitnessSearch``, over the ``WitnessRecord`` kept in the pass) — and marks the finding
+/// `POTENTIAL DEADLOCK (CONFIRMED)` with the schedule (field `"confirmed"`, and `"witness"`: how many
+/// events of each thread it runs), or says why none exists.
+///
 /// **Self.** A thread asking for (`req`) or taking (`acq`, `racq`) a lock it holds for writing, or
 /// taking for writing a lock it holds for reading: a non-recursive lock never gives it.
 ///
@@ -39,13 +45,25 @@ public final class DeadlockDetector: AnalysisPlugin {
     public let name = "deadlock"
     public let summary = "deadlocks: lock-order cycles that could deadlock, threads that did, and locks taken twice"
     /// Every operation but plain accesses and `begin`/`end`: besides the lock operations, any other
-    /// event of a thread shows that it went on past its requests.
-    public let operations = TraceOperationSet(TraceOperation.allCases.filter { operation in
-        switch operation {
-        case .read, .write, .begin, .end: false
-        default: true
-        }
-    })
+    /// event of a thread shows that it went on past its requests. A detector that confirms cycles
+    /// (``confirmsCycles``) takes every operation: the search for a schedule counts each thread's
+    /// events and follows what each read saw.
+    public let operations: TraceOperationSet
+    /// Whether each potential deadlock is checked for a schedule that deadlocks (`analyze
+    /// --predict`): a sync-preserving reordering of the trace — every read sees the value it saw,
+    /// every lock's critical sections keep their order — that stops each thread of the cycle holding
+    /// its lock and asking for the next. The finding says whether one exists and, when it does,
+    /// how far each thread runs in it. Costs a record of the trace's order: see
+    /// ``confirmationWordLimit``.
+    public let confirmsCycles: Bool
+    /// Words (four bytes) the record behind ``confirmsCycles`` may keep; past them the record stops
+    /// and the summary says the cycles were not checked.
+    public let confirmationWordLimit: Int
+    /// Threads the confirmation follows at most (its clocks are dense, by thread); past them it stops.
+    public static let confirmationThreadLimit = 4096
+    /// Lock visits the search for schedules may spend over all cycles; past them the remaining
+    /// cycles are reported as not checked.
+    public var confirmationBudget = 50_000_000
     /// Happens-before without lock edges, to clear cycles whose requests are ordered otherwise.
     public let requirements = AnalysisRequirements.happensBeforeWithoutLocks
 
@@ -95,6 +113,12 @@ public final class DeadlockDetector: AnalysisPlugin {
     private var selfDeadlocks: [Finding] = []
     private var selfReported: Set<UInt64> = []
     private var findings: [Finding] = []
+    /// The trace's order as a schedule search needs it, when confirming cycles.
+    private let record: WitnessRecord?
+    /// Potential deadlocks confirmed by a schedule, refuted, and left unchecked.
+    private var confirmedCount = 0
+    private var uncheckedCount = 0
+    private var uncheckedReason: String?
     private var cyclesSearched = 0
     private var searchStopped = false
     private var potentialCount = 0
@@ -140,9 +164,34 @@ public final class DeadlockDetector: AnalysisPlugin {
     }
 
     /// Creates a detector for one replay.
-    public init() {}
+    public convenience init() {
+        self.init(confirmingCycles: false)
+    }
+
+    /// Creates a detector for one replay that, when `confirmingCycles`, checks each potential
+    /// deadlock for a schedule that deadlocks (``confirmsCycles``), keeping at most `wordLimit`
+    /// words (256 MB by default) to do it.
+    public init(confirmingCycles: Bool, wordLimit: Int = 64 << 20) {
+        self.confirmsCycles = confirmingCycles
+        self.confirmationWordLimit = wordLimit
+        self.record = confirmingCycles ? WitnessRecord(wordLimit: wordLimit, threadLimit: Self.confirmationThreadLimit) : nil
+        self.operations = TraceOperationSet(TraceOperation.allCases.filter { operation in
+            switch operation {
+            case .read, .write, .begin, .end: confirmingCycles
+            default: true
+            }
+        })
+    }
 
     public func handle(_ event: TraceEvent, in context: AnalysisContext) {
+        if let record = self.record {
+            record.apply(event, index: context.eventIndex)
+            // Accesses and atomic blocks come only for the record: the detector's rules are as without it.
+            switch event.operation {
+            case .read, .write, .begin, .end: return
+            default: break
+            }
+        }
         let thread = event.thread.index
         if thread >= self.threads.count {
             self.threads.grow(to: thread + 1, filling: ThreadState())
@@ -258,9 +307,20 @@ public final class DeadlockDetector: AnalysisPlugin {
         // are counted into it (`CycleSites`).
         var findingOfSites: [CycleSites: Int] = [:]
         var repeats: [Int: (cycles: Int, locks: [ObjectID], threads: [ThreadID])] = [:]
+        // Per finding, whether a schedule confirmed it: a cycle at the same sites is checked only
+        // while none has, and the first confirmed one becomes the finding.
+        var confirmed: [Bool] = []
+        var unchecked: [Bool] = []
+        var witnessSearch = DeadlockWitnessSearch(budget: self.confirmationBudget)
         func found(_ edges: [LockOrderEdge]) {
             let sites = CycleSites(edges)
             if let index = findingOfSites[sites] {
+                if let record = self.record, !confirmed[index], case .confirmed(let prefixes) = witnessSearch.check(edges, in: record) {
+                    findings[index] = self.potentialFinding(edges, in: context)
+                    self.markConfirmed(&findings[index], prefixes: prefixes)
+                    confirmed[index] = true
+                    unchecked[index] = false
+                }
                 var known = repeats[index] ?? (0, [], [])
                 known.cycles += 1
                 for edge in edges where !known.locks.contains(edge.from) { known.locks.append(edge.from) }
@@ -268,7 +328,27 @@ public final class DeadlockDetector: AnalysisPlugin {
                 repeats[index] = known
             } else {
                 findingOfSites[sites] = findings.count
-                findings.append(self.potentialFinding(edges, in: context))
+                var finding = self.potentialFinding(edges, in: context)
+                var isConfirmed = false
+                var isUnchecked = false
+                if let record = self.record {
+                    switch witnessSearch.check(edges, in: record) {
+                    case .confirmed(let prefixes):
+                        self.markConfirmed(&finding, prefixes: prefixes)
+                        isConfirmed = true
+                    case .refuted(let reason):
+                        finding.fields["confirmed"] = .boolean(false)
+                        finding.details.append("Not confirmed: \(reason). It may still deadlock in a schedule that changes the order of a lock's critical sections.")
+                    case .unchecked(let reason):
+                        finding.fields["confirmed"] = .boolean(false)
+                        finding.details.append("Not checked for a schedule: \(reason).")
+                        self.uncheckedReason = self.uncheckedReason ?? reason
+                        isUnchecked = true
+                    }
+                }
+                confirmed.append(isConfirmed)
+                unchecked.append(isUnchecked)
+                findings.append(finding)
             }
         }
         // One copy, read from here on: `self.graph` read inside the loop and the closure below would
@@ -299,6 +379,8 @@ public final class DeadlockDetector: AnalysisPlugin {
         self.searchStopped = found >= maximumCycles || search.budget <= 0 || steps < 0
         self.gateSetsSpelledOut = search.gates.spelledOut
         self.potentialCycles = findings.count
+        self.confirmedCount = confirmed.filter { $0 }.count
+        self.uncheckedCount = unchecked.filter { $0 }.count
         for (index, known) in repeats {
             self.potentialCycles += known.cycles
             let others = known.locks.filter { lock in !findings[index].objects.contains { $0.id == lock } }
@@ -343,6 +425,24 @@ public final class DeadlockDetector: AnalysisPlugin {
         )
     }
 
+    /// Marks `finding` as confirmed by the schedule in which each thread runs its first
+    /// `prefixes[i].events` events.
+    private func markConfirmed(_ finding: inout Finding, prefixes: [(thread: Int, events: UInt32)]) {
+        finding.title = "POTENTIAL DEADLOCK (CONFIRMED)"
+        finding.message = ("confirmed " as FindingText) + finding.message
+        finding.fields["confirmed"] = .boolean(true)
+        func threadName(_ index: Int) -> FindingText { "\(thread: ThreadID(UInt32(index)))" }
+        let runs: [FindingText] = prefixes.prefix(8).map { prefix in
+            prefix.events == 1 ? "\(threadName(prefix.thread))'s first event" : "\(threadName(prefix.thread))'s first \(prefix.events) events"
+        }
+        let more: FindingText = prefixes.count > 8 ? " (and \(prefixes.count - 8) more threads part of theirs)" : ""
+        finding.details.append(
+            "Confirmed: a schedule deadlocks here. Run, in the recorded order, \(FindingText.joined(runs, separator: ", "))\(more); every thread of the cycle then holds its lock and waits for the next one's. The schedule keeps each lock's critical sections in their recorded order and every read sees the value it saw."
+        )
+        // For tools: each thread of the schedule and how many of its events it runs, "T1:4".
+        finding.fields["witness"] = .texts(prefixes.map { "\(threadName($0.thread)):\($0.events)" })
+    }
+
     private func actualDeadlocks(in context: AnalysisContext) -> [Finding] {
         let blocked = BlockedThreads(threads: (0..<self.threads.count).map { self.threads[$0] })
         var findings: [Finding] = []
@@ -370,14 +470,19 @@ public final class DeadlockDetector: AnalysisPlugin {
             parts.append("\(counted(self.blockedCount, "thread")) \(when)")
         }
         if self.potentialCount > 0 {
-            let cycles = self.potentialCycles > self.potentialCount ? " (\(counted(self.potentialCycles, "lock-order cycle")))" : ""
-            parts.append(counted(self.potentialCount, "potential deadlock") + cycles)
+            var notes: [String] = []
+            if self.potentialCycles > self.potentialCount { notes.append(counted(self.potentialCycles, "lock-order cycle")) }
+            if self.record != nil { notes.append("\(self.confirmedCount) confirmed by a schedule") }
+            parts.append(counted(self.potentialCount, "potential deadlock") + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))"))
         }
         if !self.selfDeadlocks.isEmpty { parts.append(counted(self.selfDeadlocks.count, "self deadlock")) }
         var lines = [parts.isEmpty ? "no deadlocks" : parts.joined(separator: ", ")]
         if !context.reachesProgramEnd {
             lines[0] += " in the analysed part"
             lines.append("threads waiting at the end of the analysed part are not reported: the trace was cut short, and the program went on")
+        }
+        if let reason = self.uncheckedReason {
+            lines.append("\(counted(self.uncheckedCount, "potential deadlock")) not checked for a schedule: \(reason)")
         }
         lines.append(
             "lock-order graph: \(counted(self.graph.pairCount, "edge")), \(counted(self.cyclesSearched, "cycle")) examined"

@@ -1,4 +1,5 @@
 public import SyncTraceFormat
+import _SyncTraceDataStructures
 public import SyncTraceReplay
 
 /// Predicts data races that the recorded schedule hid: two conflicting accesses that happens-before
@@ -275,7 +276,7 @@ struct PredictedAccess {
 /// changes), and each thread's last read since.
 struct PredictedVariable {
     var write: PredictedAccess?
-    var writeClock = PredictorClock()
+    var writeClock = LocalTimeClock()
     var reads: [PredictedAccess] = []
 }
 

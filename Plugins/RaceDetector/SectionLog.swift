@@ -1,3 +1,4 @@
+import _SyncTraceDataStructures
 /// One lock's critical sections, in the order the trace ran them: for each, the thread that ran it,
 /// its local time at the acquisition, and its happens-before clock at the release. Weak causal
 /// precedence's second rule reads it: when a thread releases the lock, every earlier section of
@@ -25,7 +26,7 @@ struct SectionLog {
     }
 
     /// Closes the section that starts at `offset` (the last one) with its release's clock.
-    mutating func close(_ offset: Int, releasedAt clock: PredictorClock) {
+    mutating func close(_ offset: Int, releasedAt clock: LocalTimeClock) {
         precondition(offset + 3 == self.words.count, "a lock's sections do not overlap: the open one is the last")
         self.words[offset + 2] = UInt32(clock.entries.count)
         self.words.append(contentsOf: clock.entries)
@@ -41,9 +42,9 @@ struct SectionLog {
     func next(after offset: Int) -> Int { offset + 3 + Int(self.words[offset + 2]) }
 
     /// Joins the release clock of the section at `offset` into `clock`.
-    func joinRelease(at offset: Int, into clock: inout PredictorClock) {
+    func joinRelease(at offset: Int, into clock: inout LocalTimeClock) {
         let width = Int(self.words[offset + 2])
-        self.words.withUnsafeBufferPointer { all in
+        _ = self.words.withUnsafeBufferPointer { all in
             clock.join(UnsafeBufferPointer(rebasing: all[(offset + 3)..<(offset + 3 + width)]))
         }
     }

@@ -3,7 +3,7 @@ import _SyncTraceDataStructures
 
 /// Weak causal precedence (WCP; Kini, Mathur and Viswanathan, PLDI 2017) over a trace, computed in
 /// one pass beside the happens-before order it weakens, both with clocks by thread
-/// (``PredictorClock``).
+/// (``LocalTimeClock``).
 ///
 /// Happens-before orders a lock's release before the next acquisition of the lock, whatever the
 /// two critical sections did. WCP drops that edge and keeps only what a reordering of the trace
@@ -32,8 +32,8 @@ import _SyncTraceDataStructures
 final class WeakCausalOrder {
     /// What the order keeps per thread (by index).
     struct ThreadState {
-        var hb = PredictorClock()
-        var wcp = PredictorClock()
+        var hb = LocalTimeClock()
+        var wcp = LocalTimeClock()
         /// The critical sections the thread is in, outermost first (one per lock: a re-entrant
         /// acquisition deepens the section).
         var sections: [OpenSection] = []
@@ -59,19 +59,19 @@ final class WeakCausalOrder {
         var predictive = false
         /// Happens-before clock of the last release (locks), or of every release so far (an atomic's
         /// sequentially consistent stores, a semaphore's signals, a wait group's `done`s).
-        var released = PredictorClock()
+        var released = LocalTimeClock()
         /// WCP clock of a plain lock's last release.
-        var wcpReleased = PredictorClock()
+        var wcpReleased = LocalTimeClock()
         /// Happens-before clock of a reader-writer lock's read releases.
-        var readReleased = PredictorClock()
+        var readReleased = LocalTimeClock()
         /// A plain lock's critical sections, and where each thread's walk of them stands.
         var log = SectionLog()
         var cursors: [Int32: Int] = [:]
         /// A channel's capacity, close, and pending sends and receives.
         var capacity = 0
-        var closed: PredictorClock?
-        var sends = FIFOQueue<(clock: PredictorClock, thread: Int)>()
-        var receives = FIFOQueue<PredictorClock>()
+        var closed: LocalTimeClock?
+        var sends = FIFOQueue<(clock: LocalTimeClock, thread: Int)>()
+        var receives = FIFOQueue<LocalTimeClock>()
         var sendCount = 0
     }
 
@@ -81,11 +81,11 @@ final class WeakCausalOrder {
     /// are ordered by happens-before, so their clocks only grow).
     struct ConflictClocks {
         var latestThread = -1
-        var latest = PredictorClock()
+        var latest = LocalTimeClock()
         var earlierThread = -1
-        var earlier = PredictorClock()
+        var earlier = LocalTimeClock()
 
-        mutating func add(_ clock: PredictorClock, by thread: Int) {
+        mutating func add(_ clock: LocalTimeClock, by thread: Int) {
             if self.latestThread != thread {
                 self.earlierThread = self.latestThread
                 self.earlier = self.latest
@@ -95,7 +95,7 @@ final class WeakCausalOrder {
         }
 
         /// The join of the releases by threads other than `thread`, if any.
-        func excluding(_ thread: Int) -> PredictorClock? {
+        func excluding(_ thread: Int) -> LocalTimeClock? {
             if self.latestThread != thread { return self.latestThread < 0 ? nil : self.latest }
             return self.earlierThread < 0 ? nil : self.earlier
         }
@@ -142,7 +142,7 @@ final class WeakCausalOrder {
 
     /// The WCP clock of `thread` now (its own entry not used): a copy that shares storage until
     /// either changes.
-    func wcpClock(of thread: Int) -> PredictorClock { self.threads[thread].wcp }
+    func wcpClock(of thread: Int) -> LocalTimeClock { self.threads[thread].wcp }
 
     /// Advances `thread`'s local time, so that the event just made (a write) has a time of its own:
     /// a clock that learns it then learns nothing of what the thread did after it.
@@ -152,7 +152,7 @@ final class WeakCausalOrder {
     /// `clock`, without WCP ordering the two (a race): any schedule in which the read sees that value
     /// runs the write first, so from now on the write and what WCP orders before it are ordered
     /// before `thread`. Only adds order: what is predicted later is still a WCP race.
-    func readFrom(_ owner: Int, at time: UInt32, clock: PredictorClock, by thread: Int) {
+    func readFrom(_ owner: Int, at time: UInt32, clock: LocalTimeClock, by thread: Int) {
         self.threads[thread].wcp.join(clock)
         if self.threads[thread].wcp[owner] < time { self.threads[thread].wcp.set(owner, to: time) }
     }
@@ -221,7 +221,7 @@ final class WeakCausalOrder {
                 self.objects[object].released = self.threads[thread].hb
                 self.threads[thread].hb.tick(thread)
             case .relaxed:
-                self.objects[object].released = PredictorClock()
+                self.objects[object].released = LocalTimeClock()
             default:
                 self.publish(thread, into: object)
             }
@@ -251,7 +251,7 @@ final class WeakCausalOrder {
     }
 
     /// A hard edge into `thread`: the source's happens-before clock joins both of its clocks.
-    private func acquireHard(_ thread: Int, _ source: PredictorClock) {
+    private func acquireHard(_ thread: Int, _ source: LocalTimeClock) {
         self.threads[thread].hb.join(source)
         self.threads[thread].wcp.join(source)
     }
@@ -433,7 +433,7 @@ final class WeakCausalOrder {
             self.objects[object].predictive = false
             self.objects[object].log = SectionLog()
             self.objects[object].cursors = [:]
-            self.objects[object].wcpReleased = PredictorClock()
+            self.objects[object].wcpReleased = LocalTimeClock()
         }
         self.conflicts = [:]
         self.sectionWords = 0

@@ -12,7 +12,9 @@ struct AnalyzeCommand: ParsableCommand {
             happens-before order, and runs every built-in plugin (or those named with --plugin; \
             `synctrace plugins` lists them) but predicted-race, which --predict adds: it reports the \
             races that only this run's lock order hid, which another schedule of the same program \
-            shows (weak causal precedence). Text output is for people, one block per finding like \
+            shows (weak causal precedence). --predict also checks each potential deadlock for a \
+            schedule that deadlocks (one that keeps each lock's critical sections in their recorded \
+            order and every read's value) and marks those it finds "confirmed". Text output is for people, one block per finding like \
             Go's race detector; JSON output is a stable contract for tools; SARIF 2.1.0 output is for \
             code scanning (GitHub's among others), its locations relative to --source-root (default: \
             the working directory). TRACE `-` reads standard input (a pipe too), streamed like a file; \
@@ -80,7 +82,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: every plugin but predicted-race).")
     var plugins: [String] = []
 
-    @Flag(name: .customLong("predict"), help: "Also predict races another schedule would show (the predicted-race plugin, WCP).")
+    @Flag(name: .customLong("predict"), help: "Also predict races another schedule would show (the predicted-race plugin, WCP) and confirm potential deadlocks with a schedule that deadlocks.")
     var predict = false
 
     @OptionGroup var libraries: PluginLibraryOptions
@@ -120,7 +122,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try self.libraries.load()
-        let plugins = try BuiltinPlugins.make(self.plugins, adding: self.predict ? ["predicted-race"] : [])
+        let plugins = try BuiltinPlugins.make(self.plugins, predicting: self.predict)
         let options = try self.pluginOptions.values(running: plugins)
         // Before the trace is read: a wrong output path, suppression file or baseline costs no analysis.
         let output = try self.output.open(refusingToOverwrite: self.trace)

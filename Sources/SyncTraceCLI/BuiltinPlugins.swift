@@ -21,12 +21,15 @@ enum BuiltinPlugins {
         /// Whether `analyze` without `--plugin` runs it: every plugin but the race predictor, which
         /// is chosen by name (its findings are of another schedule, and it costs a second order).
         var runsByDefault = true
+        /// The plugin as `--predict` runs it, when that differs (the deadlock detector then checks
+        /// each cycle for a schedule that deadlocks).
+        var makePredicting: (@Sendable () -> any AnalysisPlugin)?
     }
 
     static let shipped: [Entry] = [
         Self.entry(origin: "built in") { RaceDetector() },
         Self.entry(origin: "built in", runsByDefault: false) { RacePredictor() },
-        Self.entry(origin: "built in") { DeadlockDetector() },
+        Self.entry(origin: "built in", predicting: { DeadlockDetector(confirmingCycles: true) }) { DeadlockDetector() },
         Self.entry(origin: "built in") { LostUpdateCounter() },
     ]
 
@@ -63,25 +66,39 @@ enum BuiltinPlugins {
         }
     }
 
-    private static func entry(origin: String, runsByDefault: Bool = true, _ make: @escaping @Sendable () -> any AnalysisPlugin) -> Entry {
+    private static func entry(
+        origin: String,
+        runsByDefault: Bool = true,
+        predicting: (@Sendable () -> any AnalysisPlugin)? = nil,
+        _ make: @escaping @Sendable () -> any AnalysisPlugin
+    ) -> Entry {
         let sample = make()
-        return Entry(name: sample.name, summary: sample.summary, origin: origin, options: sample.options, make: make, runsByDefault: runsByDefault)
+        return Entry(
+            name: sample.name,
+            summary: sample.summary,
+            origin: origin,
+            options: sample.options,
+            make: make,
+            runsByDefault: runsByDefault,
+            makePredicting: predicting
+        )
     }
 
     /// Fresh plugins for `names` (when empty, every plugin that runs by default), or the reason a
-    /// name is unknown.
-    /// `adding` names plugins to run besides those (`--predict`).
-    static func make(_ names: [String], adding: [String] = []) throws(CommandFailure) -> [any AnalysisPlugin] {
+    /// name is unknown. `predicting` (`--predict`) adds the race predictor and makes each plugin
+    /// the way prediction runs it (the deadlock detector confirming its cycles).
+    static func make(_ names: [String], predicting: Bool = false) throws(CommandFailure) -> [any AnalysisPlugin] {
         let all = Self.all
-        let names = (names.isEmpty && !adding.isEmpty ? all.filter(\.runsByDefault).map(\.name) : names) + adding
-        guard !names.isEmpty else { return all.filter(\.runsByDefault).map { $0.make() } }
+        let adding = predicting ? ["predicted-race"] : []
+        let names = (names.isEmpty ? all.filter(\.runsByDefault).map(\.name) : names) + adding
+        func make(_ entry: Entry) -> any AnalysisPlugin { predicting ? (entry.makePredicting ?? entry.make)() : entry.make() }
         var plugins: [any AnalysisPlugin] = []
         for name in names {
             guard let entry = all.first(where: { $0.name == name }) else {
                 let known = all.map(\.name).joined(separator: ", ")
                 throw CommandFailure("unknown plugin '\(name)' (known plugins: \(known))")
             }
-            if !plugins.contains(where: { $0.name == name }) { plugins.append(entry.make()) }
+            if !plugins.contains(where: { $0.name == name }) { plugins.append(make(entry)) }
         }
         return plugins
     }

@@ -33,7 +33,8 @@ struct PluginsCommand: ParsableCommand {
         let width = entries.map(\.name.count).max() ?? 0
         var text = ""
         for entry in entries {
-            let chosen = entry.runsByDefault ? "" : " (only when named, or with analyze --predict)"
+            var chosen = entry.runsByDefault ? "" : " (only when named, or with analyze --predict)"
+            if entry.runsByDefault, entry.makePredicting != nil { chosen = " (with analyze --predict, each cycle is checked for a schedule that deadlocks)" }
             text += entry.name + String(repeating: " ", count: width - entry.name.count) + "  \(entry.summary)\(chosen)\n"
             for option in entry.options {
                 text += "    --option \(entry.name).\(option.key)=\(option.type.name.uppercased())  \(option.help)"

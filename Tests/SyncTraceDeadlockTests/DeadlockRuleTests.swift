@@ -56,29 +56,32 @@ struct DeadlockRuleTests {
         #expect(try analyzeDeadlocks(Self.twoLockInversion).findings.count == 1)
     }
 
+    /// Three threads, each holding one lock of A, B, C and asking for the next; T1 repeats its edge.
+    static let threeLockCycle = """
+        T0|fork(T1)
+        T0|fork(T2)
+        T0|fork(T3)
+        T1|acq(A)|a:1
+        T1|acq(B)|a:2
+        T1|rel(B)
+        T1|rel(A)
+        T2|acq(B)|b:1
+        T2|acq(C)|b:2
+        T2|rel(C)
+        T2|rel(B)
+        T3|acq(C)|c:1
+        T3|acq(A)|c:2
+        T3|rel(A)
+        T3|rel(C)
+        T1|acq(A)|a:1
+        T1|acq(B)|a:2
+        T1|rel(B)
+        T1|rel(A)
+        """
+
     @Test("A three-lock cycle over three threads is reported once")
-    func threeLockCycle() throws {
-        let trace = """
-            T0|fork(T1)
-            T0|fork(T2)
-            T0|fork(T3)
-            T1|acq(A)|a:1
-            T1|acq(B)|a:2
-            T1|rel(B)
-            T1|rel(A)
-            T2|acq(B)|b:1
-            T2|acq(C)|b:2
-            T2|rel(C)
-            T2|rel(B)
-            T3|acq(C)|c:1
-            T3|acq(A)|c:2
-            T3|rel(A)
-            T3|rel(C)
-            T1|acq(A)|a:1
-            T1|acq(B)|a:2
-            T1|rel(B)
-            T1|rel(A)
-            """
+    func threeLocks() throws {
+        let trace = Self.threeLockCycle
         let report = try analyzeDeadlocks(trace)
         let finding = try #require(report.findings.only)
         #expect(report.locks(finding) == ["A", "B", "C"])

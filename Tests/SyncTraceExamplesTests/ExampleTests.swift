@@ -24,6 +24,8 @@ struct ExampleCase: CustomTestStringConvertible, Sendable {
     var predicted: Set<String> = []
     /// The deadlock detector's findings' kinds ("potential", "actual") and the locks of each.
     var deadlocks: [(kind: String, locks: Set<String>)] = []
+    /// How many potential deadlocks a schedule confirms (`analyze --predict`).
+    var confirmed = 0
     /// Lost updates per variable, exactly; variables not named must lose none.
     var lost: [String: Int] = [:]
     /// A variable whose lost updates must be `updates` minus the value printed after `prefix`.
@@ -61,7 +63,7 @@ struct ExampleTests {
         ExampleCase(program: "SeedPrograms", arguments: ["lock-ordered-fixed"], prints: "reader saw result = 42"),
         ExampleCase(
             program: "SeedPrograms", arguments: ["lock-inversion"], prints: "no hang this time",
-            deadlocks: [("potential", ["accounts", "ledger"])]
+            deadlocks: [("potential", ["accounts", "ledger"])], confirmed: 1
         ),
         ExampleCase(
             program: "SeedPrograms", arguments: ["deadlock"], environment: Self.watchdog, status: 86,
@@ -100,7 +102,7 @@ struct ExampleTests {
         #expect(result.status == example.status, "stderr: \(result.error)")
         #expect(result.output.contains(example.prints), "stdout: \(result.output)")
 
-        let report = try TraceAnalysis.run(path: trace, plugins: [RaceDetector(), RacePredictor(), DeadlockDetector(), LostUpdateCounter()])
+        let report = try TraceAnalysis.run(path: trace, plugins: [RaceDetector(), RacePredictor(), DeadlockDetector(confirmingCycles: true), LostUpdateCounter()])
         #expect(report.trace.ending == .complete)
 
         let races = report.findings.filter { $0.plugin == "race" }
@@ -113,6 +115,7 @@ struct ExampleTests {
         let deadlocks = report.findings.filter { $0.plugin == "deadlock" }
         #expect(deadlocks.map(\.kind.rawValue) == example.deadlocks.map(\.kind))
         #expect(deadlocks.map { Set(report.strings($0.fields["locks"])) } == example.deadlocks.map(\.locks))
+        #expect(deadlocks.filter { $0.fields["confirmed"] == .boolean(true) }.count == example.confirmed)
 
         var lost: [String: Int] = [:]
         for finding in report.findings where finding.plugin == "lost-update" {

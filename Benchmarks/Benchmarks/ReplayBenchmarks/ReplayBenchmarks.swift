@@ -77,10 +77,13 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The same 10M-event replay with the other built-in plugins: the lost-update counter (every r/w
-    // goes through its O(1) bookkeeping), alone and beside the race detector, and the deadlock
-    // detector beside the race detector.
+    // goes through its O(1) bookkeeping), alone and beside the race detector, the deadlock detector
+    // beside the race detector, and alone with and without confirming its cycles (`--predict`: it
+    // then takes every event and keeps the record its schedule search needs).
     let pluginSets: [(String, @Sendable () -> [any AnalysisPlugin])] = [
         ("LostUpdateCounter", { [LostUpdateCounter()] }),
+        ("DeadlockDetector", { [DeadlockDetector()] }),
+        ("DeadlockDetector confirming cycles", { [DeadlockDetector(confirmingCycles: true)] }),
         ("RaceDetector + LostUpdateCounter", { [RaceDetector(), LostUpdateCounter()] }),
         ("RaceDetector + DeadlockDetector", { [RaceDetector(), DeadlockDetector()] }),
         ("all built-in plugins", BuiltinPluginSet.all),
