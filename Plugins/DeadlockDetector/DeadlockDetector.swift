@@ -61,8 +61,8 @@ public final class DeadlockDetector: AnalysisPlugin {
     public let confirmationWordLimit: Int
     /// Threads the confirmation follows at most (its clocks are dense, by thread); past them it stops.
     public static let confirmationThreadLimit = 4096
-    /// Lock visits the search for schedules may spend over all cycles; past them the remaining
-    /// cycles are reported as not checked.
+    /// Edges followed and lock visits the search for schedules may spend over all cycles; past them
+    /// the remaining cycles are reported as not checked.
     public var confirmationBudget = 50_000_000
     /// Happens-before without lock edges, to clear cycles whose requests are ordered otherwise.
     public let requirements = AnalysisRequirements.happensBeforeWithoutLocks

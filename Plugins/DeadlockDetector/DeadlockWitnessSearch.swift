@@ -30,8 +30,10 @@ struct DeadlockWitnessSearch {
         case unchecked(String)
     }
 
-    /// Lock visits (each a binary search) the search may still spend.
+    /// Edges followed and lock visits (each a binary search) the search may still spend.
     var budget: Int
+
+    static let outOfBudget = "the search for a schedule ran out of its budget"
 
     /// A search that may spend `budget` lock visits in all.
     init(budget: Int) {
@@ -42,6 +44,7 @@ struct DeadlockWitnessSearch {
     /// asking for `edges[i].to`).
     mutating func check(_ edges: [LockOrderEdge], in record: WitnessRecord) -> Verdict {
         if let reason = record.stopReason { return .unchecked("the search for a schedule stopped: \(reason)") }
+        guard self.budget > 0 else { return .unchecked(Self.outOfBudget) }
         var goals: [(thread: Int, time: UInt32, edge: LockOrderEdge)] = []
         var closure = Closure(record)
         for edge in edges {
@@ -59,13 +62,13 @@ struct DeadlockWitnessSearch {
             closure.raise(thread, to: time - 1)
         }
         while true {
-            self.budget -= closure.follow(record)
+            self.budget -= closure.follow(record, limit: self.budget)
             if let passed = goals.first(where: { closure.prefix[$0.thread] >= $0.time }) {
                 return .refuted(
                     "every schedule that keeps each lock's critical sections in their recorded order runs \(thread: passed.edge.thread) past its request for \(object: passed.edge.to) before the others reach theirs"
                 )
             }
-            guard self.budget > 0 else { return .unchecked("the search for a schedule ran out of its budget") }
+            guard self.budget > 0 else { return .unchecked(Self.outOfBudget) }
             for lock in record.locks where lock.threads.count > 1 {
                 self.budget -= lock.threads.count
                 // Each thread's last section in the set; the latest of them (in trace order) may stay open.
@@ -114,10 +117,11 @@ struct DeadlockWitnessSearch {
             self.pending.append(thread)
         }
 
-        /// Follows every edge into the set's prefixes, until none is left; returns the edges followed.
-        mutating func follow(_ record: WitnessRecord) -> Int {
+        /// Follows every edge into the set's prefixes, until none is left or `limit` edges have
+        /// been followed; returns the edges followed.
+        mutating func follow(_ record: WitnessRecord, limit: Int) -> Int {
             var count = 0
-            while let thread = self.pending.popLast() {
+            while count < limit, let thread = self.pending.popLast() {
                 let edges = record.edges(into: thread)
                 var next = self.followed[thread]
                 while next < edges.count, edges[next] <= self.prefix[thread] {

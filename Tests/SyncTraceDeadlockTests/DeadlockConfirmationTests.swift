@@ -200,6 +200,27 @@ struct DeadlockConfirmationTests {
         #expect(report.summaries["deadlock"]?.contains { $0.hasPrefix("1 potential deadlock not checked for a schedule") } == true)
     }
 
+    @Test("Past its time budget the search stops and says the cycles were not checked")
+    func timeBudgetStopsIt() throws {
+        var lines = ["T0|fork(T1)", "T0|fork(T2)"]
+        // A chain of reads the search must follow back: more edges than its budget.
+        for step in 0..<100 {
+            lines.append("T1|w(v\(step))")
+            lines.append("T2|r(v\(step))")
+            lines.append("T2|w(u\(step))")
+            lines.append("T1|r(u\(step))")
+        }
+        lines += DeadlockRuleTests.twoLockInversion.split(separator: "\n").dropFirst(2).map(String.init)
+        let detector = DeadlockDetector(confirmingCycles: true)
+        detector.confirmationBudget = 20
+        let report = try TraceAnalysis.run(source: TextTraceReader(text: lines.joined(separator: "\n"), fileName: "t.trace"), plugins: [detector], path: "t.trace")
+        let finding = try #require(report.findings.only)
+        #expect(finding.isConfirmed == false)
+        #expect(finding.details.last.map(report.text) == "Not checked for a schedule: the search for a schedule ran out of its budget.")
+        // With its budget, the same trace is confirmed.
+        #expect(try confirmDeadlocks(lines.joined(separator: "\n")).findings.only?.isConfirmed == true)
+    }
+
     @Test("Past the thread limit the confirmation stops and says so")
     func threadLimitStopsIt() throws {
         let extra = DeadlockDetector.confirmationThreadLimit
