@@ -30,6 +30,7 @@ let programs: [(mode: String, finding: String, run: () -> Void)] = [
     ("check-then-act", "1 lost update on balance, no data race", checkThenAct),
     ("lock-ordered", "no data race; with --predict, a predicted data race on result", { lockOrderedRace(fixed: false) }),
     ("lock-ordered-fixed", "no findings, with --predict too", { lockOrderedRace(fixed: true) }),
+    ("held-lock", "no findings; stats --waits shows one wait of about 20 ms on cache", heldLock),
 ]
 
 let mode = CommandLine.arguments.dropFirst().first

@@ -152,20 +152,7 @@ struct AnalyzeCommand: ParsableCommand {
             try output.write(log)
         }
         try output.finish()
-        if case .truncated(let dropped) = report.trace.ending {
-            StandardStream.warn(
-                TraceOpening.cutShortMessage(
-                    path: name,
-                    events: report.trace.analysedEvents,
-                    leftOut: report.trace.unanalysedEvents,
-                    droppedBytes: dropped,
-                    used: "analysed"
-                )
-            )
-        }
-        if report.trace.droppedEvents > 0 {
-            StandardStream.warn("\(name) is incomplete: the recorder dropped \(report.trace.droppedEvents) events")
-        }
+        TraceOpening.warnAboutReplayEnding(report, path: name, used: "analysed")
         let status = Self.exitStatus(for: report, findings: self.exitCode)
         if status != ExitStatus.success { throw ExitCode(status) }
     }

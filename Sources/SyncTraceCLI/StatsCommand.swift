@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyncTraceFormat
+import SyncTraceReplay
 
 /// `synctrace stats TRACE`: what a trace holds and how compactly.
 struct StatsCommand: ParsableCommand {
@@ -16,6 +17,13 @@ struct StatsCommand: ParsableCommand {
             short); JSON has `complete` (a clean ending only), `ending` ("complete", "signal" or \
             "cut short"), `signal` (its number, or null) and `ended` (the text line's wording). TRACE \
             `-` reads standard input, streamed (its bytes on disk are then the bytes read).
+
+            --waits adds where threads waited, like go tool trace's synchronization blocking \
+            profile: per lock, channel, wait group, semaphore and condition, the operations that \
+            completed, how many waited (the recorder wrote a request first), the total and longest \
+            wait, and the call sites that waited longest; threads the trace ends with still waiting \
+            are counted apart. It replays the trace (a second pass: give a file, not standard \
+            input). Waits are exact to about a millisecond, the recorder's clock.
 
             \(OutputOptions.discussion)
 
@@ -39,7 +47,16 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Output format: text for people, json for tools.")
     var format: Format = .text
 
+    @Flag(help: "Also profile where threads waited (replays the trace: a file, not standard input).")
+    var waits = false
+
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if self.waits && self.trace == "-" {
+            throw ValidationError("--waits replays the trace after reading it: give a file, not standard input")
+        }
+    }
 
     func run() throws {
         let output = try self.output.open(refusingToOverwrite: self.trace)
@@ -52,9 +69,20 @@ struct StatsCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
+        var profile: WaitProfile?
+        if self.waits {
+            let profiler = WaitProfiler()
+            let again = try TraceOpening.open(self.trace)
+            do {
+                let report = try TraceAnalysis.run(source: again, plugins: [profiler], path: name)
+                profile = WaitProfile(profiler.profile, symbols: report.symbols)
+            } catch {
+                throw CommandFailure(error)
+            }
+        }
         switch self.format {
-        case .text: try output.write(Self.text(statistics, path: name, form: form))
-        case .json: try output.write(try Self.json(statistics, path: name, form: form) + "\n")
+        case .text: try output.write(Self.text(statistics, path: name, form: form) + (profile?.text ?? ""))
+        case .json: try output.write(try Self.json(statistics, path: name, form: form, waits: profile) + "\n")
         }
         try output.finish()
         TraceOpening.warnAboutEnding(source, path: name)
@@ -127,9 +155,11 @@ struct StatsCommand: ParsableCommand {
         var bytesDecoded: Int?
         var bytesPerEvent: Double
         var compressionRatio: Double?
+        /// With `--waits`: the objects, longest total wait first.
+        var waits: [WaitProfile.Object]?
     }
 
-    static func json(_ statistics: TraceStatistics, path: String, form: TraceFile.Form) throws(CommandFailure) -> String {
+    static func json(_ statistics: TraceStatistics, path: String, form: TraceFile.Form, waits: WaitProfile? = nil) throws(CommandFailure) -> String {
         let value = JSONStatistics(
             trace: path,
             form: form.rawValue,
@@ -149,7 +179,8 @@ struct StatsCommand: ParsableCommand {
             bytesOnDisk: statistics.inputByteCount,
             bytesDecoded: statistics.recordByteCount,
             bytesPerEvent: statistics.bytesPerEvent,
-            compressionRatio: statistics.compressionRatio
+            compressionRatio: statistics.compressionRatio,
+            waits: waits?.objects
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -41,7 +41,9 @@ struct SyncTraceCommand: ParsableCommand {
               synctrace convert racy-counter.std racy-counter.synctrace
             """,
         version: ToolVersion.current,
-        subcommands: [AnalyzeCommand.self, PluginsCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self]
+        subcommands: [
+            AnalyzeCommand.self, PluginsCommand.self, ExportCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self,
+        ]
     )
 
     /// Parses the arguments and runs the verb, mapping a failure to its status (``CommandFailure``;

@@ -45,6 +45,26 @@ enum TraceOpening {
         }
     }
 
+    /// Warns that the trace a replay read was cut short, if it was, and that the recorder dropped
+    /// events, if it did: what `analyze` and `export` say after their output (`used`: "analysed",
+    /// "exported").
+    static func warnAboutReplayEnding(_ report: AnalysisReport, path: String, used: String) {
+        if case .truncated(let dropped) = report.trace.ending {
+            StandardStream.warn(
+                Self.cutShortMessage(
+                    path: path,
+                    events: report.trace.analysedEvents,
+                    leftOut: report.trace.unanalysedEvents,
+                    droppedBytes: dropped,
+                    used: used
+                )
+            )
+        }
+        if report.trace.droppedEvents > 0 {
+            StandardStream.warn("\(path) is incomplete: the recorder dropped \(report.trace.droppedEvents) events")
+        }
+    }
+
     /// "app.synctrace was cut short (no end record): …": how many events were read, and for an
     /// ordered read (`leftOut` known), how many of them were `used` (printed, analysed…) up to the
     /// first gap, and how many wait behind it and were left out.

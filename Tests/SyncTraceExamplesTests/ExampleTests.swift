@@ -61,6 +61,7 @@ struct ExampleTests {
         ExampleCase(program: "SeedPrograms", arguments: ["flag-atomic"], prints: "reader saw ready, data = 42"),
         ExampleCase(program: "SeedPrograms", arguments: ["lock-ordered"], prints: "reader saw result = 42", predicted: ["result"]),
         ExampleCase(program: "SeedPrograms", arguments: ["lock-ordered-fixed"], prints: "reader saw result = 42"),
+        ExampleCase(program: "SeedPrograms", arguments: ["held-lock"], prints: "reader: got the cache after the loader released it"),
         ExampleCase(
             program: "SeedPrograms", arguments: ["lock-inversion"], prints: "no hang this time",
             deadlocks: [("potential", ["accounts", "ledger"])], confirmed: 1
@@ -144,7 +145,7 @@ struct ExampleTests {
             line.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
         }
         let tested = Set(Self.cases.filter { $0.program == "SeedPrograms" }.flatMap(\.arguments))
-        #expect(modes.count == 14)
+        #expect(modes.count == 15)
         #expect(Set(modes) == tested)
         let wrong = try ExampleRunner.run("SeedPrograms", ["no-such-mode"], environment: [:], in: directory)
         #expect(wrong.status == 2)
