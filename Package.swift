@@ -130,6 +130,7 @@ let package = Package(
             name: "SyncTraceCLI",
             dependencies: [
                 "SyncTraceFormat",
+                "_SyncTraceDataStructures",
                 "SyncTraceReplay",
                 "RaceDetector",
                 "DeadlockDetector",

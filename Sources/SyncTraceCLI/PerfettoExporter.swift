@@ -1,6 +1,7 @@
 import Foundation
 import SyncTraceFormat
 import SyncTraceReplay
+import _SyncTraceDataStructures
 
 /// Writes a replayed trace as Chrome trace-event JSON, the format Perfetto's UI and
 /// `chrome://tracing` open (`synctrace export --format perfetto`).
@@ -81,7 +82,7 @@ final class PerfettoExporter: AnalysisPlugin {
     /// a condition; the pending sends of a channel and signals of a semaphore.
     private var lastRelease: [ObjectID: Endpoint] = [:]
     private var closed: [ObjectID: Endpoint] = [:]
-    private var pending: [ObjectID: [Endpoint]] = [:]
+    private var pending: [ObjectID: FIFOQueue<Endpoint>] = [:]
     /// Display time of each drawn event, by replay index, to mark findings there.
     private var drawnAt: [UInt64: Endpoint] = [:]
     private var clock: Double = 0
@@ -110,6 +111,9 @@ final class PerfettoExporter: AnalysisPlugin {
         let here = Endpoint(thread: thread, time: now)
         let operation = event.operation
         guard operation != .begin, operation != .end else { return }
+        // Any event after a request ends the wait: the completion, or, for a request the trace
+        // cannot pair, whatever the thread went on with (another request starts a wait of its own).
+        if operation != .request { self.endWait(thread, at: now) }
         let first = !self.tracks[thread.index].started
         if operation == .read || operation == .write {
             // An access is drawn when asked for, and as the thread's first event (where its fork's
@@ -127,9 +131,9 @@ final class PerfettoExporter: AnalysisPlugin {
         let object = event.object
         switch operation {
         case .request:
+            self.endWait(thread, at: now)
             self.tracks[thread.index].wait = OpenSlice(object: object, start: now, name: "wait \(context.objectName(object))")
         case .acquire, .readAcquire:
-            self.endWait(thread, at: now)
             if let release = self.lastRelease[object], release.thread != thread { self.arrow(from: release, to: here, name: "release → acquire") }
             self.tracks[thread.index].holds.append(OpenSlice(object: object, start: now, name: "hold \(context.objectName(object))"))
         case .release, .readRelease:
@@ -139,18 +143,13 @@ final class PerfettoExporter: AnalysisPlugin {
             self.ensureTrack(event.otherThread, in: context)
             self.tracks[event.otherThread.index].forkedAt = here
         case .join:
-            self.endWait(thread, at: now)
             if event.otherThread.index < self.tracks.count, let last = self.tracks[event.otherThread.index].last {
                 self.arrow(from: last, to: here, name: "last event → join")
             }
         case .send, .semaphoreSignal:
-            self.pending[object, default: []].append(here)
-            if operation == .send { self.endWait(thread, at: now) }
+            self.pending[object, default: FIFOQueue()].append(here)
         case .receive:
-            self.endWait(thread, at: now)
-            if var sends = self.pending[object], !sends.isEmpty {
-                let send = sends.removeFirst()
-                self.pending[object] = sends
+            if let send = self.pending[object]?.popFirst() {
                 if send.thread != thread { self.arrow(from: send, to: here, name: "send → receive") }
             } else if let close = self.closed[object], close.thread != thread {
                 self.arrow(from: close, to: here, name: "close → receive")
@@ -162,15 +161,11 @@ final class PerfettoExporter: AnalysisPlugin {
         case .waitGroupAdd:
             if event.argument < 0 { self.lastRelease[object] = here }
         case .waitGroupWait, .conditionWait:
-            self.endWait(thread, at: now)
             if let done = self.lastRelease[object], done.thread != thread {
                 self.arrow(from: done, to: here, name: operation == .waitGroupWait ? "done → wait" : "signal → wait")
             }
         case .semaphoreWait:
-            self.endWait(thread, at: now)
-            if var signals = self.pending[object], !signals.isEmpty {
-                let signal = signals.removeFirst()
-                self.pending[object] = signals
+            if let signal = self.pending[object]?.popFirst() {
                 if signal.thread != thread { self.arrow(from: signal, to: here, name: "signal → wait") }
             }
         default:

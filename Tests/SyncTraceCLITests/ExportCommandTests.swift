@@ -169,6 +169,16 @@ struct ExportCommandTests {
         #expect(marks.map { $0["ts"] as? Double } == [2, 3, 6, 7].map { operations[$0]?["ts"] as? Double })
     }
 
+    @Test("a request the trace cannot pair ends at the thread's next event; two requests are two waits")
+    func unpairedRequests() throws {
+        let directory = try TemporaryDirectory()
+        let trace = try directory.write("unpaired.trace", "A|req(c)|a:1\nA|w(x)|a:2\nA|req(d)|a:3\nA|req(L)|a:4\nA|acq(L)|a:4\nA|rel(L)|a:5\n")
+        let timeline = try ExportedTimeline(try CommandRunner.run("export", trace, "--format", "perfetto").standardOutput)
+        let waits = timeline.of(phase: "X").filter { $0["cat"] as? String == "wait" }.map { $0["name"] as! String }
+        #expect(waits == ["wait c", "wait d", "wait L"])
+        #expect(timeline.slicesNest)
+    }
+
     @Test("locks released out of order still nest: the inner hold ends and goes on after the release")
     func handOverHand() throws {
         let trace = (0..<50).flatMap { step in
