@@ -275,7 +275,4 @@ final class WitnessRecord {
 
     /// The number of threads recorded.
     var threadCount: Int { self.timelines.count }
-
-    /// The local time `thread` reached (its event count).
-    func time(of thread: Int) -> UInt32 { thread < self.timelines.count ? self.timelines[thread].time : 0 }
 }

@@ -44,8 +44,6 @@ final class PerfettoExporter: AnalysisPlugin {
     private(set) var truncated = false
     /// JSON events written.
     private(set) var written = 0
-    /// Flow arrows written.
-    private(set) var flows = 0
 
     /// Where the JSON goes: a chunk is written whenever the buffer passes a quarter of a megabyte.
     private let sink: (String) throws(CommandFailure) -> Void
@@ -261,7 +259,6 @@ final class PerfettoExporter: AnalysisPlugin {
         }
         let id = self.nextFlow
         self.nextFlow += 1
-        self.flows += 1
         self.emit(#"{"ph":"s","cat":"happens-before","name":"\#(name)","id":\#(id),"pid":1,"tid":\#(source.thread.rawValue),"ts":\#(Self.format(source.time + Self.arrowOffset))}"#)
         self.emit(#"{"ph":"f","bp":"e","cat":"happens-before","name":"\#(name)","id":\#(id),"pid":1,"tid":\#(target.thread.rawValue),"ts":\#(Self.format(target.time + Self.arrowOffset))}"#)
     }

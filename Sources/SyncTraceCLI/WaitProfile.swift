@@ -5,9 +5,9 @@ import SyncTraceFormat
 /// holds it.
 struct WaitProfile {
     /// One object's waits, JSON's element of `"waits"`.
-    struct Object: Encodable, Equatable {
+    struct Object: Encodable {
         /// A call site that waited, and how long in all.
-        struct Site: Encodable, Equatable {
+        struct Site: Encodable {
             var location: String?
             var waits: Int
             var totalMicroseconds: UInt64

@@ -23,7 +23,7 @@ final class WaitProfiler: AnalysisPlugin {
     let operations = TraceOperationSet(TraceOperation.allCases.filter { ![.read, .write, .begin, .end].contains($0) })
 
     /// One object's profile.
-    struct Entry: Equatable {
+    struct Entry {
         var object: ObjectID
         /// Operations that can block and completed (acquisitions, sends, receives, waits).
         var operations = 0
@@ -35,12 +35,6 @@ final class WaitProfiler: AnalysisPlugin {
         var stillWaiting = 0
         /// Per call site of the request (a location, or nil), the waits and their total.
         var sites: [StringID?: (waits: Int, microseconds: UInt64)] = [:]
-
-        static func == (lhs: Entry, rhs: Entry) -> Bool {
-            lhs.object == rhs.object && lhs.operations == rhs.operations && lhs.waited == rhs.waited
-                && lhs.totalMicroseconds == rhs.totalMicroseconds && lhs.longestMicroseconds == rhs.longestMicroseconds
-                && lhs.stillWaiting == rhs.stillWaiting
-        }
     }
 
     /// A thread's request not yet completed.
