@@ -13,7 +13,7 @@
 // another thread would make those reads miss (and the next lock instruction wait for the miss).
 __attribute__((aligned(128))) uint64_t synctrace_session_epoch_storage = 0;
 __attribute__((aligned(128))) uint64_t synctrace_requests_withheld_storage = 0;
-__attribute__((aligned(128))) uint64_t synctrace_coarse_clock_storage = 0;
+__attribute__((aligned(128))) synctrace_clock_configuration synctrace_clock_storage = {8, 0};
 __attribute__((aligned(128))) uint32_t synctrace_task_tracing_storage = 0;
 __attribute__((aligned(128))) uint64_t synctrace_rendezvous_storage = 0;
 SYNCTRACE_TLS void *synctrace_thread_recorder_storage = 0;

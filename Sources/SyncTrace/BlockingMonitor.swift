@@ -56,17 +56,17 @@ final class BlockingMonitor: @unchecked Sendable {
     private var threads: [UInt32: ThreadView] = [:]
 
     /// Follows one chunk of a thread's events (the writer thread, before encoding it).
-    func observe(_ chunk: EventChunk) {
+    func observe(_ chunk: EventChunk, clock: EventClock) {
         self.lock.lock()
         defer { self.lock.unlock() }
         var view = self.threads[chunk.thread] ?? ThreadView()
-        let now = synctrace_coarse_clock()
+        let now = EventClock.now()
         for index in chunk.range {
             let raw = chunk.storage[index]
             let site = Site(file: raw.file, length: UInt32(raw.file_length), line: raw.line)
             switch TraceOperation(rawValue: raw.operation) {
             case .request:
-                view.waits.append(Wait(object: raw.object, since: synctrace_unwrap_timestamp(raw.timestamp, now), site: site))
+                view.waits.append(Wait(object: raw.object, since: clock.microseconds(ofStamp: raw.timestamp, now: now), site: site))
                 continue
             case .acquire, .readAcquire:
                 view.held.append(Held(object: raw.object, reading: raw.operation == TraceOperation.readAcquire.rawValue, site: site))

@@ -55,6 +55,8 @@ final class RecordingSession: @unchecked Sendable {
         self.buffers = EventBufferPool(
             byteLimit: (options.maximumQueuedBuffers + 8) * options.bufferCapacity * MemoryLayout<synctrace_event>.stride
         )
+        // Before the start is read: the process's first session measures the event clock.
+        _ = EventClock.Configuration.process
         self.startNanoseconds = synctrace_monotonic_nanoseconds()
         var wallClock = timespec()
         clock_gettime(CLOCK_REALTIME, &wallClock)
@@ -73,10 +75,10 @@ final class RecordingSession: @unchecked Sendable {
             queue: self.queue,
             writer: TraceWriter(fileDescriptor: descriptor, path: path, header: header),
             epoch: epoch,
+            clock: EventClock(startNanoseconds: self.startNanoseconds),
             flushInterval: options.flushInterval
         )
         self.watchdog = (options.watchdog ?? TraceWatchdogOptions.fromEnvironment()).map(TraceWatchdog.init)
-        synctrace_set_coarse_clock(0)
         synctrace_set_signal_handling(options.handlesSignals ? 1 : 0, SessionWriter.signalWaitLimit)
         guard let thread = PlatformThread.spawn(blockingProcessSignals: true, { [self] in self.writer.run(for: self) }) else {
             // The writer closes the file as it goes: a later fork must not close what reuses its number.
@@ -180,7 +182,8 @@ final class RecordingSession: @unchecked Sendable {
         self.state.withLock { state in state.recorders.values.map(\.threadID) }
     }
 
-    /// Microseconds since the session started: the clock of event timestamps.
+    /// Microseconds since the session started, from `CLOCK_MONOTONIC` (event timestamps come from
+    /// ``EventClock``, which is calibrated against it).
     func elapsedMicroseconds() -> UInt64 {
         (synctrace_monotonic_nanoseconds() &- self.startNanoseconds) / 1000
     }

@@ -26,10 +26,13 @@ final class SessionEncoder {
 
     /// The recording this encoder writes.
     let epoch: UInt64
+    /// What turns the events' stamps into microseconds (the writer recalibrates it each pass).
+    var clock: EventClock
 
-    init(writer: TraceWriter, epoch: UInt64) {
+    init(writer: TraceWriter, epoch: UInt64, clock: EventClock) {
         self.writer = writer
         self.epoch = epoch
+        self.clock = clock
     }
 
     /// Encodes one chunk of an OS thread's events as batches.
@@ -71,8 +74,9 @@ final class SessionEncoder {
         /// Whether the events written end in a run of the current logical thread (which needs no new
         /// `resume` to go on).
         var inLogicalRun = false
-        /// The clock the events were stamped from, at or after every stamp: what restores their high half.
-        let now = synctrace_coarse_clock()
+        /// The event clock's ticks, read after the chunk was handed over: what restores the stamps'
+        /// high half.
+        let now = EventClock.now()
     }
 
     @inline(__always)
@@ -98,7 +102,7 @@ final class SessionEncoder {
                 target = try self.declareObject(raw.object)
             }
         }
-        let timestamp = synctrace_unwrap_timestamp(raw.timestamp, state.now)
+        let timestamp = self.clock.microseconds(ofStamp: raw.timestamp, now: state.now)
         let thread: ThreadID
         if let logical = state.logical {
             thread = logical.thread
@@ -142,7 +146,7 @@ final class SessionEncoder {
             // A logical thread was just forked: say so where the fork is, so that the replay knows a
             // join of it must wait for its `exit` (its events may come much later).
             let child = try self.traceThread(raw.object, owner)
-            let timestamp = synctrace_unwrap_timestamp(raw.timestamp, state.now)
+            let timestamp = self.clock.microseconds(ofStamp: raw.timestamp, now: state.now)
             batch.append(.resume, thread: child, target: 0, location: nil, argument: 0, sequence: 0, timestamp: timestamp)
         }
     }

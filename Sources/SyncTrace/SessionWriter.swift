@@ -3,8 +3,8 @@ import SyncTraceFormat
 
 /// The writer thread of a recording session: takes the chunks the recording threads hand over,
 /// encodes and compresses them into the trace, writes a frame when one fills, when a flush asks for
-/// it and at least every flush interval, sweeps the events idle threads hold, ticks the clock the
-/// events are stamped from, and finishes the trace once the session closes the queue.
+/// it and at least every flush interval, sweeps the events idle threads hold, recalibrates the clock
+/// the events are stamped from, and finishes the trace once the session closes the queue.
 ///
 /// Everything here but ``queue`` runs on the writer thread (the signal handlers' requests too, see
 /// `SessionWriter+Signals.swift`), so it keeps its state without a lock.
@@ -24,9 +24,9 @@ final class SessionWriter {
     /// ``RecordingSession/sweepIdleBuffers()``).
     static let sweepInterval: UInt64 = 10_000_000
 
-    init(queue: HandoffQueue, writer: TraceWriter, epoch: UInt64, flushInterval: Duration?) {
+    init(queue: HandoffQueue, writer: TraceWriter, epoch: UInt64, clock: EventClock, flushInterval: Duration?) {
         self.queue = queue
-        self.encoder = SessionEncoder(writer: writer, epoch: epoch)
+        self.encoder = SessionEncoder(writer: writer, epoch: epoch, clock: clock)
         self.flushIntervalNanoseconds = flushInterval.map { interval in
             let (seconds, attoseconds) = interval.components
             return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
@@ -67,9 +67,9 @@ final class SessionWriter {
                 session.sweepIdleBuffers()
             }
             let (chunks, flushRequest, closed) = self.queue.takeAll(timeout: 1_000_000)
-            synctrace_set_coarse_clock(session.elapsedMicroseconds())
+            self.encoder.clock.recalibrate()
             for chunk in chunks {
-                session.watchdog?.monitor.observe(chunk)
+                session.watchdog?.monitor.observe(chunk, clock: self.encoder.clock)
                 self.encode(chunk, for: session)
             }
             // A flush is complete once a pass finds nothing more queued before it.

@@ -17,8 +17,8 @@ struct ExportCommand: ParsableCommand {
             built-in plugins are marked at their events. Open the file at https://ui.perfetto.dev \
             (Open trace file) or in chrome://tracing; nothing leaves the machine.
 
-            Timestamps are microseconds since the recording started, which the recorder refreshes \
-            about once a millisecond: events that share one are drawn 10 ns apart in the replay's \
+            Timestamps are microseconds since the recording started, read from the CPU's counter \
+            for every event: events that share a microsecond are drawn 10 ns apart in the replay's \
             order, so arrows always point forward.
 
             Large traces: --from and --to keep a window (milliseconds since the recording started), \

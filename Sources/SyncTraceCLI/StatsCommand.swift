@@ -23,7 +23,7 @@ struct StatsCommand: ParsableCommand {
             completed, how many waited (the recorder wrote a request first), the total and longest \
             wait, and the call sites that waited longest; threads the trace ends with still waiting \
             are counted apart. It replays the trace (a second pass: give a file, not standard \
-            input). Waits are exact to about a millisecond, the recorder's clock.
+            input). Waits are exact to the microsecond, the trace's unit.
 
             \(OutputOptions.discussion)
 

@@ -48,7 +48,7 @@ struct WaitProfile {
         let waitedFor = self.objects.filter { $0.waited > 0 || $0.stillWaiting > 0 }
         let total = waitedFor.reduce(UInt64(0)) { $0 + $1.totalMicroseconds }
         var lines = [
-            "waits:             \(waitedFor.count) object\(waitedFor.count == 1 ? "" : "s") waited for, \(Self.duration(total)) in all (exact to about 1 ms)"
+            "waits:             \(waitedFor.count) object\(waitedFor.count == 1 ? "" : "s") waited for, \(Self.duration(total)) in all"
         ]
         for object in waitedFor.prefix(20) {
             var line = "  \(object.kind) \(object.name): \(object.operations) completed, \(object.waited) waited, \(Self.duration(object.totalMicroseconds)) in all, longest \(Self.duration(object.longestMicroseconds))"

@@ -10,8 +10,8 @@ import SyncTraceReplay
 /// the operation that completed it — the acquisition of a lock (`acq`, `racq`), a `send` or `recv`,
 /// a `wgwait`, `semwait` or `cwait`. It lasts from the request's timestamp to the completion's. A
 /// request never completed (the trace ended with the thread waiting) is counted apart, up to the
-/// trace's last timestamp. The recorder's timestamps are microseconds, refreshed about once a
-/// millisecond: a wait is exact to about a millisecond, and a short one may read 0.
+/// trace's last timestamp. The recorder's timestamps are microseconds: a wait is exact to
+/// about a microsecond, and a shorter one reads 0.
 ///
 /// Runs as a plugin of the replay (the events of each thread in program order, which a request and
 /// its completion need); memory grows with the objects and call sites, not the events.

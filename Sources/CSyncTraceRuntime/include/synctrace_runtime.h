@@ -16,9 +16,15 @@ extern "C" {
 /// The epoch of the running recording session; 0 while nothing records. Written only when a session
 /// starts or stops; read (relaxed) by every traced operation as its one predictable branch.
 extern uint64_t synctrace_session_epoch_storage;
-/// Microseconds since the session started, refreshed by the writer thread about every millisecond,
-/// so that stamping an event costs a load instead of a clock call.
-extern uint64_t synctrace_coarse_clock_storage;
+/// How events are stamped (see synctrace_clock_ticks): set once per process, before the first
+/// session starts, and only read after.
+typedef struct {
+    /// The counter is shifted right by this many bits: a tick is 0.25 to 0.5 µs (EventClock).
+    uint32_t shift;
+    /// 1: the CPU's counter (x86's TSC, AArch64's virtual counter); 0: CLOCK_MONOTONIC.
+    uint32_t uses_counter;
+} synctrace_clock_configuration;
+extern synctrace_clock_configuration synctrace_clock_storage;
 
 // The initial-exec model makes a thread-local read one instruction off the thread pointer instead
 // of a call to __tls_get_addr (the default for position-independent code).
@@ -111,12 +117,42 @@ int synctrace_rendezvous_close(uint64_t epoch, uint64_t wait_limit);
 /// while the session's requests are withheld.
 #define SYNCTRACE_REQUEST_OPERATION 7
 
-static inline uint64_t synctrace_coarse_clock(void) {
-    return __atomic_load_n(&synctrace_coarse_clock_storage, __ATOMIC_RELAXED);
+/// Nanoseconds of CLOCK_MONOTONIC.
+uint64_t synctrace_monotonic_nanoseconds(void);
+
+/// The raw counter events are stamped from: the CPU's own (an unprivileged register read of about
+/// 10 ns, where a clock_gettime call costs about 30) when the process found it usable, else
+/// CLOCK_MONOTONIC in nanoseconds.
+static inline uint64_t synctrace_clock_counter(void) {
+#if defined(__x86_64__)
+    if (__builtin_expect(__atomic_load_n(&synctrace_clock_storage.uses_counter, __ATOMIC_RELAXED) != 0, 1)) {
+        return __builtin_ia32_rdtsc();
+    }
+#elif defined(__aarch64__)
+    if (__builtin_expect(__atomic_load_n(&synctrace_clock_storage.uses_counter, __ATOMIC_RELAXED) != 0, 1)) {
+        uint64_t value;
+        __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(value));
+        return value;
+    }
+#endif
+    return synctrace_monotonic_nanoseconds();
 }
 
-static inline void synctrace_set_coarse_clock(uint64_t ticks) {
-    __atomic_store_n(&synctrace_coarse_clock_storage, ticks, __ATOMIC_RELAXED);
+/// The bits the counter is shifted right by to make ticks.
+static inline uint32_t synctrace_clock_shift(void) {
+    return __atomic_load_n(&synctrace_clock_storage.shift, __ATOMIC_RELAXED);
+}
+
+/// Now, in ticks of the event clock (the counter shifted by the configured amount): what an event's
+/// timestamp holds the low 32 bits of.
+static inline uint64_t synctrace_clock_ticks(void) {
+    return synctrace_clock_counter() >> synctrace_clock_shift();
+}
+
+/// Sets how events are stamped; for EventClock, once, before any session starts.
+static inline void synctrace_configure_clock(uint32_t shift, uint32_t uses_counter) {
+    __atomic_store_n(&synctrace_clock_storage.shift, shift, __ATOMIC_RELAXED);
+    __atomic_store_n(&synctrace_clock_storage.uses_counter, uses_counter, __ATOMIC_RELAXED);
 }
 
 /// This thread's recorder if it belongs to session `epoch`, else NULL.
@@ -149,9 +185,9 @@ typedef struct {
     uint64_t sequence;
     int64_t argument;
     uint32_t object;
-    /// Microseconds since the session started, modulo 2^32 (the coarse clock's low half): the writer,
-    /// which encodes an event long before the 71 minutes that take to wrap, restores the high half
-    /// from its own clock (synctrace_unwrap_timestamp).
+    /// The event clock's ticks when the event was recorded, modulo 2^32 (synctrace_clock_ticks):
+    /// the writer, which encodes an event within milliseconds and long before the 9 minutes or more
+    /// that 2^31 ticks take, restores the high half from its own reading (synctrace_unwrap_timestamp).
     uint32_t timestamp;
     uint32_t line;
     uint16_t file_length;
@@ -159,10 +195,11 @@ typedef struct {
     uint8_t reserved;
 } synctrace_event;
 
-/// The full timestamp of an event stamped `stamp` (the coarse clock's low half), given the coarse
-/// clock's value `now` at or after the stamp.
+/// The full tick count of an event stamped `stamp` (the ticks' low 32 bits), given the ticks `now`
+/// read less than 2^31 ticks from the stamp, before or after it (a stamp taken on another core
+/// just after the writer read its clock is later than `now`).
 static inline uint64_t synctrace_unwrap_timestamp(uint32_t stamp, uint64_t now) {
-    return now - (uint32_t)((uint32_t)now - stamp);
+    return now + (uint64_t)(int64_t)(int32_t)(stamp - (uint32_t)now);
 }
 
 /// A logical thread's place in its own program order: how many events it has recorded. A Swift
@@ -320,7 +357,7 @@ static inline int synctrace_append(synctrace_thread_buffer *buffer, uint64_t epo
     event->sequence = sequence;
     event->argument = argument;
     event->object = object;
-    event->timestamp = (uint32_t)synctrace_coarse_clock();
+    event->timestamp = (uint32_t)synctrace_clock_ticks();
     event->line = line;
     event->file_length = (uint16_t)file_length;
     event->operation = operation;
@@ -382,7 +419,7 @@ static inline int synctrace_record_switch(synctrace_thread_buffer *buffer, uint8
     event->sequence = position;
     event->argument = 0;
     event->object = thread;
-    event->timestamp = (uint32_t)synctrace_coarse_clock();
+    event->timestamp = (uint32_t)synctrace_clock_ticks();
     event->line = 0;
     event->file_length = 0;
     event->operation = operation;
@@ -422,8 +459,6 @@ int synctrace_current_thread_name(char *buffer, unsigned long size);
 /// fences itself there (synctrace_appending_fence).
 void synctrace_process_barrier(void);
 
-/// Nanoseconds of CLOCK_MONOTONIC.
-uint64_t synctrace_monotonic_nanoseconds(void);
 
 /// Registers `destructor` to run with `value` when the calling thread exits (a pthread key), so a
 /// thread's last events are handed over even when it ends without telling anyone. Returns 0 on success.

@@ -19,6 +19,8 @@
 //   RecorderProbe fork ITERATIONS      workers record while main forks a child that uses traced
 //                                      primitives and exits; main waits for it, then finishes
 //   RecorderProbe pid MS               prints its process id, then records lock operations for MS ms
+//   RecorderProbe ticks N              acquires and releases lock "tick" N times, 200 µs of spinning
+//                                      apart, then once more after 20 ms: for the event clock's tests
 //   RecorderProbe grouped N            N variables racing at the same two lines (FindingsProbe)
 //   RecorderProbe bank N               N accounts, transfers both ways between each pair, locked in
 //                                      argument order, one at a time (FindingsProbe)
@@ -62,7 +64,7 @@ if arguments.count == 5 && arguments[1] == "scale", let threads = Int(arguments[
     ScaleProbe.run(shape: arguments[2], threads: threads, iterations: iterations)
 }
 guard arguments.count == 3, let count = Int(arguments[2]) else {
-    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid|grouped|bank|wallets N | crash HOW PHASE | scale SHAPE THREADS ITERATIONS | publish ORDERINGS")
+    print("usage: RecorderProbe counter|flood|deadlock|inversion|lockwait|fork|pid|ticks|grouped|bank|wallets N | crash HOW PHASE | scale SHAPE THREADS ITERATIONS | publish ORDERINGS")
     exit(64)
 }
 
@@ -134,6 +136,19 @@ case "pid":
     let end = DispatchTime.now().uptimeNanoseconds + UInt64(count) * 1_000_000
     while DispatchTime.now().uptimeNanoseconds < end { lock.withLock {} }
     print("pid done")
+case "ticks":
+    let lock = TracedLock(name: "tick")
+    func spin(microseconds: UInt64) {
+        let end = DispatchTime.now().uptimeNanoseconds + microseconds * 1000
+        while DispatchTime.now().uptimeNanoseconds < end {}
+    }
+    for _ in 0..<count {
+        lock.withLock {}
+        spin(microseconds: 200)
+    }
+    spin(microseconds: 20_000)
+    lock.withLock {}
+    print("ticks done")
 default:
     print("unknown mode \(arguments[1])")
     exit(64)
