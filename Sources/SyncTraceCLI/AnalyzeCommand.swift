@@ -79,15 +79,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "The trace to analyse (binary or text; `-` for standard input).")
     var trace: String
 
-    @Option(name: .customLong("plugin"), help: "A plugin to run (repeatable; default: every plugin but predicted-race).")
-    var plugins: [String] = []
-
-    @Flag(name: .customLong("predict"), help: "Also predict races another schedule would show (the predicted-race plugin, WCP) and confirm potential deadlocks with a schedule that deadlocks.")
-    var predict = false
-
-    @OptionGroup var libraries: PluginLibraryOptions
-
-    @OptionGroup var pluginOptions: PluginOptionArguments
+    @OptionGroup var choice: PluginChoiceOptions
 
     @Option(help: "Output format: text for people, json for tools, sarif for code scanning.")
     var format: Format = .text
@@ -121,9 +113,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try self.libraries.load()
-        let plugins = try BuiltinPlugins.make(self.plugins, predicting: self.predict)
-        let options = try self.pluginOptions.values(running: plugins)
+        let (plugins, options) = try self.choice.make()
         // Before the trace is read: a wrong output path, suppression file or baseline costs no analysis.
         let output = try self.output.open(refusingToOverwrite: self.trace)
         let selection = try self.selection.load(knownPlugins: BuiltinPlugins.all.map(\.name))

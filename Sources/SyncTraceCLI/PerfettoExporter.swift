@@ -1,7 +1,6 @@
 import Foundation
 import SyncTraceFormat
 import SyncTraceReplay
-import _SyncTraceDataStructures
 
 /// Writes a replayed trace as Chrome trace-event JSON, the format Perfetto's UI and
 /// `chrome://tracing` open (`synctrace export --format perfetto`).
@@ -13,15 +12,15 @@ import _SyncTraceDataStructures
 /// - a slice per lock hold (`hold L`, acquisition to release) and per wait (`wait L`, request to
 ///   acquisition or completion), nested as Perfetto needs: a hold released out of order splits the
 ///   holds inside it, which continue after it;
-/// - flow arrows for the happens-before edges that cross threads: release → acquisition, send →
-///   receive, close → receive, fork → the child's first event, the last event → join, done →
-///   wait, signal → wait;
+/// - flow arrows for the happens-before edges that cross threads (``CrossThreadEdges``): release →
+///   acquisition, send → receive, close → receive, fork → the child's first event, the last event
+///   → join, done → wait, signal → wait;
 /// - with `accesses`, a small slice per read and write (and always the thread's first event, where
 ///   its fork's arrow ends); and, added after the replay, an instant per event of each finding
 ///   (``mark(_:symbols:)``).
 ///
-/// **Time.** The trace's timestamps are microseconds since the recording started, refreshed about
-/// every millisecond by the recorder, so many events share one. Each event is drawn at its
+/// **Time.** The trace's timestamps are microseconds since the recording started (a text trace's
+/// may be missing), so events close together share one. Each event is drawn at its
 /// timestamp or, when that is not later than the event before it in the replay, ten nanoseconds
 /// after that event: the display time is strictly increasing in replay order, which respects
 /// happens-before, so every arrow points forward and each thread's slices come in their order.
@@ -63,24 +62,14 @@ final class PerfettoExporter: AnalysisPlugin {
         var started = false
         var holds: [OpenSlice] = []
         var wait: OpenSlice?
-        /// The thread's last drawn operation, where a `join`'s arrow starts.
-        var last: Endpoint?
-        /// A fork's arrow, waiting for the thread's first event.
-        var forkedAt: Endpoint?
     }
 
-    /// One end of an arrow: a thread's operation slice.
-    struct Endpoint {
-        var thread: ThreadID
-        var time: Double
-    }
+    /// One end of an arrow: a thread's operation slice, at its display time.
+    typealias Endpoint = CrossThreadEdges<Double>.End
 
     private var tracks: [ThreadTrack] = []
-    /// Per object: the last release of a lock, close of a channel, `done` of a wait group, signal of
-    /// a condition; the pending sends of a channel and signals of a semaphore.
-    private var lastRelease: [ObjectID: Endpoint] = [:]
-    private var closed: [ObjectID: Endpoint] = [:]
-    private var pending: [ObjectID: FIFOQueue<Endpoint>] = [:]
+    /// The edges between the drawn events.
+    private var edges = CrossThreadEdges<Double>()
     /// Display time of each drawn event, by replay index, to mark findings there.
     private var drawnAt: [UInt64: Endpoint] = [:]
     private var clock: Double = 0
@@ -106,7 +95,7 @@ final class PerfettoExporter: AnalysisPlugin {
         let now = self.clock
         guard self.window.contains(event.timestamp), !self.truncated, self.failure == nil else { return }
         self.ensureTrack(thread, in: context)
-        let here = Endpoint(thread: thread, time: now)
+        let here = Endpoint(thread: thread, mark: now)
         let operation = event.operation
         guard operation != .begin, operation != .end else { return }
         // Any event after a request ends the wait: the completion, or, for a request the trace
@@ -121,51 +110,19 @@ final class PerfettoExporter: AnalysisPlugin {
         // The operation's own slice, which arrows attach to.
         self.emit(#"{"ph":"X","cat":"\#(operation.isAccess ? "access" : "sync")","name":\#(self.label(event, in: context)),"pid":1,"tid":\#(thread.rawValue),"ts":\#(Self.format(now)),"dur":\#(Self.format(Self.operationLength)),"args":\#(self.arguments(event, in: context))}"#)
         self.drawnAt[context.eventIndex] = here
-        self.tracks[thread.index].last = here
-        if first {
-            self.tracks[thread.index].started = true
-            if let fork = self.tracks[thread.index].forkedAt { self.arrow(from: fork, to: here, name: "fork → first event") }
-        }
+        self.tracks[thread.index].started = true
+        self.edges.show(event, at: now) { source, kind in self.arrow(from: source, to: here, name: kind.rawValue) }
         let object = event.object
         switch operation {
         case .request:
             self.endWait(thread, at: now)
             self.tracks[thread.index].wait = OpenSlice(object: object, start: now, name: "wait \(context.objectName(object))")
         case .acquire, .readAcquire:
-            if let release = self.lastRelease[object], release.thread != thread { self.arrow(from: release, to: here, name: "release → acquire") }
             self.tracks[thread.index].holds.append(OpenSlice(object: object, start: now, name: "hold \(context.objectName(object))"))
         case .release, .readRelease:
             self.release(object, by: thread, at: now)
-            self.lastRelease[object] = here
         case .fork:
             self.ensureTrack(event.otherThread, in: context)
-            self.tracks[event.otherThread.index].forkedAt = here
-        case .join:
-            if event.otherThread.index < self.tracks.count, let last = self.tracks[event.otherThread.index].last {
-                self.arrow(from: last, to: here, name: "last event → join")
-            }
-        case .send, .semaphoreSignal:
-            self.pending[object, default: FIFOQueue()].append(here)
-        case .receive:
-            if let send = self.pending[object]?.popFirst() {
-                if send.thread != thread { self.arrow(from: send, to: here, name: "send → receive") }
-            } else if let close = self.closed[object], close.thread != thread {
-                self.arrow(from: close, to: here, name: "close → receive")
-            }
-        case .close:
-            self.closed[object] = here
-        case .waitGroupDone, .conditionSignal, .conditionBroadcast:
-            self.lastRelease[object] = here
-        case .waitGroupAdd:
-            if event.argument < 0 { self.lastRelease[object] = here }
-        case .waitGroupWait, .conditionWait:
-            if let done = self.lastRelease[object], done.thread != thread {
-                self.arrow(from: done, to: here, name: operation == .waitGroupWait ? "done → wait" : "signal → wait")
-            }
-        case .semaphoreWait:
-            if let signal = self.pending[object]?.popFirst() {
-                if signal.thread != thread { self.arrow(from: signal, to: here, name: "signal → wait") }
-            }
         default:
             break
         }
@@ -193,7 +150,7 @@ final class PerfettoExporter: AnalysisPlugin {
                 guard let at = self.drawnAt[event.index] else { continue }
                 let role = event.role.resolved(in: symbols)
                 self.emit(
-                    #"{"ph":"i","s":"t","cat":"finding","name":\#(self.quoted("\(finding.title): \(role)")),"pid":1,"tid":\#(at.thread.rawValue),"ts":\#(Self.format(at.time)),"args":{"message":\#(self.quoted(message)),"plugin":\#(self.quoted(finding.plugin))}}"#,
+                    #"{"ph":"i","s":"t","cat":"finding","name":\#(self.quoted("\(finding.title): \(role)")),"pid":1,"tid":\#(at.thread.rawValue),"ts":\#(Self.format(at.mark)),"args":{"message":\#(self.quoted(message)),"plugin":\#(self.quoted(finding.plugin))}}"#,
                     evenPastTheLimit: true
                 )
             }
@@ -259,8 +216,8 @@ final class PerfettoExporter: AnalysisPlugin {
         }
         let id = self.nextFlow
         self.nextFlow += 1
-        self.emit(#"{"ph":"s","cat":"happens-before","name":"\#(name)","id":\#(id),"pid":1,"tid":\#(source.thread.rawValue),"ts":\#(Self.format(source.time + Self.arrowOffset))}"#)
-        self.emit(#"{"ph":"f","bp":"e","cat":"happens-before","name":"\#(name)","id":\#(id),"pid":1,"tid":\#(target.thread.rawValue),"ts":\#(Self.format(target.time + Self.arrowOffset))}"#)
+        self.emit(#"{"ph":"s","cat":"happens-before","name":"\#(name)","id":\#(id),"pid":1,"tid":\#(source.thread.rawValue),"ts":\#(Self.format(source.mark + Self.arrowOffset))}"#)
+        self.emit(#"{"ph":"f","bp":"e","cat":"happens-before","name":"\#(name)","id":\#(id),"pid":1,"tid":\#(target.thread.rawValue),"ts":\#(Self.format(target.mark + Self.arrowOffset))}"#)
     }
 
     private func label(_ event: TraceEvent, in context: AnalysisContext) -> String {

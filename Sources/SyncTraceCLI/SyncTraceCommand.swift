@@ -42,7 +42,7 @@ struct SyncTraceCommand: ParsableCommand {
             """,
         version: ToolVersion.current,
         subcommands: [
-            AnalyzeCommand.self, PluginsCommand.self, ExportCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self,
+            AnalyzeCommand.self, PluginsCommand.self, ReportCommand.self, ExportCommand.self, ConvertCommand.self, DumpCommand.self, StatsCommand.self, GenerateCommand.self,
         ]
     )
 

@@ -63,7 +63,7 @@ public enum TextReportRenderer {
     }
 
     /// `count` with its thousands grouped: "3,912,004".
-    static func grouped(_ count: UInt64) -> String {
+    public static func grouped(_ count: UInt64) -> String {
         var digits = String(count)
         var index = digits.endIndex
         while digits.distance(from: digits.startIndex, to: index) > 3 {

@@ -240,11 +240,7 @@ struct ExportCommandTests {
     @Test("a binary trace cut in half is exported up to its consistent cut, valid JSON, with a warning")
     func cutTrace() throws {
         let directory = try TemporaryDirectory()
-        let whole = directory.path("whole.synctrace")
-        #expect(try CommandRunner.run("generate", whole, "--events", "1000000", "--threads", "4").status == 0)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
-        let cut = directory.path("cut.synctrace")
-        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        let cut = try TraceFixtures.generatedTraceCutInHalf(in: directory)
         let result = try CommandRunner.run("export", cut, "--format", "perfetto", "--max-events", "20000")
         #expect(result.status == 0)
         #expect(result.standardError.contains("cut.synctrace was cut short"))

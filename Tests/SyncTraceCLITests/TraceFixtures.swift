@@ -1,5 +1,6 @@
 import Foundation
 import SyncTraceFormat
+import Testing
 
 /// Binary traces built with the library, for the CLI to read.
 enum TraceFixtures {
@@ -107,6 +108,17 @@ enum TraceFixtures {
         ])
         try writer.write([TraceEvent(.write, thread: worker, object: x, sequence: 1, location: try writer.intern("Worker.swift:9"))])
         try Self.end(writer, ending)
+    }
+
+    /// A trace of the generator (`synctrace generate`, 1M events over 4 threads, findings among them)
+    /// cut in half, written to `directory`: its path.
+    static func generatedTraceCutInHalf(in directory: TemporaryDirectory) throws -> String {
+        let whole = directory.path("whole.synctrace")
+        #expect(try CommandRunner.run("generate", whole, "--events", "1000000", "--threads", "4").status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
+        let cut = directory.path("cut.synctrace")
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        return cut
     }
 
     /// A writer of a trace of `program` that declares a main thread, a worker it created, and one
