@@ -76,6 +76,12 @@ echo "   (a timeline for https://ui.perfetto.dev or chrome://tracing: tracks, ho
 "$bin/synctrace" export "$out/lock-inversion.synctrace" --format perfetto --output "$out/lock-inversion.json"
 echo "$(grep -c '"ph":"s"' "$out/lock-inversion.json") arrows, $(grep -c '"cat":"finding"' "$out/lock-inversion.json") finding marks, $(wc -c < "$out/lock-inversion.json") bytes"
 grep -q '"cat":"finding"' "$out/lock-inversion.json" || { echo "demo: expected the export to mark the potential deadlock" >&2; exit 1; }
+
+echo "== synctrace report $out/lock-inversion.synctrace --predict --output $out/lock-inversion.html   (one self-contained HTML page)"
+"$bin/synctrace" report "$out/lock-inversion.synctrace" --predict --output "$out/lock-inversion.html"
+echo "wrote $out/lock-inversion.html ($(wc -c <"$out/lock-inversion.html") bytes): open it in a browser"
+grep -q 'POTENTIAL DEADLOCK (CONFIRMED)' "$out/lock-inversion.html" || { echo "demo: expected the report to show the confirmed deadlock" >&2; exit 1; }
+grep -q '<svg class="timeline"' "$out/lock-inversion.html" || { echo "demo: expected the report to draw its timeline" >&2; exit 1; }
 echo
 echo "== SYNCTRACE_OUTPUT=$out/crashed.synctrace RacyCounter --fixed --crash   (dies of a failed precondition)"
 status=0
