@@ -85,7 +85,7 @@ extension RecorderTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             // No `trap '' XFSZ`: the recorder's writer blocks SIGXFSZ itself, so the write fails with EFBIG.
             let result = try Probe.run(
-                "ulimit -f 128; exec \"$PROBE\" flood 4000000",
+                "ulimit -f 1024; exec \"$PROBE\" flood 4000000",
                 environment: ["SYNCTRACE_OUTPUT": "limited.synctrace"],
                 in: directory
             )

@@ -87,10 +87,10 @@ extension RecorderTests {
         func writeError() throws {
             let directory = try Probe.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            // A file-size limit of 64 KiB makes the writer's writes fail part-way (EFBIG); SIGXFSZ is
+            // A file-size limit of 512 KiB (a few frames: each event carries its µs timestamp) makes the writer's writes fail part-way (EFBIG); SIGXFSZ is
             // ignored so the failure is an error return, as a full disk would give.
             let result = try Probe.run(
-                "ulimit -f 128; trap '' XFSZ; exec \"$PROBE\" flood 4000000",
+                "ulimit -f 1024; trap '' XFSZ; exec \"$PROBE\" flood 4000000",
                 environment: ["SYNCTRACE_OUTPUT": "flood.synctrace"],
                 in: directory
             )
