@@ -60,7 +60,7 @@ struct FindingTimeline {
         func bar(_ row: Int, from start: Int, to end: Int, class kind: String, title: String, depth: Int = 0) {
             let left = start < 0 ? Self.labelWidth - 6 : x(start)
             let right = end >= events.count ? width - 10 : x(end)
-            let offset = kind == "wait" ? Self.boxHeight / 2 + 3 + 6 * min(depth, 3) : Self.boxHeight / 2 + 3 + 6 * min(depth, 3)
+            let offset = Self.boxHeight / 2 + 3 + 6 * min(depth, 3)
             svg += #"<rect class="\#(kind)" x="\#(left)" y="\#(y(row) + offset)" width="\#(max(right - left, 2))" height="5"><title>\#(HTMLText.escaped(title))</title></rect>"#
         }
         for (column, shown) in events.enumerated() {

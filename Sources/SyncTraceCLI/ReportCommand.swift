@@ -94,29 +94,10 @@ struct ReportCommand: ParsableCommand {
             neighbourhoods: Dictionary(uniqueKeysWithValues: collector.neighbourhoods.map { ($0.finding, $0) }),
             timelineLimit: self.maxTimelines,
             waits: WaitProfile(profiler.profile, symbols: report.symbols),
-            omissions: Self.omissions(of: report, shown: findings.count)
+            omissions: report.omissionLines(shown: findings.count)
         )
         try output.write(page.html)
         try output.finish()
         TraceOpening.warnAboutReplayEnding(report, path: name, used: "reported")
-    }
-
-    /// The summary's lines on what the page leaves out: suppressed findings, those in the baseline,
-    /// those past --max-findings.
-    static func omissions(of report: AnalysisReport, shown: Int) -> [String] {
-        var lines: [String] = []
-        let suppressed = report.omitted.suppressed.reduce(0) { $0 + $1.count }
-        if suppressed > 0 {
-            let rules = report.omitted.suppressed.map { "\($0.rule) ×\($0.count)" }.joined(separator: ", ")
-            lines.append("\(suppressed) finding\(suppressed == 1 ? "" : "s") suppressed (\(rules))")
-        }
-        if report.omitted.inBaseline > 0 {
-            lines.append("\(report.omitted.inBaseline) finding\(report.omitted.inBaseline == 1 ? "" : "s") also in the baseline \(report.omitted.baseline ?? "") not shown")
-        }
-        if shown < report.findings.count {
-            let rest = report.findings.count - shown
-            lines.append("\(rest) more finding\(rest == 1 ? "" : "s") not shown (the first \(shown) are: --max-findings)")
-        }
-        return lines
     }
 }

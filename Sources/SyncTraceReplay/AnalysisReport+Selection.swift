@@ -57,7 +57,7 @@ extension AnalysisReport {
 
     /// The summary lines that say what was left out: suppressed findings, per rule; findings in the
     /// baseline; findings past a cap of `shown` (nil: all are shown). Empty when nothing was.
-    func omissionLines(shown: Int?) -> [String] {
+    public func omissionLines(shown: Int?) -> [String] {
         var lines: [String] = []
         if !self.omitted.suppressed.isEmpty {
             let count = self.omitted.suppressed.reduce(0) { $0 + $1.count }
